@@ -1,0 +1,156 @@
+/**
+ * npm run bench — scoring throughput of the `r1` preset on realistic 2–8 KB completions, as a ratio to
+ * the bare cost of reading and parsing the same JSONL file, both measured in this process and this run.
+ * Goal (issue 2): scoring costs no more than 3× the bare parse.
+ *
+ * Records are made from real DeepSeek-R1 and DeepHermes-3 reasoning (test/fixtures, see SOURCES.md):
+ * a random slice of a real trace inside <think>…</think>, then the model's real answer text.
+ *
+ *   BENCH_RECORDS=100000 (default)   BENCH_ROUNDS=2 (best of)
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { readJsonl } from '../src/core/records/jsonl';
+import { toRewardRecord } from '../src/core/records/record';
+import { PRESETS, REWARD_FUNCTIONS, scoreRecord } from '../src/core/rewards';
+import { toScoreLine } from '../src/core/rewards/scoreLine';
+import type { ComponentName, RewardRecord } from '../src/core/rewards/types';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures');
+
+/** A small deterministic PRNG so every run scores the same records. */
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function realTraces(): { prompt: string; thinking: string; output: string }[] {
+  const read = (f: string) =>
+    fs
+      .readFileSync(path.join(FIXTURES, f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  const r1 = read('r1_misguided_attention.jsonl').map((r) => ({ prompt: r.prompt, thinking: r.thinking, output: r.output }));
+  const hermes = read('deephermes3_outputs.jsonl')
+    .map((r) => {
+      const close = r.completion.lastIndexOf('</think>');
+      const thinking = r.completion.slice(r.completion.indexOf('<think>') + 7, close < 0 ? undefined : close).trim();
+      return { prompt: r.prompt, thinking, output: close < 0 ? 'The answer is 42.' : r.completion.slice(close + 8).trim() };
+    })
+    .filter((t) => t.thinking.length > 1500);
+  return [...r1, ...hermes];
+}
+
+function writeRecords(file: string): number {
+  const traces = realTraces();
+  const rand = mulberry32(42);
+  const fd = fs.openSync(file, 'w');
+  let bytes = 0;
+  let batch: string[] = [];
+  for (let i = 0; i < RECORDS; i++) {
+    const size = 1500 + Math.floor(rand() * 5500);
+    const long = traces.filter((c) => c.thinking.length >= size);
+    const t = long[Math.floor(rand() * long.length)];
+    const start = Math.floor(rand() * Math.max(1, t.thinking.length - size));
+    const thinking = t.thinking.slice(start, start + size);
+    const output = t.output.slice(0, 600);
+    const answer = String(Math.floor(rand() * 100));
+    const correct = rand() < 0.5;
+    const completion = `<think>\n${thinking}\n</think>\n\n${output}\n\nThe final answer is \\boxed{${correct ? answer : Number(answer) + 1}}.`;
+    batch.push(JSON.stringify({ id: `bench-${i}`, prompt: t.prompt, completion, answer }));
+    if (batch.length === 1000) {
+      const chunk = batch.join('\n') + '\n';
+      bytes += Buffer.byteLength(chunk);
+      fs.writeSync(fd, chunk);
+      batch = [];
+    }
+  }
+  if (batch.length) {
+    const chunk = batch.join('\n') + '\n';
+    bytes += Buffer.byteLength(chunk);
+    fs.writeSync(fd, chunk);
+  }
+  fs.closeSync(fd);
+  return bytes;
+}
+
+/** Bare cost: stream the file and JSON.parse every line — what any consumer of the file pays. */
+async function parseOnly(file: string): Promise<number> {
+  let n = 0;
+  for await (const item of readJsonl(fs.createReadStream(file))) if (item.value !== undefined) n++;
+  return n;
+}
+
+/** What `reasoning-lab score` does per record, minus the terminal: read, score with r1, serialize. */
+async function parseAndScore(file: string, rssSamples: number[]): Promise<number> {
+  const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  rssSamples.length = 0;
+  let n = 0;
+  for await (const item of readJsonl(fs.createReadStream(file))) {
+    const { record } = toRewardRecord(item.value, `line-${item.line}`);
+    if (!record) continue;
+    sink.write(JSON.stringify(toScoreLine(scoreRecord(record, PRESETS.r1))) + '\n');
+    if (++n % Math.max(1, Math.floor(RECORDS / 4)) === 0) rssSamples.push(process.memoryUsage().rss);
+  }
+  return n;
+}
+
+async function best(fn: () => Promise<number>): Promise<{ seconds: number; count: number }> {
+  let seconds = Infinity;
+  let count = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint();
+    count = await fn();
+    seconds = Math.min(seconds, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return { seconds, count };
+}
+
+/** Each reward function alone on records already in memory, against JSON.parse of the same lines. */
+function perComponent(file: string): { name: string; ratio: number }[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n', Math.min(RECORDS, 20_000)).filter(Boolean);
+  const t0 = process.hrtime.bigint();
+  const records: RewardRecord[] = lines.map((l, i) => toRewardRecord(JSON.parse(l), `line-${i}`).record!);
+  const parse = Number(process.hrtime.bigint() - t0);
+  return (Object.keys(REWARD_FUNCTIONS) as ComponentName[]).map((name) => {
+    const fn = REWARD_FUNCTIONS[name];
+    const s = process.hrtime.bigint();
+    for (const r of records) fn.score(r, fn.defaults);
+    return { name, ratio: Number(process.hrtime.bigint() - s) / parse };
+  });
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  const file = path.join(dir, 'records.jsonl');
+  try {
+    const bytes = writeRecords(file);
+    console.log(`records: ${RECORDS.toLocaleString()} real-trace completions, ${(bytes / 1e6).toFixed(0)} MB (${(bytes / RECORDS / 1024).toFixed(1)} KB mean line)`);
+    await parseOnly(file); // warm the page cache and the JIT for both runs alike
+    const base = await best(() => parseOnly(file));
+    const rss: number[] = [];
+    const scored = await best(() => parseAndScore(file, rss));
+    const ratio = scored.seconds / base.seconds;
+    const rate = (r: { seconds: number; count: number }) => Math.round(r.count / r.seconds).toLocaleString();
+    console.log(`baseline  read + JSON.parse            ${rate(base)} records/s  (${base.seconds.toFixed(2)} s)`);
+    console.log(`scored    read + parse + r1 + output   ${rate(scored)} records/s  (${scored.seconds.toFixed(2)} s)`);
+    console.log(`ratio     scored / baseline            ${ratio.toFixed(2)}×   (goal ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+    const mb = rss.map((b) => (b / 1e6).toFixed(0));
+    console.log(`memory    RSS at 25/50/75/100% of the file: ${mb.join(' / ')} MB`);
+    console.log('per component, alone, as a multiple of JSON.parse of the same lines (in memory):');
+    for (const { name, ratio: r } of perComponent(file)) console.log(`  ${name.padEnd(11)} ${r.toFixed(2)}×`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

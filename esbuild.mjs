@@ -1,0 +1,61 @@
+// Bundles the extension host, the CLI and every webview script (a webview's CSS is imported by its
+// main.ts, so esbuild writes dist/media/<name>.css beside dist/media/<name>.js). `--watch` rebuilds on change,
+// `--production` minifies and drops source maps.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Native modules are loaded by path at run time (their .node binaries cannot be bundled).
+const nodeExternals = ['vscode', 'onnxruntime-node'];
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const webviews = readdirSync('media', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(`media/${d.name}/main.ts`))
+  .map((d) => d.name);
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: Object.fromEntries(webviews.map((name) => [name, `media/${name}/main.ts`])),
+    outdir: 'dist/media',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching src/ and media/ (Ctrl+C to stop)');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,258 @@
+/**
+ * User reward specs: a workspace file `.reasoning-lab/rewards.json` validated against
+ * `schemas/rewards.schema.json` (draft-07, the same schema VS Code uses for completion in the editor).
+ *
+ *   { "$schema"?: string, "description"?: string,
+ *     "components": { "<name>": { "weight": number, ...options of that function } } }
+ *
+ * Every error names the file, the JSON pointer and the 1-based line/column of the bad field (JSON
+ * syntax errors too), and all errors are reported, not just the first.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { findNodeAtLocation, parseTree, printParseErrorCode, getNodeValue, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
+import schema from '../../../schemas/rewards.schema.json';
+import { PRESETS } from './presets';
+import { COMPONENT_NAMES, type ComponentName, type ComponentSpec, type RewardSpec } from './types';
+
+export interface SpecError {
+  /** The file (or preset name) the spec came from. */
+  source: string;
+  /** JSON pointer of the bad field, "" for the whole document. */
+  pointer: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
+  message: string;
+}
+
+let validator: ValidateFunction | undefined;
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+type SchemaNode = { properties?: Record<string, unknown> };
+const DEFINITIONS = (schema as unknown as { definitions: Record<string, SchemaNode> }).definitions;
+
+/** Line/column (1-based) of an offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+function pointerToPath(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function escapePointer(seg: string): string {
+  return seg.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Where a pointer is in the text: the value node, or the key of `property` inside it. */
+function locate(text: string, root: Node | undefined, pointer: string, property?: string): { line: number; column: number } {
+  if (!root) return { line: 1, column: 1 };
+  const path = pointerToPath(pointer);
+  let node = findNodeAtLocation(root, path);
+  // walk up to the nearest existing ancestor
+  while (!node && path.length > 0) {
+    path.pop();
+    node = findNodeAtLocation(root, path);
+  }
+  if (!node) return lineColumn(text, root.offset);
+  if (property !== undefined && node.type === 'object') {
+    const prop = node.children?.find((p) => p.children?.[0]?.value === property);
+    if (prop?.children?.[0]) return lineColumn(text, prop.children[0].offset);
+  }
+  // point at the key of a property value when there is one ("weight": "x" → at "weight")
+  if (node.parent?.type === 'property' && node.parent.children?.[0]) return lineColumn(text, node.parent.children[0].offset);
+  return lineColumn(text, node.offset);
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function valueAt(value: unknown, pointer: string): unknown {
+  let v = value;
+  for (const seg of pointerToPath(pointer)) {
+    if (v && typeof v === 'object') v = (v as Record<string, unknown>)[seg];
+    else return undefined;
+  }
+  return v;
+}
+
+/** Turn one ajv error into a message in the user's terms. */
+function messageFor(e: ErrorObject, value: unknown): { pointer: string; property?: string; message: string } {
+  const path = pointerToPath(e.instancePath);
+  const where = e.instancePath === '' ? 'the spec' : `"${path.join('.')}"`;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+      const pointer = `${e.instancePath}/${escapePointer(extra)}`;
+      if (path.length === 0) {
+        return { pointer, property: extra, message: `unknown field "${extra}" (allowed: $schema, description, components)` };
+      }
+      if (path.length === 1 && path[0] === 'components') {
+        return { pointer, property: extra, message: `unknown component "${extra}" (known: ${COMPONENT_NAMES.join(', ')})` };
+      }
+      if (path.length === 2 && path[0] === 'components') {
+        const known = Object.keys(DEFINITIONS[path[1]]?.properties ?? {});
+        return { pointer, property: extra, message: `unknown option "${extra}" for component "${path[1]}" (allowed: ${known.join(', ')})` };
+      }
+      return { pointer, property: extra, message: `unknown field "${extra}" in ${where}` };
+    }
+    case 'required': {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      return { pointer: e.instancePath, message: `${where} is missing "${missing}"` };
+    }
+    case 'type': {
+      const v = valueAt(value, e.instancePath);
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        return { pointer: e.instancePath, message: `${where} must be a finite number, got ${v}` };
+      }
+      const got = describeType(v);
+      return { pointer: e.instancePath, message: `${where} must be ${(e.params as { type: string | string[] }).type}, got ${got}` };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+      return { pointer: e.instancePath, message: `${where} must be one of ${allowed}, got ${JSON.stringify(valueAt(value, e.instancePath))}` };
+    }
+    case 'minProperties':
+      if (path.length === 1 && path[0] === 'components') {
+        return { pointer: e.instancePath, message: `"components" is empty: name at least one reward function (${COMPONENT_NAMES.join(', ')})` };
+      }
+      return { pointer: e.instancePath, message: `${where} ${e.message ?? 'has too few properties'}` };
+    default:
+      return { pointer: e.instancePath, message: `${where} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/** Parse and validate a spec file's text. `source` names the file in errors and becomes the spec's name. */
+export function parseRewardSpec(text: string, source: string): { spec?: RewardSpec; errors: SpecError[] } {
+  const errors: SpecError[] = [];
+  if (text.trim() === '' || text.trim() === '\ufeff') {
+    return { errors: [{ source, pointer: '', line: 1, column: 1, message: 'empty file: expected a JSON object with "components"' }] };
+  }
+  const parseErrors: ParseError[] = [];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // editors hide the BOM: columns without it
+  const root = parseTree(body, parseErrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const seenOffsets = new Set<number>();
+  for (const pe of parseErrors) {
+    if (seenOffsets.has(pe.offset)) continue; // one error per place: the first says it best
+    seenOffsets.add(pe.offset);
+    const lc = lineColumn(body, pe.offset);
+    errors.push({ source, pointer: '', ...lc, message: `JSON syntax error: ${syntaxMessage(pe)}` });
+  }
+  if (errors.length > 0 || !root) {
+    if (errors.length === 0) errors.push({ source, pointer: '', line: 1, column: 1, message: 'empty file: expected a JSON object' });
+    return { errors };
+  }
+  const value: unknown = getNodeValue(root);
+  const validate = getValidator();
+  if (!validate(value)) {
+    const seen = new Set<string>();
+    for (const e of validate.errors ?? []) {
+      const m = messageFor(e, value);
+      const key = `${m.pointer}\u0000${m.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      errors.push({ source, pointer: m.pointer, ...locate(body, root, m.property !== undefined ? m.pointer.slice(0, m.pointer.lastIndexOf('/')) : m.pointer, m.property), message: m.message });
+    }
+  }
+  // weights must be finite (1e999 parses to Infinity)
+  const comps = (value as { components?: unknown })?.components;
+  if (comps && typeof comps === 'object' && !Array.isArray(comps)) {
+    for (const [name, c] of Object.entries(comps as Record<string, unknown>)) {
+      const w = (c as { weight?: unknown } | null)?.weight;
+      if (typeof w === 'number' && !Number.isFinite(w)) {
+        const pointer = `/components/${escapePointer(name)}/weight`;
+        if (!errors.some((e) => e.pointer === pointer)) {
+          errors.push({ source, pointer, ...locate(body, root, pointer), message: `"components.${name}.weight" must be a finite number, got ${w}` });
+        }
+      }
+    }
+  }
+  if (errors.length > 0) {
+    errors.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { errors };
+  }
+  const v = value as { description?: string; components: Record<string, Record<string, unknown>> };
+  const components: RewardSpec['components'] = {};
+  for (const name of COMPONENT_NAMES) {
+    const c = v.components[name];
+    if (!c) continue;
+    const { weight, ...options } = c;
+    const cs: ComponentSpec = { weight: weight as number };
+    if (Object.keys(options).length > 0) cs.options = options;
+    components[name as ComponentName] = cs;
+  }
+  const spec: RewardSpec = { name: source, components };
+  if (typeof v.description === 'string') spec.description = v.description;
+  return { spec, errors: [] };
+}
+
+function syntaxMessage(pe: ParseError): string {
+  const code = printParseErrorCode(pe.error);
+  const words: Record<string, string> = {
+    InvalidSymbol: 'invalid symbol',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: 'colon expected',
+    CommaExpected: 'comma expected',
+    CloseBraceExpected: '"}" expected',
+    CloseBracketExpected: '"]" expected',
+    EndOfFileExpected: 'end of file expected',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unexpected end of comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unexpected end of number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  return words[code] ?? code;
+}
+
+/**
+ * A preset name (PRESETS) or the path of a spec file read with `readFile`. A path that cannot be read
+ * gives an error naming the file (and the presets, in case a preset name was misspelled).
+ */
+export function resolveRewardSpec(nameOrPath: string, readFile: (path: string) => string): { spec?: RewardSpec; errors: SpecError[] } {
+  const preset = Object.prototype.hasOwnProperty.call(PRESETS, nameOrPath) ? PRESETS[nameOrPath] : undefined;
+  if (preset) return { spec: preset, errors: [] };
+  let text: string;
+  try {
+    text = readFile(nameOrPath);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return {
+      errors: [
+        {
+          source: nameOrPath,
+          pointer: '',
+          line: 1,
+          column: 1,
+          message: `cannot read reward spec file "${nameOrPath}": ${why} (presets: ${Object.keys(PRESETS).join(', ')})`,
+        },
+      ],
+    };
+  }
+  return parseRewardSpec(text, nameOrPath);
+}

@@ -1,0 +1,36 @@
+// askForReference: a text that names its reference answer is scored without questions; one that does not
+// gets an input box, and the answer typed there is what accuracy compares with.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { scoreFile, test } from './harness.mjs';
+
+const NO_REFERENCE = `<think>
+Six times seven: 6 * 7 = 42. Let me check: 7 + 7 + 7 + 7 + 7 + 7 = 42.
+</think>
+The answer is \\boxed{42}.
+`;
+const addNoReference = (ws) => writeFileSync(path.join(ws, 'completions', 'no-reference.md'), NO_REFERENCE);
+
+test('a reference in comment lines needs no prompt', async ({ vs, panel }) => {
+  await scoreFile({ vs, panel }, 'completions/answer-in-comment.txt');
+  assert.equal(await vs.isInputBoxVisible(), false, 'no input box');
+  assert.notEqual(await panel.value('accuracy'), 'n/a', await panel.detail('accuracy'));
+  assert.equal(await panel.value('accuracy'), '1.00', `3/4 matches \\frac{3}{4}: ${await panel.detail('accuracy')}`);
+}, { settings: { 'reasoningLab.score.askForReference': true } });
+
+test('a file without a reference asks for one and uses the answer', async ({ vs, panel }) => {
+  await vs.openFile('completions/no-reference.md');
+  await vs.runCommand('Reasoning Lab: Score File');
+  await vs.answerInputBox('42');
+  await panel.waitForScore();
+  assert.equal(await panel.value('accuracy'), '1.00', await panel.detail('accuracy'));
+}, { settings: { 'reasoningLab.score.askForReference': true }, prepare: addNoReference });
+
+test('escaping the reference prompt leaves accuracy n/a', async ({ vs, panel }) => {
+  await vs.openFile('completions/no-reference.md');
+  await vs.runCommand('Reasoning Lab: Score File');
+  await vs.answerInputBox(null);
+  await panel.waitForScore();
+  assert.equal(await panel.value('accuracy'), 'n/a', await panel.detail('accuracy'));
+}, { settings: { 'reasoningLab.score.askForReference': true }, prepare: addNoReference });
