@@ -53,11 +53,17 @@ test('score file: Chinese prompt with an English chain of thought loses language
   assert.ok(marks > 0, 'off-language spans are highlighted');
 });
 
-test('score file: the panel follows a light theme', async ({ vs, panel, shot }) => {
-  await scoreFile({ vs, panel }, 'completions/zh-mixed-language.md');
-  const bodyClass = await panel.$('body').getAttribute('class');
-  assert.match(bodyClass ?? '', /vscode-light/, 'the webview body carries the light theme class');
-  const bg = await panel.$('body').evaluate((b) => getComputedStyle(b).backgroundColor);
-  const [r, g, b] = bg.match(/\d+/g).map(Number);
-  assert.ok(r + g + b > 600, `light background, got ${bg}`);
-}, { settings: { 'workbench.colorTheme': 'Default Light Modern' } });
+// The panel draws with the theme's own colours: checked in a light and a dark theme (screenshots of both).
+for (const [kind, theme, isLight] of [
+  ['light', 'Default Light Modern', true],
+  ['dark', 'Default Dark Modern', false],
+]) {
+  test(`score file: the panel follows a ${kind} theme`, async ({ vs, panel }) => {
+    await scoreFile({ vs, panel }, 'completions/zh-mixed-language.md');
+    const bodyClass = await panel.$('body').getAttribute('class');
+    assert.match(bodyClass ?? '', new RegExp(`vscode-${kind}`), `the webview body carries the ${kind} theme class`);
+    const bg = await panel.$('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g).map(Number);
+    assert.ok(isLight ? r + g + b > 600 : r + g + b < 200, `${kind} background, got ${bg}`);
+  }, { settings: { 'workbench.colorTheme': theme } });
+}
