@@ -1,166 +1,27 @@
 /**
  * Reasoning Lab's headless entry point: the same engine as the extension, for terminals and CI.
- *
- *   reasoning-lab score <records.jsonl|-> [--rewards <preset|spec.json>] [--out <file>] [--force]
+ * Each command lives in src/cli/<command>.ts; this file only dispatches.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { once } from 'node:events';
-import { parseArgs } from 'node:util';
-import { PRESETS, resolveRewardSpec, scoreRecord } from './core/rewards';
-import { toScoreLine } from './core/rewards/scoreLine';
-import { readJsonl } from './core/records/jsonl';
-import { toRewardRecord } from './core/records/record';
-import { formatSpecErrors } from './core/rewards/formatSpecErrors';
+import { presetsCommand, scoreCommand } from './cli/score';
+import { UsageError, type CliCommand } from './cli/common';
+
+const COMMANDS: CliCommand[] = [scoreCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
 
 Commands:
-  score <records.jsonl|->   Score each JSONL record; write one JSON line per record.
-      --rewards <preset|file>  ${Object.keys(PRESETS).join(' | ')} | a spec .json file (default r1)
-      --out <file>             write results here instead of stdout (refuses to replace a file without --force)
-      --force                  allow --out to replace an existing file
-  presets                   List the presets and their components.
-
-Records: {"id", "prompt", "completion", "answer"?, "language"?, "reference"?}, or chat messages
-({"messages": [{"role", "content"}, ...]}). Malformed lines are reported on stderr and skipped.
-Exit codes: 0 scored something, 1 nothing could be read, 2 bad usage, 130 interrupted.`;
-
-class UsageError extends Error {}
+${COMMANDS.map((c) => '  ' + c.usage.split('\n').join('\n  ')).join('\n')}`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE + '\n');
-    return command ? 0 : 2;
+    return name ? 0 : 2;
   }
-  if (command === 'presets') {
-    for (const [name, spec] of Object.entries(PRESETS)) {
-      const parts = Object.entries(spec.components).map(([c, s]) => `${c} ${s?.weight}`);
-      process.stdout.write(`${name}: ${parts.join(', ')}${spec.description ? ` — ${spec.description}` : ''}\n`);
-    }
-    return 0;
-  }
-  if (command === 'score') return score(rest);
-  throw new UsageError(`unknown command "${command}"`);
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}"`);
+  return command.run(rest);
 }
-
-async function score(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { rewards: { type: 'string', default: 'r1' }, out: { type: 'string' }, force: { type: 'boolean', default: false } },
-  });
-  if (positionals.length !== 1) throw new UsageError('score needs exactly one input file (or - for stdin)');
-  const input = positionals[0];
-
-  const resolved = resolveRewardSpec(values.rewards!, (file) => fs.readFileSync(file, 'utf8'));
-  if (!resolved.spec) {
-    process.stderr.write(`error: invalid reward spec\n${formatSpecErrors(resolved.errors)}\n`);
-    return 2;
-  }
-  const spec = resolved.spec;
-
-  let source: NodeJS.ReadableStream;
-  if (input === '-') source = process.stdin;
-  else {
-    try {
-      if (fs.statSync(input).isDirectory()) throw new Error('is a directory');
-    } catch (err) {
-      process.stderr.write(`error: cannot read ${input}: ${(err as Error).message}\n`);
-      return 1;
-    }
-    source = fs.createReadStream(input);
-  }
-
-  const out = values.out ? openOutput(values.out, input, values.force!) : undefined;
-  const sink: NodeJS.WritableStream = out?.stream ?? process.stdout;
-
-  const controller = new AbortController();
-  const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-
-  const started = Date.now();
-  let scored = 0;
-  let malformed = 0;
-  let sum = 0;
-  let lastProgress = started;
-  const showProgress = process.stderr.isTTY;
-  try {
-    for await (const item of readJsonl(source, { signal: controller.signal })) {
-      const label = `${input === '-' ? 'stdin' : input}:${item.line}`;
-      if (item.error !== undefined) {
-        malformed++;
-        process.stderr.write(`${label}: skipped: ${item.error}\n`);
-        continue;
-      }
-      const { record, error } = toRewardRecord(item.value, `line-${item.line}`);
-      if (!record) {
-        malformed++;
-        process.stderr.write(`${label}: skipped: ${error}\n`);
-        continue;
-      }
-      const result = scoreRecord(record, spec);
-      sum += result.total;
-      scored++;
-      if (!sink.write(JSON.stringify(toScoreLine(result)) + '\n')) await once(sink, 'drain');
-      if (showProgress && Date.now() - lastProgress > 500) {
-        lastProgress = Date.now();
-        process.stderr.write(`\rscored ${scored} records (${rate(scored, started)}/s)…`);
-      }
-    }
-  } catch (err) {
-    if (!controller.signal.aborted) {
-      process.stderr.write(`${showProgress ? '\n' : ''}error: reading ${input} failed: ${(err as Error).message}\n`);
-      if (scored === 0) {
-        await out?.abandon();
-        return 1;
-      }
-    }
-  } finally {
-    process.off('SIGINT', interrupt);
-  }
-  await out?.commit();
-
-  const seconds = ((Date.now() - started) / 1000).toFixed(2);
-  const parts = [`scored ${scored} record${scored === 1 ? '' : 's'} with ${spec.name} in ${seconds} s`];
-  if (malformed) parts.push(`${malformed} malformed line${malformed === 1 ? '' : 's'} skipped`);
-  if (scored) parts.push(`mean total ${(sum / scored).toFixed(3)}`);
-  if (controller.signal.aborted) parts.push('interrupted: the output holds the records scored so far');
-  process.stderr.write(`${showProgress ? '\r' : ''}${parts.join('; ')}${values.out ? ` → ${values.out}` : ''}\n`);
-  if (controller.signal.aborted) return 130;
-  if (scored === 0) {
-    process.stderr.write(`error: no record could be read from ${input}\n`);
-    return 1;
-  }
-  return 0;
-}
-
-/**
- * Results go to a temporary file beside the target and are renamed into place at the end, so an
- * interrupted run never leaves half a file where a good one was.
- */
-function openOutput(file: string, input: string, force: boolean) {
-  const target = path.resolve(file);
-  if (input !== '-' && target === path.resolve(input)) throw new UsageError('--out must not be the input file');
-  if (fs.existsSync(target) && !force) throw new UsageError(`${file} exists; pass --force to replace it`);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  const stream = fs.createWriteStream(temp);
-  const closed = () => new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return {
-    stream,
-    async commit() {
-      await closed();
-      fs.renameSync(temp, target);
-    },
-    async abandon() {
-      await closed();
-      fs.rmSync(temp, { force: true });
-    },
-  };
-}
-
-const rate = (n: number, since: number) => Math.round(n / Math.max(0.001, (Date.now() - since) / 1000));
 
 main(process.argv.slice(2)).then(
   (code) => {

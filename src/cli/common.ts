@@ -1,0 +1,57 @@
+/** What every CLI command shares: usage errors, progress on a terminal, and safe output files. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** A mistake in how the command was called: printed with the usage text, exit code 2. */
+export class UsageError extends Error {}
+
+export interface CliCommand {
+  name: string;
+  /** Usage lines shown by `reasoning-lab --help` (first line: `name <args>  summary`). */
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+/**
+ * Results go to a temporary file beside the target and are renamed into place at the end, so an
+ * interrupted run never leaves half a file where a good one was.
+ */
+export function openOutput(file: string, input: string, force: boolean) {
+  const target = path.resolve(file);
+  if (input !== '-' && target === path.resolve(input)) throw new UsageError('--out must not be the input file');
+  if (fs.existsSync(target) && !force) throw new UsageError(`${file} exists; pass --force to replace it`);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const stream = fs.createWriteStream(temp);
+  const closed = () => new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return {
+    stream,
+    async commit() {
+      await closed();
+      fs.renameSync(temp, target);
+    },
+    async abandon() {
+      await closed();
+      fs.rmSync(temp, { force: true });
+    },
+  };
+}
+
+/** Records per second since `since` (ms), for progress lines. */
+export const rate = (n: number, since: number) => Math.round(n / Math.max(0.001, (Date.now() - since) / 1000));
+
+/** A progress line on stderr that rewrites itself, only when stderr is a terminal, at most twice a second. */
+export function progressReporter(): { tick(message: () => string): void; done(): string } {
+  const tty = !!process.stderr.isTTY;
+  let last = Date.now();
+  let shown = false;
+  return {
+    tick(message) {
+      if (!tty || Date.now() - last < 500) return;
+      last = Date.now();
+      shown = true;
+      process.stderr.write(`\r${message()}\u001b[K`);
+    },
+    /** The prefix a final summary line needs to replace the progress line. */
+    done: () => (shown ? '\r\u001b[K' : ''),
+  };
+}
