@@ -4,8 +4,9 @@
  */
 import { presetsCommand, scoreCommand } from './cli/score';
 import { UsageError, type CliCommand } from './cli/common';
+import { tracesCommand } from './cli/traces';
 
-const COMMANDS: CliCommand[] = [scoreCommand, presetsCommand];
+const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
 

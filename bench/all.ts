@@ -1,0 +1,10 @@
+/** npm run bench — every benchmark in turn: reward scoring (run.ts), then the trace index (traces.ts). */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+let failed = 0;
+for (const name of ['run.ts', 'traces.ts']) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, name)], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;

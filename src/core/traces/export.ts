@@ -1,0 +1,84 @@
+/**
+ * Best-of-n export (rejection sampling): for every group keep the top-k samples by reward (ties keep
+ * file order), optionally only correct and well-formatted ones (accuracy = 1 and format = 1 from the
+ * reward engine, the r1 preset unless another spec is given), and write them as SFT JSONL in chat form:
+ *
+ *   {"messages": [{"role": "system", …}?, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}],
+ *    "id": …, "reward": …, "advantage": …, "group": …}
+ *
+ * The writer is a stream the caller opened (the CLI writes to a temporary file and renames it into
+ * place, never over an existing file); samples come out in file order.
+ */
+import { once } from 'node:events';
+import { PRESETS } from '../rewards/presets';
+import type { TraceFile } from './traceFile';
+import type { ExportBestOptions, ExportSummary } from './types';
+
+export async function exportBestOfN(tf: TraceFile, out: NodeJS.WritableStream, options: ExportBestOptions): Promise<ExportSummary> {
+  if (!(Number.isInteger(options.k) && options.k >= 1)) throw new RangeError(`k must be a whole number ≥ 1, got ${options.k}`);
+  const spec = options.rewards ?? PRESETS.r1;
+  const analysis = await tf.analyze({
+    rewards: spec,
+    judge: options.correctOnly ? (spec.components.accuracy && spec.components.format ? spec : PRESETS.r1) : undefined,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const summary: ExportSummary = { groups: analysis.groups, groupsKept: 0, written: 0, skipped: { noReward: 0, incorrect: 0, beyondK: 0 }, meanRewardWritten: null, cancelled: analysis.cancelled };
+  if (analysis.cancelled) return summary;
+  const byKey = new Map(analysis.sampleSummaries.map((s) => [`${s.entry}/${s.sub}`, s]));
+  // entry → subs to write, with reward / advantage
+  const chosen = new Map<number, Map<number, { reward: number; advantage: number | null; group: string }>>();
+  for (const g of analysis.groupStats) {
+    const ranked = g.members.filter((m) => {
+      if (m.reward === null) {
+        summary.skipped.noReward++;
+        return false;
+      }
+      if (options.correctOnly) {
+        const s = byKey.get(`${m.entry}/${m.sub}`);
+        if (!s || s.accuracy !== 1 || s.format !== 1) {
+          summary.skipped.incorrect++;
+          return false;
+        }
+      }
+      return true;
+    });
+    ranked.sort((a, b) => (b.reward as number) - (a.reward as number) || a.entry - b.entry || a.sub - b.sub);
+    const keep = ranked.slice(0, options.k);
+    summary.skipped.beyondK += ranked.length - keep.length;
+    if (keep.length) summary.groupsKept++;
+    for (const m of keep) {
+      let subs = chosen.get(m.entry);
+      if (!subs) chosen.set(m.entry, (subs = new Map()));
+      subs.set(m.sub, { reward: m.reward as number, advantage: m.advantage, group: g.key });
+    }
+  }
+  const entries = [...chosen.keys()].sort((a, b) => a - b);
+  let sum = 0;
+  let last = 0;
+  for (let i = 0; i < entries.length; i++) {
+    if (options.signal?.aborted) {
+      summary.cancelled = true;
+      break;
+    }
+    const e = await tf.read(entries[i]);
+    const subs = chosen.get(entries[i])!;
+    for (const s of e.samples) {
+      const c = subs.get(s.sub);
+      if (!c) continue;
+      const messages = [];
+      if (options.system) messages.push({ role: 'system', content: options.system });
+      messages.push({ role: 'user', content: s.prompt }, { role: 'assistant', content: s.completion });
+      const line = JSON.stringify({ messages, id: s.id, reward: c.reward, advantage: c.advantage, group: c.group }) + '\n';
+      if (!out.write(line)) await once(out, 'drain');
+      summary.written++;
+      sum += c.reward;
+    }
+    if (options.onProgress && Date.now() - last > 200) {
+      last = Date.now();
+      options.onProgress({ phase: 'export', done: i + 1, total: entries.length, unit: 'entries', entries: tf.count });
+    }
+  }
+  summary.meanRewardWritten = summary.written ? sum / summary.written : null;
+  return summary;
+}

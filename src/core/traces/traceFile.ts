@@ -1,0 +1,374 @@
+/**
+ * TraceFile: a rollout log opened for exploration. `openTraceFile` indexes the file in one pass (byte
+ * offsets only, with progress and cancellation), detects the shape from the first entries, and then
+ * reads entries on demand: `read(i)`, `readRange(from, to)` for a page, `detail()` for the stepper,
+ * `analyze()` for groups and statistics (one more pass that parses everything, also cancellable).
+ *
+ *   const tf = await openTraceFile('rollouts.jsonl', {}, { onProgress, signal });
+ *   const page = await tf.readRange(0, 50);
+ *   const { groupStats } = await tf.analyze({ rewards: PRESETS.r1 });
+ *   await tf.close();
+ */
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { scoreRecord } from '../rewards/composite';
+import { approxTokenCount, splitThink } from '../rewards/text';
+import { reasoningSteps } from '../rewards/steps';
+import type { RewardSpec } from '../rewards/types';
+import { detectShape, toSamples } from './detect';
+import { groupStats, type GroupMember } from './groups';
+import { InspectEvalSource } from './inspectEval';
+import { ParquetSource } from './parquet';
+import { abortError, ByteSource, type EntrySource, type RawEntry } from './source';
+import { TrainingStepCurve } from './trainingSteps';
+import { buildReasoningTree } from './tree';
+import type {
+  AnalyzeOptions,
+  FileChange,
+  JobControl,
+  MalformedEntry,
+  OpenOptions,
+  SampleSummary,
+  TraceAnalysis,
+  TraceDetail,
+  TraceEntry,
+  TraceSample,
+  TraceShape,
+} from './types';
+
+const SNIFF_BYTES = 64 * 1024;
+const PAGE = 256;
+
+/** The first bytes of the content (decompressed when the file is gzipped). */
+async function sniff(file: string): Promise<Buffer> {
+  const fh = await fsp.open(file, 'r');
+  let head: Buffer;
+  try {
+    head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0);
+    head = head.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return head;
+  // gzip: inflate just enough
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    const src = createReadStream(file);
+    const gz = createGunzip();
+    const done = () => {
+      src.destroy();
+      gz.destroy();
+      resolve(Buffer.concat(chunks));
+    };
+    gz.on('data', (c: Buffer) => {
+      chunks.push(c);
+      n += c.length;
+      if (n >= SNIFF_BYTES) done();
+    });
+    gz.on('end', done);
+    gz.on('error', done);
+    src.pipe(gz);
+  });
+}
+
+type Container = 'jsonl' | 'json-array' | 'parquet' | 'inspect-eval';
+
+/** Decide how the bytes are stored, from the name and the first bytes. */
+export function detectContainer(file: string, head: Buffer): Container {
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'inspect-eval';
+  let i = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < head.length && (head[i] === 32 || head[i] === 9 || head[i] === 10 || head[i] === 13)) i++;
+  if (head[i] === 0x5b) return 'json-array';
+  const ext = path.extname(file.replace(/\.gz$/i, '')).toLowerCase();
+  if (ext !== '.json') return 'jsonl';
+  // a .json file: JSONL in disguise when its first line is a whole object and another object follows
+  const nl = head.indexOf(10, i);
+  if (nl === -1) return 'json-array';
+  try {
+    JSON.parse(head.subarray(i, nl).toString('utf8'));
+  } catch {
+    return 'json-array';
+  }
+  let j = nl + 1;
+  while (j < head.length && (head[j] === 32 || head[j] === 9 || head[j] === 10 || head[j] === 13)) j++;
+  return head[j] === 0x7b ? 'jsonl' : 'json-array';
+}
+
+export class TraceFile {
+  private discovered: MalformedEntry[] = [];
+  private discoveredEntries = new Set<number>();
+  private lastAnalysis?: TraceAnalysis;
+
+  private constructor(
+    /** The path as given. */
+    readonly path: string,
+    private source: EntrySource,
+    /** The detected (or mapped) shape. */
+    readonly shape: TraceShape,
+    /** How long the index pass took. */
+    readonly indexMs: number,
+  ) {}
+
+  /** @internal use openTraceFile */
+  static async create(file: string, options: OpenOptions, control: JobControl): Promise<TraceFile> {
+    const started = Date.now();
+    const st = await fsp.stat(file);
+    if (st.isDirectory()) throw new Error(`${file} is a directory`);
+    const head = await sniff(file);
+    const container = detectContainer(file, head);
+    let source: EntrySource;
+    if (container === 'parquet') source = await ParquetSource.open(file);
+    else if (container === 'inspect-eval') source = await InspectEvalSource.open(file);
+    else source = await ByteSource.open(file, container, control, !!options.follow);
+    try {
+      const first = await source.readRange(0, options.detectEntries ?? 20);
+      const values = first.filter((e) => e.error === undefined).map((e) => e.value);
+      const shape = detectShape(values, container, options.fields, options.format);
+      if (source.arrayKey !== undefined) {
+        shape.arrayKey = source.arrayKey;
+        shape.reason += `; entries are the objects in "${source.arrayKey}"`;
+      }
+      const tf = new TraceFile(file, source, shape, Date.now() - started);
+      control.onProgress?.({ phase: 'index', done: 1, total: 1, unit: 'bytes', entries: source.count });
+      return tf;
+    } catch (e) {
+      await source.close();
+      throw e;
+    }
+  }
+
+  /** Number of entries (lines, array elements, rows, Inspect samples). */
+  get count(): number {
+    return this.source.count;
+  }
+
+  /** Entries that could not be used: found by the index pass, and by reads so far (analyze() reads them all). Sorted by line. */
+  get malformed(): MalformedEntry[] {
+    return [...this.source.malformed, ...this.discovered].sort((a, b) => a.line - b.line);
+  }
+
+  /** Bytes held by the offset index. */
+  get indexBytes(): number {
+    return this.source.memoryBytes;
+  }
+
+  private note(entry: number, line: number, reason: string): void {
+    if (this.discoveredEntries.has(entry)) return;
+    this.discoveredEntries.add(entry);
+    this.discovered.push({ line, reason, entry });
+  }
+
+  private toEntry(raw: RawEntry): TraceEntry {
+    if (raw.error !== undefined) {
+      this.note(raw.index, raw.line, raw.error);
+      return { index: raw.index, line: raw.line, bytes: raw.bytes, samples: [], error: raw.error };
+    }
+    const r = toSamples(raw.value, this.shape, raw.index, raw.line);
+    if (!r.samples) {
+      this.note(raw.index, raw.line, r.error ?? 'no samples');
+      return { index: raw.index, line: raw.line, bytes: raw.bytes, samples: [], error: r.error };
+    }
+    return { index: raw.index, line: raw.line, bytes: raw.bytes, samples: r.samples };
+  }
+
+  /** Entry i (0-based), parsed into samples; `error` set when it is malformed. */
+  async read(i: number): Promise<TraceEntry> {
+    return this.toEntry(await this.source.read(i));
+  }
+
+  /** Entries [from, to), clamped to the file (one read per run of entries for byte sources). */
+  async readRange(from: number, to: number): Promise<TraceEntry[]> {
+    return (await this.source.readRange(from, to)).map((r) => this.toEntry(r));
+  }
+
+  /** Every entry in order, a page at a time (progress in entries; stops when the signal aborts). */
+  async *entries(control: JobControl & { phase?: 'analyze' | 'export'; from?: number } = {}): AsyncGenerator<TraceEntry> {
+    let last = 0;
+    for (let i = control.from ?? 0; i < this.count; i += PAGE) {
+      if (control.signal?.aborted) return;
+      for (const e of await this.readRange(i, i + PAGE)) yield e;
+      if (control.onProgress && Date.now() - last > 200) {
+        last = Date.now();
+        control.onProgress({ phase: control.phase ?? 'analyze', done: Math.min(this.count, i + PAGE), total: this.count, unit: 'entries', entries: this.count });
+      }
+    }
+  }
+
+  /** One sample with its steps, reasoning path tree and (when `rewards` is given) the reward breakdown. */
+  async detail(entry: number, sub = 0, options: { rewards?: RewardSpec; thinkTag?: string } = {}): Promise<TraceDetail> {
+    const e = await this.read(entry);
+    if (e.error !== undefined) throw new Error(`line ${e.line}: ${e.error}`);
+    const sample = e.samples[sub];
+    if (!sample) throw new RangeError(`entry ${entry} has ${e.samples.length} samples; no sample ${sub}`);
+    return sampleDetail(sample, options);
+  }
+
+  /**
+   * One pass over every entry: per-sample steps, reflections and rewards (from the file, or scored
+   * with `rewards`), GRPO groups, the training-step curve, and the full malformed list.
+   */
+  async analyze(options: AnalyzeOptions = {}): Promise<TraceAnalysis> {
+    const started = Date.now();
+    const spec = options.rewards;
+    const keep = options.keepSamples ?? true;
+    const groups = new Map<string, { prompt: string; step?: number; members: GroupMember[] }>();
+    const curve = new TrainingStepCurve();
+    const summaries: SampleSummary[] = [];
+    let records = 0;
+    let samples = 0;
+    let steps = 0;
+    let reflections = 0;
+    let fromFile = 0;
+    let scored = 0;
+    let none = 0;
+    let rewardSum = 0;
+    const summaryIndex = new Map<string, SampleSummary>();
+
+    for await (const e of this.entries({ ...options, phase: 'analyze' })) {
+      if (e.error !== undefined) continue;
+      records++;
+      for (const s of e.samples) {
+        samples++;
+        const sum = summarize(s, spec, !!options.rescore, options.judge);
+        steps += sum.steps;
+        reflections += sum.reflections;
+        if (sum.rewardSource === 'file') fromFile++;
+        else if (sum.rewardSource === 'scored') scored++;
+        else none++;
+        if (sum.reward !== null) rewardSum += sum.reward;
+        curve.add(s.step, sum.reward, sum.cotTokens);
+        let g = groups.get(s.group);
+        if (!g) groups.set(s.group, (g = { prompt: s.prompt.slice(0, 200), step: s.step, members: [] }));
+        g.members.push({ entry: s.entry, sub: s.sub, id: s.id, reward: sum.reward });
+        if (keep) {
+          summaries.push(sum);
+          summaryIndex.set(`${s.entry}/${s.sub}`, sum);
+        }
+      }
+    }
+    const groupList = [...groups.entries()].map(([key, g]) => groupStats(key, g.prompt, g.members, g.step));
+    if (keep) for (const g of groupList) for (const m of g.members) {
+      const s = summaryIndex.get(`${m.entry}/${m.sub}`);
+      if (s) s.advantage = m.advantage;
+    }
+    const rewarded = fromFile + scored;
+    const result: TraceAnalysis = {
+      records,
+      samples,
+      groups: groupList.length,
+      malformed: this.malformed,
+      steps: { total: steps, meanPerRecord: samples ? steps / samples : 0 },
+      reflections,
+      zeroAdvantageGroups: groupList.filter((g) => g.zeroAdvantage).length,
+      rewards: { fromFile, scored, none, mean: rewarded ? rewardSum / rewarded : null, ...(spec && scored ? { spec: spec.name } : {}) },
+      groupStats: groupList,
+      trainingSteps: curve.points(),
+      sampleSummaries: summaries,
+      timing: { indexMs: this.indexMs, analyzeMs: Date.now() - started },
+      cancelled: !!options.signal?.aborted,
+    };
+    if (!result.cancelled) this.lastAnalysis = result;
+    return result;
+  }
+
+  /** GRPO groups (runs analyze() unless a finished analysis is at hand). */
+  async groups(options: AnalyzeOptions = {}): Promise<TraceAnalysis['groupStats']> {
+    if (this.lastAnalysis && !options.rewards && !options.rescore) return this.lastAnalysis.groupStats;
+    return (await this.analyze(options)).groupStats;
+  }
+
+  /** How the file on disk differs from what was indexed. */
+  checkChanged(): Promise<FileChange> {
+    return this.source.checkChanged();
+  }
+
+  /**
+   * Pick up changes: appended entries are indexed (follow); a truncated or rewritten file is indexed
+   * again, with a message saying so (earlier analyses are dropped).
+   */
+  async refresh(control: JobControl & { follow?: boolean } = {}): Promise<{ change: FileChange; added: number; message?: string }> {
+    const r = await this.source.refresh(control);
+    if (r.change === 'truncated' || r.change === 'rewritten') {
+      this.discovered = [];
+      this.discoveredEntries.clear();
+      this.lastAnalysis = undefined;
+    }
+    return r;
+  }
+
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+}
+
+/** Open a trace file: index it (progress, cancellation through control.signal) and detect its shape. */
+export async function openTraceFile(file: string, options: OpenOptions = {}, control: JobControl = {}): Promise<TraceFile> {
+  if (control.signal?.aborted) throw abortError();
+  return TraceFile.create(file, options, control);
+}
+
+/** Steps, reflections, lengths and reward of one sample. */
+export function summarize(s: TraceSample, spec: RewardSpec | undefined, rescore: boolean, judge?: RewardSpec): SampleSummary {
+  const sp = splitThink(s.completion);
+  const list = reasoningSteps(s.completion);
+  let refl = 0;
+  for (const st of list) if (st.kind === 'reflection' || st.kind === 'backtrack') refl++;
+  let reward: number | null = null;
+  let source: SampleSummary['rewardSource'] = 'none';
+  let format: number | null = null;
+  let accuracy: number | null = null;
+  if (s.reward !== undefined && !(rescore && spec)) {
+    reward = s.reward;
+    source = 'file';
+  } else if (spec && s.completion) {
+    const sc = scoreRecord(s, spec);
+    reward = sc.total;
+    source = 'scored';
+    format = sc.components.format?.value ?? null;
+    accuracy = sc.components.accuracy?.value ?? null;
+  }
+  if (judge && s.completion) {
+    const sc = scoreRecord(s, judge);
+    format = sc.components.format?.value ?? null;
+    accuracy = sc.components.accuracy?.value ?? null;
+  }
+  const sum: SampleSummary = {
+    entry: s.entry,
+    sub: s.sub,
+    id: s.id,
+    group: s.group,
+    reward,
+    rewardSource: source,
+    advantage: null,
+    steps: list.length,
+    reflections: refl,
+    tokens: approxTokenCount(s.completion),
+    cotTokens: approxTokenCount(s.completion, sp.thinkStart, sp.thinkEnd),
+    format,
+    accuracy,
+    think: sp.state,
+  };
+  if (s.step !== undefined) sum.step = s.step;
+  return sum;
+}
+
+/** The stepper's view of one sample. */
+export function sampleDetail(sample: TraceSample, options: { rewards?: RewardSpec; thinkTag?: string } = {}): TraceDetail {
+  const tag = options.thinkTag ?? 'think';
+  const sp = splitThink(sample.completion, tag);
+  const list = reasoningSteps(sample.completion, tag);
+  const detail: TraceDetail = {
+    sample,
+    steps: list.map((s) => ({ index: s.index, start: s.start, end: s.end, text: s.text, kind: s.kind, chars: s.chars, tokens: s.tokens })),
+    tree: buildReasoningTree(sample.completion, list, tag),
+    think: { state: sp.state, thinkStart: sp.thinkStart, thinkEnd: sp.thinkEnd, answerStart: sp.answerStart, answerEnd: sp.answerEnd },
+  };
+  if (options.rewards) detail.score = scoreRecord(sample, options.rewards);
+  return detail;
+}

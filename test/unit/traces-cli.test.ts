@@ -1,0 +1,133 @@
+// traces CLI as a user runs it (a child process over real files), best-of-n export, and following a growing file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { exportBestOfN, followTraceFile, openTraceFile, type FollowBatch } from '../../src/core/traces';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'src', 'cli.ts');
+const FIX = path.join(ROOT, 'test', 'fixtures', 'traces');
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-traces-cli-'));
+
+test('traces --stats on a gzipped file prints one JSON object with the documented fields', async () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'mixed.jsonl');
+  const lines = [
+    JSON.stringify({ prompt_id: 'p', prompt: 'Q', completions: ['<think>\nA.\n\nWait, check.\n</think>\n\nThe answer is 1.', '<think>\nB.\n</think>\n\nThe answer is 2.'], rewards: [1, 1] }),
+    '{"prompt_id": "q", "prompt": "R", "completions": ["x"',
+  ];
+  fs.writeFileSync(f, lines.join('\n') + '\n');
+  const { gzipSync } = await import('node:zlib');
+  fs.writeFileSync(f + '.gz', gzipSync(fs.readFileSync(f)));
+  for (const file of [f, f + '.gz']) {
+    const r = await runCli(['traces', file, '--stats']);
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.records, 1);
+    assert.equal(o.samples, 2);
+    assert.equal(o.groups, 1);
+    assert.deepEqual(o.malformed, [{ line: 2, reason: "incomplete JSON: the line ends with '\"', not '}'" }]);
+    assert.deepEqual(o.steps, { total: 3, meanPerRecord: 1.5 });
+    assert.equal(o.reflections, 1);
+    assert.equal(o.zeroAdvantageGroups, 1);
+    assert.equal(typeof o.timing.indexMs, 'number');
+    assert.equal(typeof o.timing.totalMs, 'number');
+  }
+});
+
+test('traces --stats on real data (ToT Game of 24) and a bad --field is a usage error', async () => {
+  const r = await runCli(['traces', path.join(FIX, 'tot_game24_100_samples.json.gz'), '--stats']);
+  assert.equal(r.code, 0, r.stderr);
+  const o = JSON.parse(r.stdout);
+  assert.equal(o.samples, 500);
+  assert.equal(o.groups, 5);
+  const bad = await runCli(['traces', path.join(FIX, 'tot_game24_100_samples.json.gz'), '--field', 'nope=x']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--field expects name=path/);
+});
+
+test('traces --export-best --k 2 writes SFT chat JSONL, top-k per group by reward, and never replaces a file', async () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'sft.jsonl');
+  const r = await runCli(['traces', path.join(FIX, 'tot_game24_100_samples.json.gz'), '--export-best', '--k', '2', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, 10);
+  assert.ok(rows.every((x) => x.messages.length === 2 && x.messages[0].role === 'user' && x.messages[1].role === 'assistant'));
+  // solved samples per puzzle: 21, 1, 1, 7, 5 → the top 2 hold 2 + 1 + 1 + 2 + 2 solved ones
+  assert.equal(rows.filter((x) => x.reward === 1).length, 8);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.written, 10);
+  assert.equal(summary.groupsKept, 5);
+  const before = fs.readFileSync(out, 'utf8');
+  const again = await runCli(['traces', path.join(FIX, 'tot_game24_100_samples.json.gz'), '--export-best', '--k', '1', '--out', out]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /exists; traces --export-best never replaces a file/);
+  assert.equal(fs.readFileSync(out, 'utf8'), before);
+});
+
+test('export with correctOnly keeps only accuracy = 1 and format = 1 samples (scored by the r1 preset)', async () => {
+  const dir = tempDir();
+  const f = path.join(dir, 'g.jsonl');
+  const good = '<think>\n6 * 7 = 42.\n</think>\n\nThe answer is \\boxed{42}.';
+  const wrong = '<think>\n6 * 7 = 41.\n</think>\n\nThe answer is \\boxed{41}.';
+  const unformatted = 'The answer is \\boxed{42}.';
+  fs.writeFileSync(f, [good, wrong, unformatted].map((c, i) => JSON.stringify({ id: `s${i}`, prompt: 'What is 6 * 7?', completion: c, answer: '42', reward: [0.5, 0.9, 0.8][i] })).join('\n') + '\n');
+  const tf = await openTraceFile(f);
+  const chunks: string[] = [];
+  const sink = new (await import('node:stream')).Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) });
+  const s = await exportBestOfN(tf, sink, { k: 3, correctOnly: true, system: 'Think first.' });
+  await tf.close();
+  assert.equal(s.written, 1);
+  assert.equal(s.skipped.incorrect, 2);
+  const row = JSON.parse(chunks.join(''));
+  assert.equal(row.id, 's0');
+  assert.equal(row.messages[0].role, 'system');
+  assert.equal(row.messages[2].content, good);
+});
+
+test('follow: records appended by a writer arrive as batches with the per-step curve; a partial line waits for its newline', async () => {
+  const dir = tempDir();
+  const f = path.join(dir, '0.jsonl');
+  const r = (step: number, score: number) => JSON.stringify({ input: 'Q', output: `<think>\n${'x '.repeat(10 * (step + 1))}\n</think>\n\nA`, gts: 'A', score, step });
+  fs.writeFileSync(f, r(0, 0) + '\n');
+  const tf = await openTraceFile(f, { follow: true });
+  const ac = new AbortController();
+  const batches: FollowBatch[] = [];
+  const done = (async () => {
+    for await (const b of followTraceFile(tf, { signal: ac.signal, pollMs: 50 })) {
+      batches.push(b);
+      if (b.trainingSteps.length === 2 && b.trainingSteps[1].samples === 2) ac.abort();
+    }
+  })();
+  await new Promise((res) => setTimeout(res, 100));
+  const half = r(1, 1);
+  fs.appendFileSync(f, half.slice(0, 25)); // the writer is mid-line
+  await new Promise((res) => setTimeout(res, 200));
+  assert.equal(tf.count, 1, 'a partial line is pending, not malformed');
+  assert.equal(tf.malformed.length, 0);
+  fs.appendFileSync(f, half.slice(25) + '\n' + r(1, 0) + '\n');
+  const timeout = setTimeout(() => ac.abort(), 5000);
+  await done;
+  clearTimeout(timeout);
+  await tf.close();
+  assert.equal(batches[0].change, 'initial');
+  const curve = batches.at(-1)!.trainingSteps;
+  assert.deepEqual(curve.map((p) => [p.step, p.samples, p.meanReward]), [[0, 1, 0], [1, 2, 0.5]]);
+  assert.ok(curve[1].meanCotTokens > curve[0].meanCotTokens);
+});
