@@ -3,10 +3,11 @@
  * Each command lives in src/cli/<command>.ts; this file only dispatches.
  */
 import { presetsCommand, scoreCommand } from './cli/score';
+import { evalCommand } from './cli/eval';
 import { UsageError, type CliCommand } from './cli/common';
 import { tracesCommand } from './cli/traces';
 
-const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, presetsCommand];
+const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
 

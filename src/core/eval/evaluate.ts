@@ -1,0 +1,139 @@
+/**
+ * evaluate(): judges samples against problems in the sandbox, writes each result to the run file as
+ * it comes, resumes a run file that already holds results, and returns pass@k and the verdicts.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { buildJob, judge, type Judged } from './judge';
+import { summarize } from './passAtK';
+import { readRun, RunWriter, sampleKey } from './runStore';
+import { InfraError, Sandbox, type SandboxLimits } from './sandbox/pool';
+import type { EvalOptions, EvalRun, Problem, RunHeader, Sample, SampleResult } from './types';
+
+export const DEFAULTS = { timeoutMs: 2000, timeoutFactor: 4, memoryBytes: 512 * 2 ** 20, outputBytes: 1 << 20, processes: 16, retries: 2 };
+
+function limitsFor(timeoutMs: number, opts: EvalOptions): SandboxLimits {
+  return {
+    timeoutMs,
+    cpuSeconds: Math.ceil(timeoutMs / 1000) + 1,
+    memoryBytes: opts.memoryBytes ?? DEFAULTS.memoryBytes,
+    outputBytes: opts.outputBytes ?? DEFAULTS.outputBytes,
+    processes: DEFAULTS.processes,
+  };
+}
+
+/** Runs one sample with retries of infrastructure errors; never throws. */
+async function runSample(sandbox: Sandbox, problem: Problem, sample: Sample, timeoutMs: number, opts: EvalOptions): Promise<SampleResult> {
+  const limits = limitsFor(timeoutMs, opts);
+  const retries = opts.retries ?? DEFAULTS.retries;
+  let lastError = '';
+  let attempts = 0;
+  while (attempts <= retries) {
+    attempts++;
+    let judged: Judged;
+    try {
+      const job = await buildJob(problem, sample, limits);
+      judged = 'verdict' in job ? job : judge(problem, await sandbox.run(job), limits);
+    } catch (err) {
+      if (!(err instanceof InfraError)) lastError = `harness: ${(err as Error).message}`;
+      else lastError = err.message;
+      if (opts.signal?.aborted) break;
+      continue;
+    }
+    return { problemId: sample.problemId, sampleIndex: sample.index, language: sample.language, ...judged, timeoutMs, attempts };
+  }
+  return { problemId: sample.problemId, sampleIndex: sample.index, language: sample.language, verdict: 'infra_error', reason: lastError || 'cancelled', wallMs: 0, timeoutMs, attempts };
+}
+
+/** Runs `items` with at most `n` in flight, stopping early when the signal fires. */
+async function forEachLimited<T>(items: T[], n: number, signal: AbortSignal | undefined, fn: (t: T) => Promise<void>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length && !signal?.aborted) await fn(items[next++]);
+  });
+  await Promise.all(lanes);
+}
+
+/** Measures each problem's reference in the sandbox: limit = max(floor, factor × its wall time). */
+async function calibrate(sandbox: Sandbox, problems: Problem[], opts: EvalOptions, floor: number, factor: number) {
+  const referenceMs: Record<string, number> = {};
+  const timeouts: Record<string, number> = {};
+  await forEachLimited(problems, sandbox.workers * 2, opts.signal, async (p) => {
+    const ref = p.references.find((r) => r.language === 'python') ?? p.references[0];
+    if (p.timeoutMs) timeouts[p.id] = p.timeoutMs;
+    if (!ref) return;
+    const r = await runSample(sandbox, p, { problemId: p.id, index: 0, language: ref.language, kind: 'program', code: ref.code }, Math.max(floor * 5, 10_000), opts);
+    if (r.verdict === 'passed') referenceMs[p.id] = r.wallMs;
+    if (!p.timeoutMs) timeouts[p.id] = Math.ceil(Math.max(floor, factor * (referenceMs[p.id] ?? 0)));
+  });
+  return { referenceMs, timeouts };
+}
+
+export async function evaluate(problems: Problem[], samples: Sample[], opts: EvalOptions = {}): Promise<EvalRun> {
+  const ks = (opts.k ?? [1]).filter((k) => k >= 1).sort((a, b) => a - b);
+  const floor = opts.timeoutMs ?? DEFAULTS.timeoutMs;
+  const factor = opts.timeoutFactor ?? DEFAULTS.timeoutFactor;
+  const byId = new Map(problems.map((p) => [p.id, p]));
+  const wanted = samples.filter((s) => byId.has(s.problemId));
+
+  let previous: SampleResult[] = [];
+  let header: RunHeader | undefined;
+  if (opts.runFile && fs.existsSync(opts.runFile) && fs.statSync(opts.runFile).size > 0) {
+    const stored = readRun(opts.runFile);
+    header = stored.header;
+    if ((opts.problemSetPath && header.problemSet && header.problemSet !== opts.problemSetPath) || (opts.samplesPath !== undefined && (header.samples ?? '') !== (opts.samplesPath ?? ''))) {
+      throw new Error(`${opts.runFile} is a run of ${header.problemSet} with ${header.samples ?? 'the references'}, not of this problem set and samples: choose another run file`);
+    }
+    previous = stored.results.filter((r) => r.verdict !== 'infra_error');
+  }
+  const done = new Set(previous.map((r) => sampleKey(r.problemId, r.sampleIndex)));
+  const todo = wanted.filter((s) => !done.has(sampleKey(s.problemId, s.index)));
+
+  const sandbox = await Sandbox.create({ workers: opts.jobs, classic: opts.classic, python: opts.python });
+  const onAbort = () => void sandbox.close();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let writer: RunWriter | undefined;
+  const results: SampleResult[] = [...previous];
+  try {
+    if (!header) {
+      const cal = opts.calibrate === false ? null : await calibrate(sandbox, problems, opts, floor, factor);
+      const timeouts: Record<string, number> = {};
+      for (const p of problems) timeouts[p.id] = cal?.timeouts[p.id] ?? p.timeoutMs ?? floor;
+      header = {
+        type: 'header',
+        version: 1,
+        runId: crypto.randomUUID(),
+        createdAt: new Date().toISOString(),
+        problemSet: opts.problemSetPath,
+        samples: opts.samplesPath,
+        k: ks,
+        protections: sandbox.protections,
+        timeouts,
+        calibration: cal ? { floorMs: floor, factor, referenceMs: cal.referenceMs } : null,
+        totalSamples: wanted.length,
+      };
+      if (opts.runFile) writer = RunWriter.create(opts.runFile, header);
+    } else if (opts.runFile) writer = RunWriter.append(opts.runFile);
+    const h = header;
+    const resumed = previous.length;
+    let finished = resumed;
+    opts.onProgress?.({ done: finished, total: wanted.length, resumed });
+    await forEachLimited(todo, sandbox.workers * 2, opts.signal, async (s) => {
+      const problem = byId.get(s.problemId)!;
+      const r = await runSample(sandbox, problem, s, h.timeouts[s.problemId] ?? problem.timeoutMs ?? floor, opts);
+      if (opts.signal?.aborted && r.verdict === 'infra_error') return; // cut off by the cancel: judged on resume
+      results.push(r);
+      writer?.write(r);
+      finished++;
+      opts.onProgress?.({ done: finished, total: wanted.length, resumed, last: r });
+    });
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    writer?.close();
+    await sandbox.close();
+  }
+  const order = new Map(wanted.map((s, i) => [sampleKey(s.problemId, s.index), i]));
+  results.sort((a, b) => (order.get(sampleKey(a.problemId, a.sampleIndex)) ?? 0) - (order.get(sampleKey(b.problemId, b.sampleIndex)) ?? 0));
+  const judged = results.filter((r) => r.verdict !== 'infra_error').length;
+  return { header: header!, results, summary: summarize(problems, results, ks), cancelled: !!opts.signal?.aborted && judged < wanted.length };
+}

@@ -1,0 +1,9 @@
+/** The evaluation engine (issue 4): problem sets, samples, the sandbox, pass@k, stored runs. See ./types.ts. */
+export * from './types';
+export { loadProblemSet, loadWorkspaceProblem, parseFrontMatter } from './problems';
+export { loadSamples, referenceSamples } from './samples';
+export { evaluate, DEFAULTS } from './evaluate';
+export { passAtK, summarize } from './passAtK';
+export { outputsEqual } from './compare';
+export { RunStore, readRun, type RunInfo, type StoredRun } from './runStore';
+export { Sandbox, InfraError, type SandboxJob, type SandboxLimits, type RawResult, type SandboxOptions } from './sandbox/pool';

@@ -1,0 +1,133 @@
+/**
+ * Runs on disk: one JSONL file per run — a header line, then one line per judged sample, appended as
+ * each is judged. A cancelled or crashed run resumes from its file; an old run can be reopened.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { summarize } from './passAtK';
+import type { EvalRun, RunHeader, SampleResult } from './types';
+
+export const sampleKey = (problemId: string, index: number) => `${problemId}\u0000${index}`;
+
+export interface StoredRun {
+  file: string;
+  header: RunHeader;
+  /** The last line per sample (a resumed infrastructure error is replaced by its retry). */
+  results: SampleResult[];
+  warnings: string[];
+}
+
+/** Reads a run file (a torn last line from a crash is ignored with a warning). */
+export function readRun(file: string): StoredRun {
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const warnings: string[] = [];
+  let header: RunHeader | undefined;
+  const byKey = new Map<string, SampleResult>();
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let v: { type?: string } & Record<string, unknown>;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      warnings.push(`${file}:${i + 1}: ignored: not JSON${i === lines.length - 1 ? ' (an interrupted write)' : ''}`);
+      return;
+    }
+    if (v.type === 'header') header = v as unknown as RunHeader;
+    else if (v.type === 'sample') {
+      const { type: _t, ...r } = v;
+      const s = r as unknown as SampleResult;
+      byKey.set(sampleKey(s.problemId, s.sampleIndex), s);
+    }
+  });
+  if (!header) throw new Error(`${file}: not a run file (no header line)`);
+  return { file, header, results: [...byKey.values()], warnings };
+}
+
+/** Opens a run file for appending: creates it with the header, or checks and resumes an existing one. */
+export class RunWriter {
+  private fd: number;
+  private constructor(readonly file: string, fd: number) {
+    this.fd = fd;
+  }
+
+  static create(file: string, header: RunHeader): RunWriter {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const fd = fs.openSync(file, 'wx');
+    fs.writeSync(fd, JSON.stringify(header) + '\n');
+    return new RunWriter(file, fd);
+  }
+
+  static append(file: string): RunWriter {
+    // a torn last line (crash mid-write) is cut off so the next line starts clean
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.length && !text.endsWith('\n')) fs.truncateSync(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+    return new RunWriter(file, fs.openSync(file, 'a'));
+  }
+
+  write(result: SampleResult) {
+    fs.writeSync(this.fd, JSON.stringify({ type: 'sample', ...result }) + '\n');
+  }
+
+  close() {
+    fs.closeSync(this.fd);
+  }
+}
+
+export interface RunInfo {
+  file: string;
+  runId: string;
+  createdAt: string;
+  problemSet?: string;
+  samples?: string;
+  judged: number;
+  total: number;
+  /** Every sample judged (none missing, no infrastructure errors left). */
+  complete: boolean;
+  passAtK: Record<string, number>;
+}
+
+/** The runs in a folder (e.g. `.reasoning-lab/runs/`): list them, reopen one. Resume = evaluate() with its file as runFile. */
+export class RunStore {
+  constructor(readonly dir: string) {}
+
+  /** A fresh run file path in this folder. */
+  newRunFile(now = new Date()): string {
+    return path.join(this.dir, `eval-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  }
+
+  list(): RunInfo[] {
+    if (!fs.existsSync(this.dir)) return [];
+    const out: RunInfo[] = [];
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!name.endsWith('.jsonl')) continue;
+      try {
+        const run = this.open(path.join(this.dir, name));
+        const judged = run.results.filter((r) => r.verdict !== 'infra_error').length;
+        out.push({
+          file: path.join(this.dir, name),
+          runId: run.header.runId,
+          createdAt: run.header.createdAt,
+          problemSet: run.header.problemSet,
+          samples: run.header.samples,
+          judged,
+          total: run.header.totalSamples,
+          complete: judged >= run.header.totalSamples,
+          passAtK: run.summary.passAtK,
+        });
+      } catch {
+        // not a run file: skipped
+      }
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Reopens a run: its header, results and summary (pass@k over what was judged). */
+  open(file: string): EvalRun & { warnings: string[] } {
+    const run = readRun(path.isAbsolute(file) || fs.existsSync(file) ? file : path.join(this.dir, file));
+    const ids = Object.keys(run.header.timeouts).map((id) => ({ id }));
+    const problems = ids.length ? ids : [...new Set(run.results.map((r) => r.problemId))].map((id) => ({ id }));
+    const judged = run.results.filter((r) => r.verdict !== 'infra_error').length;
+    return { header: run.header, results: run.results, summary: summarize(problems, run.results, run.header.k), cancelled: judged < run.header.totalSamples, warnings: run.warnings };
+  }
+}

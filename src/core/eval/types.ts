@@ -1,0 +1,217 @@
+/**
+ * The evaluation engine's public types (issue 4): problem sets, samples, the sandbox's protections,
+ * per-sample verdicts, pass@k and stored runs. Plain data only, so results cross to the editor, the
+ * CLI and JSONL files unchanged.
+ *
+ *   loadProblemSet(path)               → ProblemSet           (./problems.ts)
+ *   loadSamples(path, problems)        → LoadedSamples        (./samples.ts)
+ *   referenceSamples(problems)         → Sample[]             (the sanity run: all must pass)
+ *   evaluate(problems, samples, opts)  → EvalRun              (./evaluate.ts)
+ *   passAtK(n, c, k)                   → number               (./passAtK.ts)
+ *   new RunStore(dir).list() / .open(file)                    (./runStore.ts)
+ */
+
+export type Language = 'python' | 'javascript' | 'typescript';
+
+/** How a problem's tests are run. */
+export type ProblemTest =
+  /** Python test code that runs inside the sandbox (HumanEval `check(candidate)`, MBPP asserts). */
+  | { kind: 'python-check'; code: string; /** Python statement run after `code`, e.g. `check(add)`; absent for MBPP. */ call?: string }
+  /** Input/expected-output cases: the sandbox only returns the outputs; they are compared outside it. */
+  | { kind: 'io'; cases: IoCase[]; compare: CompareMode; signature: Partial<Record<'python' | 'javascript', Signature>> };
+
+export interface IoCase {
+  /** Positional arguments (JSON values). */
+  input: unknown[];
+  expected: unknown;
+}
+
+/** `exact`: deep JSON equality; `unordered`: a top-level array compared as a multiset; `float`: numbers within 1e-6 relative. */
+export type CompareMode = 'exact' | 'unordered' | 'float';
+
+export interface Signature {
+  entry: string;
+  params: string[];
+}
+
+export type ProblemFormat = 'humaneval' | 'mbpp' | 'leetcodedataset' | 'workspace';
+
+export interface Problem {
+  /** task_id (HumanEval "HumanEval/0", MBPP "Mbpp/2", workspace: the front matter id or the folder name). */
+  id: string;
+  format: ProblemFormat;
+  title?: string;
+  difficulty?: 'easy' | 'medium' | 'hard';
+  tags?: string[];
+  /** The statement shown to a user: HumanEval's prompt, MBPP's text, problem.md's Markdown body. */
+  statement: string;
+  /** Function name (HumanEval entry_point; `Solution().fn` for LeetCodeDataset). */
+  entryPoint: string;
+  /** Code a HumanEval-style `completion` continues (the prompt); `solution` samples get only its imports. */
+  prefix?: string;
+  test: ProblemTest;
+  /** Reference solutions: full programs per language. */
+  references: { language: Language; code: string }[];
+  /** A per-problem wall-clock limit from the problem set (workspace `timeoutMs`), overrides calibration. */
+  timeoutMs?: number;
+  /** Where it was read from, for messages and for opening it in the editor. */
+  source: { file: string; line?: number };
+}
+
+export interface ProblemSet {
+  /** The path given. */
+  path: string;
+  format: ProblemFormat;
+  problems: Problem[];
+  /** Bad records or folders that were skipped: "file:line: what was wrong". */
+  warnings: string[];
+}
+
+/** One program to judge. */
+export interface Sample {
+  problemId: string;
+  /** 0-based index among the samples of this problem (stable: it keys resume). */
+  index: number;
+  language: Language;
+  /**
+   * `completion`: continues the problem's prefix (HumanEval completion); `program`: a full program
+   * (reflexion `solution`, MBPP code, a workspace solution file, a reference).
+   */
+  kind: 'completion' | 'program';
+  code: string;
+  /** Where it came from ("samples.jsonl:12", a file path, "reference"). */
+  origin?: string;
+}
+
+export interface LoadedSamples {
+  samples: Sample[];
+  warnings: string[];
+}
+
+/** What the sandbox could enforce on this machine; recorded in every run header and result. */
+export interface Protections {
+  /** Each program runs in a fresh child forked by a pre-started worker (false: a fresh interpreter per program). */
+  forkServer: boolean;
+  /** `netns` (as root) or `userns+netns` (unprivileged user namespace); false: network not isolated. */
+  network: false | 'netns' | 'userns+netns';
+  /** Each program is pid 1 of its own pid namespace: the whole tree dies with it, it cannot signal anything outside. */
+  pidNamespace: boolean;
+  /** Programs run as this dedicated uid (when the harness runs as root), else false. */
+  uid: number | false;
+  /** /tmp, /var/tmp, /dev/shm replaced by private tmpfs wiped after every program. */
+  privateTmp: string[];
+  rlimitCpu: boolean;
+  rlimitMemory: boolean;
+  rlimitProcesses: boolean;
+  rlimitFileSize: boolean;
+  /** Always: fresh working dir removed afterwards, minimal environment, stdin closed, output cap, wall-clock kill of the process group. */
+  basics: true;
+  notes: string[];
+}
+
+export type Verdict =
+  | 'passed'
+  | 'failed'
+  | 'timeout'
+  | 'memory'
+  | 'runtime_error'
+  | 'syntax_error'
+  | 'output_limit'
+  /** The harness failed (interpreter missing, disk full, worker killed): not the program's fault, retried, excluded from pass@k. */
+  | 'infra_error';
+
+export const VERDICTS: Verdict[] = ['passed', 'failed', 'timeout', 'memory', 'runtime_error', 'syntax_error', 'output_limit', 'infra_error'];
+
+export interface SampleResult {
+  problemId: string;
+  sampleIndex: number;
+  language: Language;
+  verdict: Verdict;
+  /** One line: why (the assertion, the exception, "wall-clock limit 2000 ms"). */
+  reason: string;
+  /** For `failed`: the failing test — an assertion's line and text, or an io case index and input. */
+  failure?: { line?: number; assertion?: string; case?: number; input?: unknown; expected?: string; got?: string };
+  /** For runtime/syntax errors and memory: the traceback or stack (capped). */
+  traceback?: string;
+  /** The first 2 KB of what the program printed. */
+  output?: string;
+  wallMs: number;
+  /** The wall-clock limit applied to this sample. */
+  timeoutMs: number;
+  attempts: number;
+}
+
+export interface ProblemSummary {
+  problemId: string;
+  n: number;
+  passed: number;
+  passAtK: Record<string, number>;
+}
+
+export interface EvalSummary {
+  problems: number;
+  samples: number;
+  /** k → mean over the problems with at least k judged samples. */
+  passAtK: Record<string, number>;
+  verdicts: Record<Verdict, number>;
+  perProblem: ProblemSummary[];
+}
+
+export interface EvalProgress {
+  done: number;
+  total: number;
+  /** How many of `done` were already in the run file (resume). */
+  resumed: number;
+  last?: SampleResult;
+}
+
+export interface EvalOptions {
+  /** Parallel sandboxes (default: the number of cores). */
+  jobs?: number;
+  /** Floor of the wall-clock limit per program (default 2000 ms). */
+  timeoutMs?: number;
+  /** Limit = max(timeoutMs, timeoutFactor × the reference's measured time) (default 4, as EvalPlus). */
+  timeoutFactor?: number;
+  /** Measure the reference solutions first to set per-problem limits (default true when samples are not the references). */
+  calibrate?: boolean;
+  /** The k of pass@k (default [1]). */
+  k?: number[];
+  memoryBytes?: number;
+  outputBytes?: number;
+  onProgress?: (p: EvalProgress) => void;
+  signal?: AbortSignal;
+  /** Append each result here as it is judged; an existing file of the same run is resumed. */
+  runFile?: string;
+  /** Recorded in the run header. */
+  problemSetPath?: string;
+  samplesPath?: string;
+  /** Run the classic way: a fresh interpreter per program (for the benchmark and as a fallback). */
+  classic?: boolean;
+  /** Infrastructure retries per sample (default 2). */
+  retries?: number;
+  /** Python interpreter (default: /usr/bin/python3 when root, else python3 on PATH). */
+  python?: string;
+}
+
+export interface RunHeader {
+  type: 'header';
+  version: 1;
+  runId: string;
+  createdAt: string;
+  problemSet?: string;
+  samples?: string;
+  k: number[];
+  protections: Protections;
+  /** problemId → wall-clock limit (ms); `calibration` says how they were set. */
+  timeouts: Record<string, number>;
+  calibration: { floorMs: number; factor: number; referenceMs: Record<string, number> } | null;
+  totalSamples: number;
+}
+
+export interface EvalRun {
+  header: RunHeader;
+  results: SampleResult[];
+  summary: EvalSummary;
+  /** True when the signal stopped it before every sample was judged: resume with the same runFile. */
+  cancelled: boolean;
+}
