@@ -25,7 +25,8 @@ const webviews = readdirSync('media', { withFileTypes: true })
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    // evalWorker: the evaluation's worker thread (src/workers/evalWorker.ts), started by the extension host
+    entryPoints: { extension: 'src/extension.ts', evalWorker: 'src/workers/evalWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

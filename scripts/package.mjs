@@ -91,6 +91,13 @@ export function checkVsix(packagePath, target) {
     const bad = names.filter((n) => n.startsWith(`extension/${ORT_BIN}/${d}/`));
     if (bad.length) problems.push(`contains another platform's onnxruntime binaries: ${bad[0]}`);
   }
+  // the evaluation's worker thread and the built-in problem set (Run Evaluation, Open Problem…, the Testing view)
+  for (const required of ['extension/dist/evalWorker.js', 'extension/problems/builtin/merge-intervals/problem.md', 'extension/problems/builtin/merge-intervals/tests.json', 'extension/problems/builtin/merge-intervals/solution.py']) {
+    if (!names.includes(required)) problems.push(`missing ${required}`);
+  }
+  const builtin = new Set(names.filter((n) => /^extension\/problems\/builtin\/[^/_][^/]*\/problem\.md$/.test(n)));
+  if (builtin.size < 40) problems.push(`only ${builtin.size} built-in problems (problems/builtin/*/problem.md); expected at least 40`);
+  if (names.some((n) => n.startsWith('extension/problems/builtin/_tools/'))) problems.push('contains problems/builtin/_tools/ (generator scripts)');
   for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/LICENSE.txt']) {
     if (!names.includes(required) && !(required.endsWith('LICENSE.txt') && names.includes('extension/LICENSE'))) {
       problems.push(`missing ${required}`);

@@ -5,6 +5,8 @@ import { registerScoreCommands } from './vscode/scoreCommands';
 import { ScoreCodeLens } from './vscode/scoreCodeLens';
 import { ScoredDocuments } from './vscode/scoredDocuments';
 import { registerSpecCommands } from './vscode/specCommands';
+import { registerTraceExplorer } from './vscode/traces/traceCommands';
+import { registerEvaluation } from './vscode/eval';
 
 /** Builds the services and hands them to the editor adapters; nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -24,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider({ scheme: 'untitled' }, codeLens),
     ...registerScoreCommands(scored, panel),
     ...registerSpecCommands(),
+    ...registerTraceExplorer(context.extensionUri, specs, log),
+    ...registerEvaluation(context, log),
   );
 }
 

@@ -20,3 +20,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   }
   return node;
 }
+
+/** The children that exist (for replaceChildren with optional parts). */
+export function nodes(...children: Array<Node | string | null | undefined | false>): Array<Node | string> {
+  return children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false);
+}

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../protocol';
 import type { ScoredDocument, ScoredDocuments } from './scoredDocuments';
 import { SPEC_SETTING, type RewardSpecSource } from './rewardSpecSource';
-import { webviewHtml } from './webviewHtml';
-import { WebviewRpc } from './webviewRpc';
+import { SingleWebviewPanel } from './singleWebviewPanel';
 
 /**
  * The Reward Breakdown panel: one webview that shows the score of one scored document (the one scored
@@ -11,17 +10,29 @@ import { WebviewRpc } from './webviewRpc';
  */
 export class BreakdownPanel implements vscode.Disposable {
   static readonly viewType = 'reasoningLab.breakdown';
-  private panel?: vscode.WebviewPanel;
-  private rpc?: WebviewRpc<BreakdownRequests, BreakdownEvents>;
+  private readonly view: SingleWebviewPanel<BreakdownRequests, BreakdownEvents>;
   private current?: vscode.Uri;
   private readonly subscription: vscode.Disposable;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly scored: ScoredDocuments,
     private readonly specs: RewardSpecSource,
-    private readonly log: (message: string) => void,
+    log: (message: string) => void,
   ) {
+    this.view = new SingleWebviewPanel<BreakdownRequests, BreakdownEvents>(
+      extensionUri,
+      BreakdownPanel.viewType,
+      'breakdown',
+      {
+        ready: () => this.currentView(),
+        rescore: () => (this.current ? this.scored.rescore(this.current)?.view ?? null : null),
+        revealRange: ({ start, end }) => this.reveal(start, end),
+        openSpec: () => this.openSpec(),
+      },
+      log,
+      { viewColumn: vscode.ViewColumn.Beside },
+    );
     this.subscription = scored.onDidUpdate((doc) => {
       if (this.current?.toString() === doc.uri.toString()) this.push(doc);
     });
@@ -30,32 +41,7 @@ export class BreakdownPanel implements vscode.Disposable {
   /** Show the panel for a scored document (or empty when there is none). */
   show(doc: ScoredDocument | undefined, preserveFocus = true): void {
     this.current = doc?.uri;
-    if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(
-        BreakdownPanel.viewType,
-        'Reward Breakdown',
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
-        { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')] },
-      );
-      this.rpc = new WebviewRpc<BreakdownRequests, BreakdownEvents>(
-        this.panel.webview,
-        {
-          ready: () => this.currentView(),
-          rescore: () => (this.current ? this.scored.rescore(this.current)?.view ?? null : null),
-          revealRange: ({ start, end }) => this.reveal(start, end),
-          openSpec: () => this.openSpec(),
-        },
-        this.log,
-      );
-      this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, 'breakdown', 'Reward Breakdown');
-      this.panel.onDidDispose(() => {
-        this.rpc?.dispose();
-        this.rpc = undefined;
-        this.panel = undefined;
-      });
-    } else {
-      this.panel.reveal(undefined, preserveFocus);
-    }
+    this.view.show('Reward Breakdown', preserveFocus);
     if (doc) this.push(doc);
   }
 
@@ -64,9 +50,8 @@ export class BreakdownPanel implements vscode.Disposable {
   }
 
   private push(doc: ScoredDocument): void {
-    if (!this.rpc) return;
-    if (doc.view) void this.rpc.emit('breakdown', doc.view);
-    if (doc.error) void this.rpc.emit('error', { message: doc.error });
+    if (doc.view) this.view.emit('breakdown', doc.view);
+    if (doc.error) this.view.emit('error', { message: doc.error });
   }
 
   private async reveal(start: number, end: number): Promise<boolean> {
@@ -88,7 +73,6 @@ export class BreakdownPanel implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
-    this.rpc?.dispose();
-    this.panel?.dispose();
+    this.view.dispose();
   }
 }

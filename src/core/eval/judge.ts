@@ -4,7 +4,8 @@
  * came through the nonce-marked result channel, and io outputs are compared with the expected values
  * the program never sees.
  */
-import { createRequire } from 'node:module';
+// sucrase strips TypeScript and rewrites ES modules to CommonJS in plain JS, so it bundles into dist/.
+import { transform } from 'sucrase';
 import { outputsEqual } from './compare';
 import { pythonImports } from './problems';
 import { InfraError, type RawResult, type SandboxJob, type SandboxLimits } from './sandbox/pool';
@@ -34,28 +35,14 @@ export async function buildJob(problem: Problem, sample: Sample, limits: Sandbox
   if (!sig) return { verdict: 'runtime_error', reason: 'the problem has no JavaScript signature', wallMs: 0 };
   let code = sample.code;
   if (sample.language === 'typescript' || /^\s*(import|export)\s/m.test(code)) {
-    const esbuild = loadEsbuild();
     try {
-      code = (await esbuild.transform(sample.code, { loader: sample.language === 'typescript' ? 'ts' : 'js', format: 'cjs', target: 'node20', logLevel: 'silent' })).code;
+      code = transform(sample.code, { transforms: sample.language === 'typescript' ? ['typescript', 'imports'] : ['imports'] }).code;
     } catch (err) {
-      const e = (err as { errors?: { text: string; location?: { line: number } | null }[] }).errors?.[0];
-      if (!e) throw new InfraError(`transpiling with esbuild failed: ${(err as Error).message.split('\n')[0]}`);
-      return { verdict: 'syntax_error', reason: `line ${e.location?.line ?? '?'}: ${e.text}`, failure: e.location ? { line: e.location.line } : undefined, wallMs: 0 };
+      const loc = (err as { loc?: { line: number } }).loc;
+      return { verdict: 'syntax_error', reason: `line ${loc?.line ?? '?'}: ${(err as Error).message.replace(/ \(\d+:\d+\)$/, '')}`, failure: loc ? { line: loc.line } : undefined, wallMs: 0 };
     }
   }
   return { kind: 'calls', runtime: 'node', code, entry: sig.entry, inputs, limits };
-}
-
-/**
- * esbuild's transform, loaded at run time (the bundled CLI keeps it external: esbuild's API cannot be
- * bundled). Without it, TypeScript samples end as infrastructure errors, never as failed samples.
- */
-function loadEsbuild(): typeof import('esbuild') {
-  try {
-    return createRequire(__filename)('esbuild');
-  } catch (err) {
-    throw new InfraError(`TypeScript/ES-module samples need the esbuild package: ${(err as Error).message.split('\n')[0]}`);
-  }
 }
 
 const MEMORY_TEXT = /MemoryError|JavaScript heap out of memory|Cannot allocate memory|std::bad_alloc|Array buffer allocation failed/;

@@ -16,8 +16,13 @@ import { splitThink } from '../rewards/text';
 import type { Step } from './steps';
 import type { ReasoningTree, TreeNode } from './types';
 
-function candidateIn(text: string, start: number, end: number): string | undefined {
-  const e = extractAnswer(text, start, end);
+/**
+ * A step's candidate, searched in the step's own text: extractAnswer over a window of the whole
+ * completion lets its patterns run on past the window's end, which is quadratic on traces with tens
+ * of thousands of steps.
+ */
+function candidateIn(stepText: string): string | undefined {
+  const e = extractAnswer(stepText);
   return e && (e.method === 'boxed' || e.method === 'answer-tag' || e.method === 'phrase') ? e.text : undefined;
 }
 
@@ -46,7 +51,7 @@ export function buildReasoningTree(completion: string, steps: readonly Step[], t
       abandoned: false,
       context: p.context + s.chars,
     };
-    const c = candidateIn(completion, s.start, s.end);
+    const c = candidateIn(completion.slice(s.start, s.end));
     if (c !== undefined) node.candidate = c;
     nodes.push(node);
     cur = node.id;

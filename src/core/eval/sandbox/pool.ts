@@ -88,7 +88,9 @@ export function defaultPython(): string {
   return 'python3';
 }
 
-const CLEAN_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' };
+// ELECTRON_RUN_AS_NODE: in desktop VS Code process.execPath (the JavaScript runtime used for JS samples)
+// is Electron, which behaves as plain Node only with it; real Node ignores it.
+const CLEAN_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1', ELECTRON_RUN_AS_NODE: '1' };
 
 interface Hello {
   protections: { netns: false | 'netns' | 'userns+netns'; pidns: boolean; uidDrop: number | false; rlimitNproc: boolean; privateTmp: string[]; notes: string[]; linux: boolean };

@@ -1,0 +1,309 @@
+/**
+ * The Trace Stepper webview: one sample, step by step. It gets offsets, kinds and token counts from
+ * the host and asks for the rest as it needs it: a window of text around the current step, and the
+ * step list a page at a time (virtual scrolling), so a 50 MB record never lands in the DOM at once.
+ * Every piece of trace text goes in as a text node.
+ */
+import './traceStepper.css';
+import type { TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/protocol';
+import { el, nodes } from '../shared/dom';
+import { connect } from '../shared/rpc';
+import { svg, title } from '../shared/svg';
+import { VirtualList } from '../shared/virtualList';
+
+const rpc = connect<TraceStepperRequests, TraceStepperEvents>();
+const app = document.getElementById('app')!;
+
+const KIND_NAME: Record<string, string> = { r: 'reasoning', f: 'reflection', b: 'backtrack', v: 'verification', c: 'conclusion' };
+/** Characters of context shown before and after the current step. */
+const CONTEXT_BEFORE = 1500;
+const CONTEXT_AFTER = 4000;
+/** A step longer than this shows its first part only (and says so). */
+const MAX_STEP_SHOWN = 60_000;
+const BAR_BUCKETS = 300;
+
+let view: TraceStepperView | null = null;
+let current = 0;
+let list: VirtualList<TraceStepRow> | null = null;
+let textSeq = 0;
+
+rpc.on('show', (v) => {
+  view = v;
+  current = 0;
+  render();
+});
+rpc.on('error', ({ message }) => showError(message));
+void rpc.request('ready', {}).then((v) => {
+  if (v && !view) {
+    view = v;
+    render();
+  } else if (!view) render();
+});
+
+function showError(message: string): void {
+  const e = document.getElementById('error');
+  if (e) {
+    e.textContent = message;
+    e.hidden = false;
+  }
+}
+
+const fmt = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toFixed(d));
+const isReflection = (k: string) => k === 'f' || k === 'b';
+
+function render(): void {
+  if (!view) {
+    app.replaceChildren(el('p', { id: 'empty', class: 'muted' }, 'No sample open. In the Trace Explorer, click a sample.'));
+    return;
+  }
+  const v = view;
+  const n = v.kinds.length;
+  const reflections = [...v.kinds].filter(isReflection).length;
+
+  const openSource = el('button', { id: 'open-source', class: 'secondary', title: 'Open the trace file at this record' }, `Line ${v.sample.line}`);
+  openSource.addEventListener('click', () => void rpc.request('openSource', {}).catch((e: Error) => showError(e.message)));
+  const openGroup = el('button', { id: 'open-group', class: 'secondary', title: 'All samples of this prompt side by side' }, `Group View (${v.groupSize})`);
+  openGroup.addEventListener('click', () => void rpc.request('openGroup', {}).catch((e: Error) => showError(e.message)));
+
+  const header = el(
+    'header',
+    { class: 'header' },
+    el('div', { class: 'title' }, el('span', { id: 'sample-id', class: 'sample-id' }, v.sample.id), el('span', { class: 'muted' }, ` · ${v.file.label}`)),
+    el(
+      'div',
+      { class: 'stats' },
+      stat('reward', 'sample-reward', fmt(v.sample.reward), v.sample.rewardSource === 'scored' ? 'scored by the reward engine' : v.sample.rewardSource === 'file' ? 'from the file' : 'no reward'),
+      stat('advantage', 'sample-advantage', v.sample.advantage === null ? 'n/a' : (v.sample.advantage > 0 ? '+' : '') + v.sample.advantage.toFixed(2), '(r − mean) / std in its group'),
+      stat('steps', 'step-count', String(n)),
+      stat('reflections', 'reflection-count', String(reflections), 'steps labelled reflection or backtrack'),
+      stat('attempts', 'attempt-count', String(v.tree.attempts), `${v.tree.abandonedBranches} abandoned`),
+      stat('<think>', 'think-state', v.think.state),
+      v.score ? stat(`${v.score.spec} total`, 'score-total', `${v.score.total.toFixed(2)} / ${v.score.max.toFixed(2)}`, v.score.components.map((c) => `${c.name}: ${fmt(c.value)} — ${c.detail}`).join('\n')) : null,
+    ),
+    el('div', { class: 'actions' }, openSource, openGroup),
+  );
+
+  const keys = el(
+    'p',
+    { id: 'shortcuts', class: 'shortcuts muted small' },
+    key('j'), ' / ', key('↓'), ' next step  ', key('k'), ' / ', key('↑'), ' previous  ', key('r'), ' next reflection  ', key('Shift+R'), ' previous reflection  ', key('Home'), ' / ', key('End'), ' first / last',
+  );
+
+  const prompt = el('details', { id: 'prompt', class: 'prompt' }, el('summary', {}, 'Prompt'), el('div', { class: 'prompt-text' }, v.prompt, v.promptLength > v.prompt.length ? el('span', { class: 'muted' }, ` … (${v.promptLength - v.prompt.length} more characters)`) : null));
+
+  const bar = el('div', { id: 'length-bar', class: 'length-bar', title: 'Tokens per step (click to jump)' });
+  const tree = el('div', { id: 'tree', class: 'tree' });
+  const stepList = el('div', { id: 'step-list', class: 'step-list', role: 'listbox', 'aria-label': 'Steps' });
+  const text = el('div', { id: 'text', class: 'text', tabindex: '0' });
+  const stepInfo = el('div', { id: 'step-info', class: 'step-info' });
+
+  app.replaceChildren(
+    el('div', { id: 'error', role: 'alert', class: 'error', hidden: true }),
+    header,
+    keys,
+    prompt,
+    el('h3', {}, 'Length per step ', el('span', { class: 'muted small' }, `(${v.tokens.reduce((a, b) => a + b, 0)} tokens)`)),
+    bar,
+    el('h3', {}, 'Reasoning path ', el('span', { id: 'tree-summary', class: 'muted small' }, `${v.tree.attempts} attempt${v.tree.attempts === 1 ? '' : 's'}, ${v.tree.abandonedBranches} abandoned branch${v.tree.abandonedBranches === 1 ? '' : 'es'}${v.tree.submit ? '' : ', no final answer'}`)),
+    tree,
+    el('div', { class: 'columns' }, el('div', { class: 'left' }, el('h3', {}, 'Steps'), stepList), el('div', { class: 'right' }, stepInfo, text)),
+  );
+  drawLengthBar(bar, v);
+  drawTree(tree, v.tree);
+  list = n
+    ? new VirtualList<TraceStepRow>({
+        container: stepList,
+        rowHeight: 24,
+        count: n,
+        pageSize: 200,
+        load: (from, to) => rpc.request('steps', { from, to }),
+        render: (row) => {
+          const item = el(
+            'div',
+            { class: `step kind-${row.kind}`, role: 'option', 'data-step': String(row.index), 'data-kind': KIND_NAME[row.kind] },
+            el('span', { class: 'step-no' }, String(row.index + 1)),
+            el('span', { class: `label kind-${row.kind}` }, KIND_NAME[row.kind]),
+            el('span', { class: 'preview' }, row.preview),
+          );
+          item.addEventListener('click', () => go(row.index));
+          return item;
+        },
+        placeholder: (i) => el('div', { class: 'step muted' }, `${i + 1} …`),
+      })
+    : null;
+  if (!n) stepList.replaceChildren(el('p', { class: 'muted' }, 'No reasoning steps.'));
+  go(0);
+}
+
+function stat(label: string, id: string, value: string, tip?: string): HTMLElement {
+  return el('div', { class: 'stat', title: tip }, el('div', { class: 'stat-label muted small' }, label), el('div', { id, class: 'stat-value' }, value));
+}
+
+function key(k: string): HTMLElement {
+  return el('span', { class: 'kbd' }, k);
+}
+
+/** Move to step i: highlight it in the list, the bar, the tree, and show its text window. */
+function go(i: number): void {
+  if (!view) return;
+  const n = view.kinds.length;
+  if (!n) {
+    void showText(0, Math.min(view.completionLength, CONTEXT_AFTER * 4), -1, -1);
+    return;
+  }
+  current = Math.max(0, Math.min(n - 1, i));
+  list?.select(current);
+  for (const node of Array.from(document.querySelectorAll('.current-mark'))) node.classList.remove('current-mark');
+  document.querySelector(`#length-bar [data-bucket="${bucketOf(current)}"]`)?.classList.add('current-mark');
+  document.querySelector(`#tree [data-step="${current}"]`)?.classList.add('current-mark');
+  const s = view.starts[current];
+  const e = view.ends[current];
+  const info = document.getElementById('step-info')!;
+  const score = view.stepScores?.[current];
+  info.replaceChildren(
+    ...nodes(
+    el('span', { id: 'current-step' }, `Step ${current + 1} of ${n}`),
+    el('span', { id: 'current-kind', class: `label kind-${view.kinds[current]}` }, KIND_NAME[view.kinds[current]]),
+    el('span', { class: 'muted' }, `${view.tokens[current]} tokens · characters ${s}–${e}`),
+    score !== undefined && score !== null ? el('span', { id: 'step-score' }, `step score ${score.toFixed(2)}`) : null,
+    ),
+  );
+  void showText(Math.max(0, s - CONTEXT_BEFORE), Math.min(view.completionLength, Math.min(e, s + MAX_STEP_SHOWN) + CONTEXT_AFTER), s, Math.min(e, s + MAX_STEP_SHOWN));
+}
+
+/** Show the completion's [from, to) with [markStart, markEnd) marked as the current step. */
+async function showText(from: number, to: number, markStart: number, markEnd: number): Promise<void> {
+  const seq = ++textSeq;
+  const t = await rpc.request('text', { start: from, end: to }).catch((e: Error) => (showError(e.message), ''));
+  if (seq !== textSeq || !view) return; // a later step was chosen meanwhile
+  const box = document.getElementById('text')!;
+  const parts: Array<Node | string> = [];
+  if (from > 0) parts.push(el('div', { class: 'elided muted small' }, `… ${from} characters before`));
+  if (markStart < 0) parts.push(t);
+  else {
+    const a = markStart - from;
+    const b = markEnd - from;
+    parts.push(t.slice(0, a), el('mark', { id: 'current-text', class: `current-step kind-${view.kinds[current]}` }, t.slice(a, b)));
+    if (markEnd < view.ends[current]) parts.push(el('div', { class: 'elided muted small' }, `… this step continues for ${view.ends[current] - markEnd} more characters`));
+    parts.push(t.slice(b));
+  }
+  if (to < view.completionLength) parts.push(el('div', { class: 'elided muted small' }, `… ${view.completionLength - to} characters after`));
+  box.replaceChildren(...parts.map((p) => (typeof p === 'string' ? document.createTextNode(p) : p)));
+  const mark = document.getElementById('current-text');
+  if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - 40);
+}
+
+function nextWhere(dir: 1 | -1, pred: (k: string) => boolean): void {
+  if (!view) return;
+  for (let i = current + dir; i >= 0 && i < view.kinds.length; i += dir) {
+    if (pred(view.kinds[i])) return go(i);
+  }
+}
+
+document.addEventListener('keydown', (ev) => {
+  if (!view || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const t = ev.target as HTMLElement | null;
+  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) return;
+  let handled = true;
+  switch (ev.key) {
+    case 'j':
+    case 'ArrowDown':
+      go(current + 1);
+      break;
+    case 'k':
+    case 'ArrowUp':
+      go(current - 1);
+      break;
+    case 'r':
+      nextWhere(1, isReflection);
+      break;
+    case 'R':
+      nextWhere(-1, isReflection);
+      break;
+    case 'Home':
+      go(0);
+      break;
+    case 'End':
+      go(view.kinds.length - 1);
+      break;
+    default:
+      handled = false;
+  }
+  if (handled) ev.preventDefault();
+});
+
+// --- the length bar: tokens per step, bucketed so 100k steps draw as at most BAR_BUCKETS rects ----------
+let bucketSize = 1;
+const bucketOf = (i: number) => Math.floor(i / bucketSize);
+
+function drawLengthBar(host: HTMLElement, v: TraceStepperView): void {
+  const n = v.kinds.length;
+  bucketSize = Math.max(1, Math.ceil(n / BAR_BUCKETS));
+  const buckets = Math.ceil(n / bucketSize);
+  const total = v.tokens.reduce((a, b) => a + b, 0) || 1;
+  const W = 1000;
+  const H = 22;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', class: 'bar-svg', role: 'img', 'aria-label': 'tokens per step' });
+  let x = 0;
+  for (let b = 0; b < buckets; b++) {
+    let tok = 0;
+    let kind = 'r';
+    for (let i = b * bucketSize; i < Math.min(n, (b + 1) * bucketSize); i++) {
+      tok += v.tokens[i];
+      // a bucket shows its most telling kind: backtrack, then reflection, then verification, conclusion
+      const k = v.kinds[i];
+      if ('bfvc'.indexOf(k) !== -1 && ('bfvcr'.indexOf(k) < 'bfvcr'.indexOf(kind))) kind = k;
+    }
+    const w = Math.max(0.5, (tok / total) * W);
+    const first = b * bucketSize;
+    const last = Math.min(n, (b + 1) * bucketSize) - 1;
+    const rect = svg('rect', { x: x.toFixed(2), y: 2, width: Math.max(0.3, w - 0.6).toFixed(2), height: H - 4, class: `seg kind-${kind}`, 'data-bucket': b }, title(first === last ? `step ${first + 1}: ${tok} tokens (${KIND_NAME[kind]})` : `steps ${first + 1}–${last + 1}: ${tok} tokens`));
+    rect.addEventListener('click', () => go(first));
+    root.append(rect);
+    x += w;
+  }
+  host.replaceChildren(root, legend());
+}
+
+function legend(): HTMLElement {
+  return el('div', { class: 'legend small' }, ...Object.entries(KIND_NAME).map(([k, name]) => el('span', { class: 'legend-item' }, el('span', { class: `swatch kind-${k}` }), name)));
+}
+
+// --- the reasoning path tree: one lane per attempt, abandoned branches dashed --------------------------
+function drawTree(host: HTMLElement, t: TraceTreeDrawing): void {
+  const W = 1000;
+  // many attempts (a huge trace) squeeze into the same height; only the answered lane keeps its label
+  const crowded = t.attempts > 12;
+  const lane = crowded ? 150 / t.attempts : 26;
+  const H = 24 + lane * Math.max(1, t.attempts);
+  // the right 150 units hold the lane labels
+  const x = (d: number) => 20 + (t.maxDepth ? d / t.maxDepth : 0) * (W - 190);
+  const y = (a: number) => 14 + a * lane;
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: crowded ? 'tree-svg crowded' : 'tree-svg', role: 'img', 'aria-label': 'reasoning path tree', preserveAspectRatio: 'xMinYMin meet' });
+  root.append(svg('circle', { cx: x(0), cy: y(0), r: 5, class: 'node root' }, title('start')));
+  for (const s of t.segments) {
+    const cls = s.abandoned ? 'branch abandoned' : 'branch live';
+    const d = `M ${x(s.fromDepth)} ${y(s.fromAttempt)} C ${x(s.fromDepth) + 12} ${y(s.attempt)}, ${x(s.startDepth) - 12} ${y(s.attempt)}, ${x(s.startDepth)} ${y(s.attempt)} L ${x(s.endDepth)} ${y(s.attempt)}`;
+    const p = svg('path', { d, class: cls, 'data-attempt': s.attempt }, title(`attempt ${s.attempt + 1}: steps ${s.firstStep + 1}–${s.lastStep + 1}${s.abandoned ? ' (abandoned)' : ''}`));
+    p.addEventListener('click', () => go(s.firstStep));
+    root.append(p);
+    if (!crowded || !s.abandoned) root.append(svg('text', { x: W - 160, y: y(s.attempt) + 4, class: 'lane-label' }, `attempt ${s.attempt + 1} · ${s.abandoned ? 'abandoned' : t.submit ? 'answered' : 'last'}`));
+  }
+  if (t.nodes) {
+    for (const n of t.nodes) {
+      if (n.action === 'submit' || n.step < 0) continue;
+      const kindLetter = Object.entries(KIND_NAME).find(([, name]) => name === n.kind)?.[0] ?? 'r';
+      const c = svg('circle', { cx: x(n.depth), cy: y(n.attempt), r: n.action === 'backtrack' ? 5 : 3.5, class: `node kind-${kindLetter}${n.abandoned ? ' abandoned' : ''}`, 'data-step': n.step }, title(`step ${n.step + 1}: ${n.kind}${n.action === 'backtrack' ? ' (backtrack)' : ''}${n.candidate ? ` — candidate ${n.candidate}` : ''}`));
+      c.addEventListener('click', () => go(n.step));
+      root.append(c);
+    }
+  }
+  if (t.submit) {
+    const sx = x(t.submit.depth);
+    const sy = y(t.submit.attempt);
+    const from = t.segments.find((s) => s.attempt === t.submit!.attempt);
+    if (from) root.append(svg('line', { x1: x(from.endDepth), y1: sy, x2: sx, y2: sy, class: 'branch live' }));
+    root.append(svg('rect', { x: sx - 5, y: sy - 5, width: 10, height: 10, class: 'node submit', transform: `rotate(45 ${sx} ${sy})` }, title(`submitted answer${t.submit.candidate ? `: ${t.submit.candidate}` : ''}`)));
+  }
+  host.replaceChildren(root);
+}

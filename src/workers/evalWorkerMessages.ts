@@ -1,0 +1,39 @@
+/**
+ * Messages between the extension host and the evaluation worker thread (dist/evalWorker.js). The
+ * worker loads the problem set and the samples and drives the sandbox, so parsing big problem and
+ * sample files and judging thousands of outputs never stalls the extension host's event loop.
+ */
+import type { EvalSummary, SampleResult } from '../core/eval/types';
+
+/** Which samples to judge. */
+export type SamplesSource =
+  | { kind: 'reference' }
+  /** A samples JSONL file, or a folder of solution files (`<problem-id>.py|js|ts`). */
+  | { kind: 'path'; path: string };
+
+export interface EvalJobRequest {
+  problemSet: string;
+  samples: SamplesSource;
+  /** Only these problems (the Testing view runs one or a few); all when absent. */
+  problemIds?: string[];
+  /** Only samples whose origin (file path) is one of these (Run Tests on one solution file). */
+  origins?: string[];
+  /** The run file: results are appended as they come; an existing file of the same run is resumed. */
+  runFile?: string;
+  k: number[];
+  jobs?: number;
+  timeoutMs?: number;
+}
+
+export type HostToWorker = { type: 'start'; job: EvalJobRequest } | { type: 'cancel' };
+
+/** A judged sample, with the code and where it came from (the Testing view maps failures onto it). */
+export interface JobSampleResult extends SampleResult {
+  origin?: string;
+}
+
+export type WorkerToHost =
+  | { type: 'loaded'; problems: number; samples: number; warnings: string[] }
+  | { type: 'progress'; done: number; total: number; resumed: number }
+  | { type: 'done'; summary: EvalSummary; results: JobSampleResult[]; cancelled: boolean; runFile?: string }
+  | { type: 'error'; message: string };

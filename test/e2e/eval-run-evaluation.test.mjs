@@ -1,0 +1,100 @@
+// Run Evaluation from the palette, then the Eval Dashboard: pass@k, the problem table (sort, filter),
+// a problem's failing test with expected vs actual, two runs compared, the charts over runs.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { eventually, test } from './harness.mjs';
+import { EvalDashboard } from './eval-dashboard.mjs';
+
+test('run evaluation: the built-in set with its reference solutions all passes', async ({ vs, ws, shot }) => {
+  const dash = new EvalDashboard(vs);
+  const done = await dash.runEvaluation('Built-in problems', 'Reference solutions');
+  assert.match(done, /pass@1 100\.0%/);
+  await dash.waitForRun();
+  assert.equal(await dash.passAt(1), '100.0%');
+  assert.match(await dash.text('#run-counts'), /^47 problems · 94 samples/);
+  await dash.waitForRows((ids) => ids.length === 47, '47 rows');
+  assert.deepEqual([...new Set(await dash.rowVerdicts())], ['passed']);
+  assert.match(await dash.text('#protections'), /sandbox: /);
+  // the run is stored in the workspace, where a cancelled run would be resumed from
+  const runs = path.join(ws, '.reasoning-lab', 'runs');
+  assert.ok(existsSync(runs) && readdirSync(runs).some((f) => f.endsWith('.jsonl')), 'a run file under .reasoning-lab/runs/');
+  await shot('all-pass');
+}, { timeoutMs: 240000 });
+
+test('run evaluation: wrong answers fail in the dashboard with expected vs actual; sort and filter', async ({ vs, shot }) => {
+  const dash = new EvalDashboard(vs);
+  await dash.runEvaluation('Built-in problems', 'eval/builtin-samples.jsonl');
+  await dash.waitForRun();
+  // 7 problems: merge-intervals 1/2, roman-to-integer 1/2, missing-number 1/1, majority-value 1/1, 3 others 0/1
+  assert.match(await dash.text('#run-counts'), /^7 problems · 9 samples/);
+  assert.equal(await dash.passAt(1), '42.9%');
+
+  // filter: only problems that did not pass
+  await dash.filterVerdict('failing');
+  const failing = await dash.waitForRows((ids) => ids.length === 5, '5 failing problems');
+  assert.deepEqual([...failing].sort(), ['balanced-brackets', 'merge-intervals', 'move-zeros', 'roman-to-integer', 'stair-climbing-ways']);
+  await dash.filterVerdict('syntax_error');
+  await dash.waitForRows((ids) => ids.length === 1 && ids[0] === 'move-zeros', 'only the syntax error');
+  await dash.filterVerdict('all');
+  await dash.waitForRows((ids) => ids.length === 7, 'all 7 rows back');
+
+  // sort by time, slowest first: the exponential recursion that timed out comes first
+  await dash.sortBy('time');
+  await dash.waitForRows((ids) => ids[0] === 'stair-climbing-ways', 'the timeout first when sorted by time');
+  // sort by pass@1 ascending, then descending
+  await dash.sortBy('passAt1');
+  const asc = await dash.waitForRows((ids) => ids.length === 7 && ['missing-number', 'majority-value'].includes(ids[6]), 'pass@1 ascending');
+  assert.ok(!['missing-number', 'majority-value'].includes(asc[0]));
+  await dash.sortBy('passAt1');
+  await dash.waitForRows((ids) => ['missing-number', 'majority-value'].includes(ids[0]), 'pass@1 descending');
+  await shot('table-sorted');
+
+  // a problem: its statement, the failing sample's code and the failing test, expected vs actual
+  await dash.openProblem('merge-intervals');
+  assert.match(await dash.text('#statement'), /closed intervals/);
+  const ea = await dash.expectedActual();
+  assert.equal(ea.expected, '[[1,6],[8,10],[15,20]]');
+  assert.equal(ea.actual, '[[1, 6], [8, 10], [15, 18], [18, 20]]');
+  assert.match(await dash.text('#detail article.sample[data-verdict="failed"] pre.code'), /forgets that touching ones merge/);
+  await shot('problem-detail');
+
+  await dash.openProblem('balanced-brackets');
+  assert.match(await dash.text('#detail article.sample'), /IndexError: pop from empty list/);
+}, { timeoutMs: 240000 });
+
+for (const [kind, theme] of [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern']]) {
+  test(`run evaluation: compare two runs and the Pareto plot (${kind} theme)`, async ({ vs, shot }) => {
+    const dash = new EvalDashboard(vs);
+    await dash.runEvaluation('Built-in problems', 'eval/builtin-samples.jsonl');
+    await dash.waitForRun();
+    await dash.openProblem('roman-to-integer');
+    await shot('detail');
+    await vs.runCommand('Reasoning Lab: Run Evaluation');
+    await vs.chooseQuickPickItem('humaneval-5.jsonl');
+    await vs.chooseQuickPickItem('humaneval-5-samples.jsonl');
+    await vs.waitForNotification(/Evaluation done/, 150000);
+    await dash.waitForRun();
+    await eventually(async () => (await dash.$('#run-select option').count()) === 2, { what: 'two runs listed' });
+    // HumanEval: 5 tasks × 3 models of real reflexion generations (the dashboard may show the new run's
+    // first, empty state for a moment before the finished run's refresh arrives)
+    await eventually(async () => /^5 problems · 15 samples/.test(await dash.text('#run-counts')), { what: 'the finished HumanEval run in the dashboard' });
+    assert.match(await dash.text('#run-counts'), /^5 problems · 15 samples/);
+
+    await dash.tab('compare');
+    await dash.$('table#compare tbody tr').first().waitFor({ timeout: 15000 });
+    // different problem sets: every problem is in one run only
+    assert.match(await dash.text('#compare-counts'), /changed 12/);
+    assert.match(await dash.text('#compare-delta'), /pts$/);
+    await shot('compare');
+
+    await dash.tab('runs');
+    await dash.$('#pareto-chart g.point').nth(1).waitFor({ timeout: 10000 });
+    assert.equal(await dash.$('#pareto-chart g.point').count(), 2);
+    assert.ok((await dash.$('#pareto-chart g.point.on-front').count()) >= 1, 'at least one run on the Pareto front');
+    assert.equal(await dash.$('#runs-chart rect.bar').count(), 2);
+    const body = await dash.$('body').getAttribute('class');
+    assert.match(body ?? '', new RegExp(`vscode-${kind}`));
+    await shot('charts');
+  }, { timeoutMs: 300000, settings: { 'workbench.colorTheme': theme } });
+}
