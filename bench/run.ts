@@ -17,20 +17,11 @@ import { toRewardRecord } from '../src/core/records/record';
 import { PRESETS, REWARD_FUNCTIONS, scoreRecord } from '../src/core/rewards';
 import { toScoreLine } from '../src/core/rewards/scoreLine';
 import type { ComponentName, RewardRecord } from '../src/core/rewards/types';
+import { mulberry32 } from './random';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures');
-
-/** A small deterministic PRNG so every run scores the same records. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function realTraces(): { prompt: string; thinking: string; output: string }[] {
   const read = (f: string) =>

@@ -12,19 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { openTraceFile } from '../src/core/traces';
+import { mulberry32 } from './random';
 
 const MB = Number(process.env.BENCH_TRACE_MB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures');
-
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Write ~MB megabytes of rollout records made from real R1 reasoning (test/fixtures, see SOURCES.md). */
 function writeRollouts(file: string): { bytes: number; records: number } {

@@ -6,7 +6,7 @@
 import * as fsp from 'node:fs/promises';
 import * as yauzl from 'yauzl';
 import { parseEntryBytes, type EntrySource, type RawEntry } from './source';
-import type { FileChange, MalformedEntry } from './types';
+import { WholeFileSource } from './wholeFileSource';
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -32,17 +32,18 @@ function natural(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-export class InspectEvalSource implements EntrySource {
+export class InspectEvalSource extends WholeFileSource implements EntrySource {
   readonly container = 'inspect-eval' as const;
-  readonly malformed: MalformedEntry[] = [];
 
   private constructor(
-    readonly file: string,
+    file: string,
     private zip: yauzl.ZipFile,
     private members: yauzl.Entry[],
-    private size: number,
-    private mtimeMs: number,
-  ) {}
+    size: number,
+    mtimeMs: number,
+  ) {
+    super(file, size, mtimeMs, 'open it again to see the new samples');
+  }
 
   static async open(file: string): Promise<InspectEvalSource> {
     const st = await fsp.stat(file);
@@ -87,28 +88,6 @@ export class InspectEvalSource implements EntrySource {
     } catch (err) {
       return { index: i, line: i + 1, bytes: e.uncompressedSize, error: `${e.fileName}: ${(err as Error).message}` };
     }
-  }
-
-  async readRange(from: number, to: number): Promise<RawEntry[]> {
-    const out: RawEntry[] = [];
-    for (let i = Math.max(0, from); i < Math.min(this.count, to); i++) out.push(await this.read(i));
-    return out;
-  }
-
-  async checkChanged(): Promise<FileChange> {
-    try {
-      const st = await fsp.stat(this.file);
-      if (st.size < this.size) return 'truncated';
-      return st.size !== this.size || st.mtimeMs !== this.mtimeMs ? 'rewritten' : 'unchanged';
-    } catch {
-      return 'deleted';
-    }
-  }
-
-  async refresh(): Promise<{ change: FileChange; added: number; message?: string }> {
-    const change = await this.checkChanged();
-    if (change === 'unchanged' || change === 'deleted') return { change, added: 0 };
-    return { change, added: 0, message: `${this.file} changed while open: open it again to see the new samples` };
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import * as fsp from 'node:fs/promises';
 import type { EntrySource, RawEntry } from './source';
-import type { FileChange, MalformedEntry } from './types';
+import { WholeFileSource } from './wholeFileSource';
 
 const BLOCK = 256;
 
@@ -25,21 +25,22 @@ function plain(v: unknown): unknown {
 
 type Hyparquet = typeof import('hyparquet');
 
-export class ParquetSource implements EntrySource {
+export class ParquetSource extends WholeFileSource implements EntrySource {
   readonly container = 'parquet' as const;
-  readonly malformed: MalformedEntry[] = [];
   private block?: { start: number; rows: unknown[] };
 
   private constructor(
-    readonly file: string,
+    file: string,
     private fh: fsp.FileHandle,
-    private size: number,
-    private mtimeMs: number,
+    size: number,
+    mtimeMs: number,
     private lib: Hyparquet,
     private metadata: Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>,
     private asyncBuffer: { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> },
     readonly count: number,
-  ) {}
+  ) {
+    super(file, size, mtimeMs, 'open it again (a Parquet file is only complete once written)');
+  }
 
   static async open(file: string): Promise<ParquetSource> {
     const lib: Hyparquet = await import('hyparquet');
@@ -83,28 +84,6 @@ export class ParquetSource implements EntrySource {
     } catch (e) {
       return { index: i, line: i + 1, bytes: 0, error: `cannot decode row: ${(e as Error).message}` };
     }
-  }
-
-  async readRange(from: number, to: number): Promise<RawEntry[]> {
-    const out: RawEntry[] = [];
-    for (let i = Math.max(0, from); i < Math.min(this.count, to); i++) out.push(await this.read(i));
-    return out;
-  }
-
-  async checkChanged(): Promise<FileChange> {
-    try {
-      const st = await fsp.stat(this.file);
-      if (st.size < this.size) return 'truncated';
-      return st.size !== this.size || st.mtimeMs !== this.mtimeMs ? 'rewritten' : 'unchanged';
-    } catch {
-      return 'deleted';
-    }
-  }
-
-  async refresh(): Promise<{ change: FileChange; added: number; message?: string }> {
-    const change = await this.checkChanged();
-    if (change === 'unchanged' || change === 'deleted') return { change, added: 0 };
-    return { change, added: 0, message: `${this.file} changed while open: open it again (a Parquet file is only complete once written)` };
   }
 
   async close(): Promise<void> {
