@@ -1,27 +1,14 @@
 // traces CLI as a user runs it (a child process over real files), best-of-n export, and following a growing file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ROOT, runCli } from './helpers/runCli';
 import { exportBestOfN, followTraceFile, openTraceFile, type FollowBatch } from '../../src/core/traces';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'src', 'cli.ts');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'traces');
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-traces-cli-'));
 
 test('traces --stats on a gzipped file prints one JSON object with the documented fields', async () => {
