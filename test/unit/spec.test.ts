@@ -48,7 +48,7 @@ test('validation errors carry pointer and 1-based line/column of the bad field',
     ['/components/accuracy/weight', 4, 19, '"components.accuracy.weight" must be number, got string'],
     ['/components/format/mode', 5, 30, '"components.format.mode" must be one of "strict", "lenient", got "loose"'],
     ['/components/format/extra', 5, 47, 'unknown option "extra" for component "format" (allowed: weight, mode, thinkTag, answerTag)'],
-    ['/components/bogus', 6, 5, 'unknown component "bogus" (known: accuracy, format, language, steps, cosine, repetition, novelty, similarity)'],
+    ['/components/bogus', 6, 5, 'unknown component "bogus" (known: accuracy, format, language, steps, cosine, repetition, novelty, similarity, rm, grm)'],
     ['/components/language/weight', 7, 19, '"components.language.weight" must be a finite number, got Infinity'],
     ['/components/steps', 8, 5, '"components.steps" is missing "weight"'],
   ]);

@@ -8,6 +8,7 @@ import { cosine } from './cosine';
 import { repetition } from './repetition';
 import { novelty } from './novelty';
 import { similarity } from './similarity';
+import { grm, rm } from './modelScores';
 
 // Options types differ per function; the registry is used with validated, untyped options.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,6 +21,8 @@ export const REWARD_FUNCTIONS: Readonly<Record<ComponentName, RewardFunction<any
   repetition,
   novelty,
   similarity,
+  rm,
+  grm,
 };
 
 export { COMPONENT_NAMES };

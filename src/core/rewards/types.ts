@@ -20,6 +20,19 @@ export interface RewardRecord {
   reference?: string;
   /** Target language of the chain of thought, e.g. "en", "zh". Defaults to the prompt's dominant language. */
   language?: string;
+  /** Scores a model computed for this record before the composite sum (see modelScores.ts). */
+  modelScores?: Partial<Record<ModelComponentName, ModelScore>>;
+}
+
+/** The components whose value a model computes ahead of the (synchronous) composite sum. */
+export type ModelComponentName = 'rm' | 'grm';
+
+/** A model's score of one record, already normalized to [0, 1]; null when the model could not judge. */
+export interface ModelScore {
+  value: number | null;
+  /** Raw model output and notes (logit, truncation, votes), shown in the breakdown and CLI. */
+  detail: string;
+  items?: string[];
 }
 
 /** The fixed component names scripts can rely on (CLI output keys). */
@@ -32,6 +45,8 @@ export const COMPONENT_NAMES = [
   'repetition',
   'novelty',
   'similarity',
+  'rm',
+  'grm',
 ] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
