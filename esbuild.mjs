@@ -25,8 +25,10 @@ const webviews = readdirSync('media', { withFileTypes: true })
 const builds = [
   {
     ...common,
-    // evalWorker: the evaluation's worker thread (src/workers/evalWorker.ts), started by the extension host
-    entryPoints: { extension: 'src/extension.ts', evalWorker: 'src/workers/evalWorker.ts' },
+    // evalWorker: the evaluation's worker thread (src/workers/evalWorker.ts), started by the extension host;
+    // modelWorker: owns the ONNX sessions (src/workers/modelWorker.ts), started by the extension and the CLI;
+    // agentWorker: trains agents and searches with them (src/workers/agentWorker.ts), started by the extension host
+    entryPoints: { extension: 'src/extension.ts', evalWorker: 'src/workers/evalWorker.ts', modelWorker: 'src/workers/modelWorker.ts', agentWorker: 'src/workers/agentWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

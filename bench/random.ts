@@ -1,9 +1,2 @@
-/** A small deterministic PRNG (mulberry32), so every benchmark run measures the same generated data. */
-export function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmarks' deterministic PRNG lives with the agents' seeded generators (src/core/agents/rng.ts). */
+export { mulberry32 } from '../src/core/agents/rng';

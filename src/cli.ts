@@ -6,8 +6,12 @@ import { presetsCommand, scoreCommand } from './cli/score';
 import { evalCommand } from './cli/eval';
 import { UsageError, type CliCommand } from './cli/common';
 import { tracesCommand } from './cli/traces';
+import { judgeCommand } from './cli/judge';
+import { rmEvalCommand } from './cli/rmEval';
+import { solveCommand } from './cli/solve';
+import { trainCommand } from './cli/train';
 
-const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, presetsCommand];
+const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
 

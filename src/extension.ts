@@ -7,6 +7,8 @@ import { ScoredDocuments } from './vscode/scoredDocuments';
 import { registerSpecCommands } from './vscode/specCommands';
 import { registerTraceExplorer } from './vscode/traces/traceCommands';
 import { registerEvaluation } from './vscode/eval';
+import { registerModels } from './vscode/models';
+import { registerAgents } from './vscode/agents';
 
 /** Builds the services and hands them to the editor adapters; nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -28,6 +30,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerSpecCommands(),
     ...registerTraceExplorer(context.extensionUri, specs, log),
     ...registerEvaluation(context, log),
+    ...registerModels(context, scored, output),
+    ...registerAgents(context, log),
   );
 }
 

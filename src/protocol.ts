@@ -26,7 +26,83 @@ export interface BreakdownView {
   /** Completions above this many characters are sent cut to it; highlights past it are dropped. */
   truncatedAt?: number;
   scoredAt: string;
+  /** What the reward model and the generative judge said (issue 5), when one is configured. */
+  models?: BreakdownModelsView;
 }
+
+// --- models in the Reward Breakdown (issue 5): the rm and grm components' evidence -------------------
+
+/** The ONNX reward model's score of the completion. */
+export interface RmScoreView {
+  model: string;
+  /** Execution provider in use, e.g. "cpu", "cuda". */
+  provider: string;
+  logit: number;
+  logits: number[];
+  /** Normalized to [0, 1] (sigmoid, or softmax probability of the positive class). */
+  score: number;
+  tokens: number;
+  maxLength: number;
+  truncated?: { from: number; to: number };
+}
+
+/** One sampled judgement of the generative reward model. All text is model output: render as text. */
+export interface GrmJudgementView {
+  index: number;
+  status: 'ok' | 'unparseable' | 'error' | 'cancelled';
+  scores: number[] | null;
+  error?: string;
+  principles: Array<{ text: string; weight?: number }>;
+  critique: string;
+  /** The judge's whole answer (cut to GRM_TEXT_MAX characters; textLength says how long it was). */
+  text: string;
+  textLength: number;
+  promptTokens: number;
+  completionTokens: number;
+  estimated: boolean;
+  cost: number;
+  latencyMs: number;
+  attempts: number;
+  model: string;
+  meta?: { score: number | null; error?: string; kept: boolean };
+}
+
+export interface GrmVoteView {
+  /** Valid judgements counted. */
+  judgements: number;
+  /** Σ scores and their mean (first response: the scored completion); null when nothing was counted. */
+  sum: number | null;
+  mean: number | null;
+  /** Mean mapped to [0, 1]. */
+  value: number | null;
+  counted: number[];
+}
+
+export interface GrmScoreView {
+  generator: string;
+  k: number;
+  scale: { min: number; max: number };
+  meta?: { label: string; keep: number };
+  judgements: GrmJudgementView[];
+  voting: GrmVoteView;
+  metaVoting?: GrmVoteView;
+  /** The vote over the first k judgements, k = 1..K (how the result changes with k). */
+  curve: Array<{ k: number; value: number | null; mean: number | null; metaValue?: number | null }>;
+  usage: { promptTokens: number; completionTokens: number; estimated: boolean; cost: number; metaCost: number };
+  cancelled: boolean;
+  latencyMs: number;
+  /** Set when the text changed since this judgement (re-scores after edits do not call the judge again). */
+  stale?: string;
+}
+
+export interface BreakdownModelsView {
+  rm?: RmScoreView | { error: string };
+  grm?: GrmScoreView | { error: string };
+  /** Models still running ("reward model…", "judgement 2 of 4…"); undefined when done. */
+  running?: string;
+}
+
+export const GRM_TEXT_MAX = 20_000;
 
 // Request and event maps are type aliases (not interfaces) so they satisfy RequestMap's index signature.
 export type BreakdownRequests = {
@@ -38,6 +114,8 @@ export type BreakdownRequests = {
   revealRange: { params: { start: number; end: number }; result: boolean };
   /** Open the reward spec in use: the workspace spec file, or the setting for presets. */
   openSpec: { params: Record<string, never>; result: void };
+  /** Stop the reward model / judge still running for the shown document. */
+  cancelModels: { params: Record<string, never>; result: void };
 };
 
 export type BreakdownEvents = {
@@ -45,6 +123,8 @@ export type BreakdownEvents = {
   breakdown: BreakdownView;
   /** Scoring failed (invalid spec, document closed); the last view stays with this banner above it. */
   error: { message: string };
+  /** Progress of the models for the shown view (judgements as they finish), without resending the view. */
+  modelProgress: { uri: string; running: string | undefined; judgements?: GrmJudgementView[] };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +304,19 @@ export type TraceStepperRequests = {
 export type TraceStepperEvents = {
   show: TraceStepperView;
   error: { message: string };
+  /** Per-step scores of the process reward model (reasoningLab.prm.path) for the shown sample, computed after `show`. */
+  stepScores: StepScoresUpdate;
 };
+
+/** PRM per-step scores for one sample: `running` while the model works, then scores or an error. */
+export interface StepScoresUpdate {
+  sample: TraceSampleRef;
+  state: 'running' | 'done' | 'error';
+  /** One per stepper step (null: the model gave none, e.g. cut off by truncation). */
+  scores?: Array<number | null>;
+  /** "tiny-prm on cpu; cut from 900 to 512 tokens" or the error message. */
+  detail: string;
+}
 
 /** Longest window of text the host sends in one response. */
 export const TEXT_WINDOW_MAX = 200_000;
@@ -294,6 +386,123 @@ export type TrainingStepsRequests = {
 export type TrainingStepsEvents = {
   show: TrainingStepsView;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Agent Training panel (issue 6): live learning curves of a Train Agent run, stop / resume
+// ---------------------------------------------------------------------------------------------
+
+/** Which agent a run trains: the hierarchical synthesis agent, or CartPole as the sanity check. */
+export type AgentKind = 'synth' | 'cartpole-ppo' | 'cartpole-dqn';
+
+/** One point of a run's learning curve (means over the last window of episodes). */
+export interface AgentTrainingPoint {
+  step: number;
+  episodes: number;
+  meanReturn: number;
+  /** Share of episodes solved (held-back examples included); null for CartPole. */
+  solveRate: number | null;
+  /** Program lines (synthesis) or env steps (CartPole) per episode. */
+  meanLength: number;
+  /** Mean entropy of the (macro) policy; null when the algorithm has none (DQN). */
+  entropy: number | null;
+  policyLoss: number | null;
+  valueLoss: number | null;
+  tdLoss: number | null;
+  /** Curriculum level (program length); null without a curriculum. */
+  level: number | null;
+  stepsPerSecond: number | null;
+}
+
+export type AgentTrainingStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'done' | 'error';
+
+export interface AgentTrainingView {
+  run: { id: string; dir: string; agent: AgentKind; agentLabel: string; problems: string; seed: number; totalSteps: number };
+  status: AgentTrainingStatus;
+  /** Error or notice shown above the charts. */
+  message?: string;
+  step: number;
+  episodes: number;
+  points: AgentTrainingPoint[];
+  /** The last checkpoint written (Stop, the end of the run). */
+  checkpoint?: { path: string; label: string; step: number; savedAt: string };
+  /** Where the episodes are written as a trace file (synthesis runs). */
+  episodesFile?: { path: string; label: string };
+}
+
+export type AgentTrainingRequests = {
+  ready: { params: Record<string, never>; result: AgentTrainingView | null };
+  /** Pause keeps the whole state in the worker; resume continues from it. */
+  pause: { params: Record<string, never>; result: void };
+  /** Resume a paused run, or a stopped one from its checkpoint. */
+  resume: { params: Record<string, never>; result: void };
+  /** Stop writes a checkpoint and ends the worker. */
+  stop: { params: Record<string, never>; result: void };
+  revealCheckpoint: { params: Record<string, never>; result: void };
+  openEpisodes: { params: Record<string, never>; result: void };
+};
+
+export type AgentTrainingEvents = {
+  /** The whole view (a new run, a status change). */
+  show: AgentTrainingView;
+  /** New curve points since `from` (the index of the first one) with the counters; the webview asks `ready` again if it missed some. */
+  progress: { runId: string; from: number; points: AgentTrainingPoint[]; step: number; episodes: number };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Evaluate Reward Model panel (issue 5): RewardBench-style accuracy on preference pairs
+// ---------------------------------------------------------------------------------------------
+
+export interface RmEvalWrongRow {
+  /** Line of the pairs file. */
+  line: number;
+  id?: string;
+  subset?: string;
+  /** Texts cut to RM_EVAL_TEXT_MAX characters each (all untrusted: render as text). */
+  prompt: string;
+  chosen: string[];
+  rejected: string[];
+  chosenLogits: number[];
+  rejectedLogits: number[];
+  margin: number;
+}
+
+export interface RmEvalView {
+  file: { label: string; path: string };
+  model: string;
+  provider: string;
+  /** running: pairs scored so far; done; cancelled (partial results); error (message). */
+  state: 'running' | 'done' | 'cancelled' | 'error';
+  done: number;
+  total: number;
+  message?: string;
+  summary?: {
+    n: number;
+    accuracy: number;
+    subsets: Array<{ name: string; n: number; accuracy: number }>;
+    margins: { mean: number; min: number; p10: number; p50: number; p90: number; max: number };
+    skipped: number;
+  };
+  /** Margin histogram (chosen − rejected logit): bins of equal width from lo to hi. */
+  histogram?: { lo: number; hi: number; counts: number[] };
+  wrongCount: number;
+  /** Lines of the pairs file that could not be read (first few). */
+  errors: Array<{ line: number; message: string }>;
+}
+
+export type RmEvalRequests = {
+  ready: { params: Record<string, never>; result: RmEvalView | null };
+  /** Wrong pairs [from, to) in file order (the list scrolls virtually). */
+  wrong: { params: { from: number; to: number }; result: RmEvalWrongRow[] };
+  /** Open the pairs file at a line. */
+  openLine: { params: { line: number }; result: void };
+  cancel: { params: Record<string, never>; result: void };
+};
+
+export type RmEvalEvents = {
+  show: RmEvalView;
+};
+
+export const RM_EVAL_TEXT_MAX = 4000;
 
 // ---------------------------------------------------------------------------------------------
 // Envelope shared by every panel

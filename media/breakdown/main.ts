@@ -8,6 +8,8 @@ import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../../sr
 import type { ComponentScore, Highlight, HighlightKind } from '../../src/core/rewards/types';
 import { connect } from '../shared/rpc';
 import { el } from '../shared/dom';
+import { renderModels } from './models';
+import type { GrmJudgementView } from '../../src/protocol';
 
 const rpc = connect<BreakdownRequests, BreakdownEvents>();
 
@@ -31,6 +33,8 @@ const saveUi = () => rpc.state.setState(ui);
 
 let view: BreakdownView | null = null;
 let errorMessage: string | null = null;
+/** Models still running for the shown document, and the judgements that finished so far. */
+let running: { text: string; judgements?: GrmJudgementView[] } | null = null;
 
 const app = document.getElementById('app')!;
 
@@ -38,6 +42,12 @@ rpc.on('breakdown', (v) => {
   view = v;
   errorMessage = null;
   render();
+});
+rpc.on('modelProgress', (p) => {
+  if (!view || p.uri !== view.document.uri) return;
+  running = p.running ? { text: p.running, judgements: p.judgements } : null;
+  const host = document.getElementById('models');
+  if (host) host.replaceWith(modelsSection(view));
 });
 rpc.on('error', ({ message }) => {
   errorMessage = message;
@@ -58,7 +68,20 @@ function render(): void {
     );
     return;
   }
-  app.replaceChildren(errorBanner, renderHeader(view), renderComponents(view), renderCompletion(view));
+  if (!view.models?.running) running = null;
+  else running ??= { text: view.models.running };
+  app.replaceChildren(errorBanner, renderHeader(view), renderComponents(view), modelsSection(view), renderCompletion(view));
+}
+
+function modelsSection(v: BreakdownView): HTMLElement {
+  return renderModels(v.models, running, {
+    cancel: () => void rpc.request('cancelModels', {}).catch(showRequestError),
+    isOpen: (key) => ui.expanded.includes(key),
+    toggle: (key, open) => {
+      ui.expanded = open ? [...new Set([...ui.expanded, key])] : ui.expanded.filter((n) => n !== key);
+      saveUi();
+    },
+  });
 }
 
 function renderHeader(v: BreakdownView): HTMLElement {

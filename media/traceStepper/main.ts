@@ -5,7 +5,7 @@
  * Every piece of trace text goes in as a text node.
  */
 import './traceStepper.css';
-import type { TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/protocol';
+import type { StepScoresUpdate, TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/protocol';
 import { el, nodes } from '../shared/dom';
 import { connect } from '../shared/rpc';
 import { svg, title } from '../shared/svg';
@@ -26,10 +26,21 @@ let view: TraceStepperView | null = null;
 let current = 0;
 let list: VirtualList<TraceStepRow> | null = null;
 let textSeq = 0;
+/** The process reward model's state for the shown sample (issue 5). */
+let prm: StepScoresUpdate | null = null;
+/** A step whose PRM score is below this is "low" (the first-low jump, the red end of the scale). */
+const LOW_SCORE = 0.5;
 
 rpc.on('show', (v) => {
   view = v;
   current = 0;
+  prm = null;
+  render();
+});
+rpc.on('stepScores', (u) => {
+  if (!view || u.sample.entry !== view.sample.entry || u.sample.sub !== view.sample.sub) return;
+  prm = u;
+  if (u.scores) view.stepScores = u.scores;
   render();
 });
 rpc.on('error', ({ message }) => showError(message));
@@ -86,27 +97,31 @@ function render(): void {
   const keys = el(
     'p',
     { id: 'shortcuts', class: 'shortcuts muted small' },
-    key('j'), ' / ', key('↓'), ' next step  ', key('k'), ' / ', key('↑'), ' previous  ', key('r'), ' next reflection  ', key('Shift+R'), ' previous reflection  ', key('Home'), ' / ', key('End'), ' first / last',
+    key('j'), ' / ', key('↓'), ' next step  ', key('k'), ' / ', key('↑'), ' previous  ', key('r'), ' next reflection  ', key('Shift+R'), ' previous reflection  ', key('Home'), ' / ', key('End'), ' first / last', v.stepScores ? '  ' : null, v.stepScores ? key('p') : null, v.stepScores ? ` next step scored below ${LOW_SCORE}` : null,
   );
 
   const prompt = el('details', { id: 'prompt', class: 'prompt' }, el('summary', {}, 'Prompt'), el('div', { class: 'prompt-text' }, v.prompt, v.promptLength > v.prompt.length ? el('span', { class: 'muted' }, ` … (${v.promptLength - v.prompt.length} more characters)`) : null));
 
   const bar = el('div', { id: 'length-bar', class: 'length-bar', title: 'Tokens per step (click to jump)' });
+  const prmSection = renderPrm(v);
   const tree = el('div', { id: 'tree', class: 'tree' });
   const stepList = el('div', { id: 'step-list', class: 'step-list', role: 'listbox', 'aria-label': 'Steps' });
   const text = el('div', { id: 'text', class: 'text', tabindex: '0' });
   const stepInfo = el('div', { id: 'step-info', class: 'step-info' });
 
   app.replaceChildren(
+    ...nodes(
     el('div', { id: 'error', role: 'alert', class: 'error', hidden: true }),
     header,
     keys,
     prompt,
     el('h3', {}, 'Length per step ', el('span', { class: 'muted small' }, `(${v.tokens.reduce((a, b) => a + b, 0)} tokens)`)),
     bar,
+    prmSection,
     el('h3', {}, 'Reasoning path ', el('span', { id: 'tree-summary', class: 'muted small' }, `${v.tree.attempts} attempt${v.tree.attempts === 1 ? '' : 's'}, ${v.tree.abandonedBranches} abandoned branch${v.tree.abandonedBranches === 1 ? '' : 'es'}${v.tree.submit ? '' : ', no final answer'}`)),
     tree,
     el('div', { class: 'columns' }, el('div', { class: 'left' }, el('h3', {}, 'Steps'), stepList), el('div', { class: 'right' }, stepInfo, text)),
+    ),
   );
   drawLengthBar(bar, v);
   drawTree(tree, v.tree);
@@ -118,10 +133,12 @@ function render(): void {
         pageSize: 200,
         load: (from, to) => rpc.request('steps', { from, to }),
         render: (row) => {
+          const sc = v.stepScores?.[row.index];
           const item = el(
             'div',
             { class: `step kind-${row.kind}`, role: 'option', 'data-step': String(row.index), 'data-kind': KIND_NAME[row.kind] },
             el('span', { class: 'step-no' }, String(row.index + 1)),
+            v.stepScores ? scoreChip(sc ?? null, 'step-score-chip') : null,
             el('span', { class: `label kind-${row.kind}` }, KIND_NAME[row.kind]),
             el('span', { class: 'preview' }, row.preview),
           );
@@ -132,7 +149,72 @@ function render(): void {
       })
     : null;
   if (!n) stepList.replaceChildren(el('p', { class: 'muted' }, 'No reasoning steps.'));
-  go(0);
+  go(current);
+}
+
+/** A score as a small coloured box: red at 0, yellow at 0.5, green at 1 (hue), n/a in grey. */
+function scoreChip(score: number | null, cls: string, id?: string): HTMLElement {
+  const chip = el('span', { class: `score-chip ${cls} ${score === null ? 'none' : score < LOW_SCORE ? 'low' : 'high'}`, id, title: score === null ? 'no PRM score (cut off by truncation)' : `PRM P(good) = ${score.toFixed(3)}` }, score === null ? 'n/a' : score.toFixed(2));
+  if (score !== null) chip.style.setProperty('--score-hue', String(Math.round(score * 120)));
+  return chip;
+}
+
+const lowestStep = (scores: Array<number | null>) => scores.reduce<number>((best, s, i) => (s !== null && (best < 0 || s < (scores[best] as number)) ? i : best), -1);
+const firstLowStep = (scores: Array<number | null>, from = 0) => {
+  for (let i = from; i < scores.length; i++) if (scores[i] !== null && (scores[i] as number) < LOW_SCORE) return i;
+  return -1;
+};
+
+/** The PRM strip: state, per-step scores as a heat strip, and jumps to the lowest / first low step. */
+function renderPrm(v: TraceStepperView): HTMLElement | null {
+  if (!prm && !v.stepScores) return null;
+  const scores = v.stepScores;
+  const state = prm?.state ?? 'done';
+  const status = el('span', { id: 'prm-status', class: `muted small prm-${state}` }, prm?.detail ?? '');
+  if (!scores) {
+    return el('section', { id: 'prm', class: 'prm' }, el('h3', {}, 'Process reward ', state === 'running' ? el('span', { class: 'spinner', 'aria-hidden': 'true' }) : null, status));
+  }
+  const lowest = lowestStep(scores);
+  const firstLow = firstLowStep(scores);
+  const valid = scores.filter((s): s is number => s !== null);
+  const mean = valid.length ? valid.reduce((a, b) => a + b, 0) / valid.length : null;
+  const lowBtn = el('button', { id: 'prm-lowest', class: 'secondary', title: 'Go to the step with the lowest PRM score', disabled: lowest < 0 }, lowest < 0 ? 'Lowest step' : `Lowest: step ${lowest + 1} (${(scores[lowest] as number).toFixed(2)})`);
+  lowBtn.addEventListener('click', () => lowest >= 0 && go(lowest));
+  const firstBtn = el('button', { id: 'prm-first-low', class: 'secondary', title: `Go to the first step scored below ${LOW_SCORE} (key p: the next one)`, disabled: firstLow < 0 }, firstLow < 0 ? `No step below ${LOW_SCORE}` : `First below ${LOW_SCORE}: step ${firstLow + 1}`);
+  firstBtn.addEventListener('click', () => firstLow >= 0 && go(firstLow));
+  const strip = el('div', { id: 'prm-strip', class: 'prm-strip', title: 'PRM score per step (click to jump)' });
+  drawScoreStrip(strip, scores);
+  return el(
+    'section',
+    { id: 'prm', class: 'prm' },
+    el('h3', {}, 'Process reward per step ', el('span', { id: 'prm-summary', class: 'muted small' }, `mean ${mean === null ? 'n/a' : mean.toFixed(2)}, min ${lowest < 0 ? 'n/a' : (scores[lowest] as number).toFixed(2)}, ${scores.filter((s) => s !== null && s < LOW_SCORE).length} below ${LOW_SCORE} · `), status),
+    strip,
+    el('div', { class: 'actions prm-actions' }, lowBtn, firstBtn),
+  );
+}
+
+/** One rect per bucket of steps coloured by its lowest score, so a bad step is never averaged away. */
+function drawScoreStrip(host: HTMLElement, scores: Array<number | null>): void {
+  const n = scores.length;
+  const size = Math.max(1, Math.ceil(n / BAR_BUCKETS));
+  const buckets = Math.ceil(n / size);
+  const W = 1000;
+  const H = 14;
+  const w = W / Math.max(1, buckets);
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', class: 'strip-svg', role: 'img', 'aria-label': 'PRM score per step' });
+  for (let b = 0; b < buckets; b++) {
+    let min: number | null = null;
+    let at = b * size;
+    for (let i = b * size; i < Math.min(n, (b + 1) * size); i++) {
+      const s = scores[i];
+      if (s !== null && (min === null || s < min)) [min, at] = [s, i];
+    }
+    const rect = svg('rect', { x: (b * w).toFixed(2), y: 0, width: Math.max(0.3, w - 0.5).toFixed(2), height: H, class: `cell ${min === null ? 'none' : ''}`, 'data-step': at }, title(min === null ? `step ${at + 1}: no score` : `step ${at + 1}: ${min.toFixed(3)}`));
+    if (min !== null) rect.style.setProperty('--score-hue', String(Math.round(min * 120)));
+    rect.addEventListener('click', () => go(at));
+    root.append(rect);
+  }
+  host.replaceChildren(root);
 }
 
 function stat(label: string, id: string, value: string, tip?: string): HTMLElement {
@@ -165,7 +247,8 @@ function go(i: number): void {
     el('span', { id: 'current-step' }, `Step ${current + 1} of ${n}`),
     el('span', { id: 'current-kind', class: `label kind-${view.kinds[current]}` }, KIND_NAME[view.kinds[current]]),
     el('span', { class: 'muted' }, `${view.tokens[current]} tokens · characters ${s}–${e}`),
-    score !== undefined && score !== null ? el('span', { id: 'step-score' }, `step score ${score.toFixed(2)}`) : null,
+    view.stepScores ? el('span', { class: 'muted' }, 'PRM score ') : null,
+    view.stepScores ? scoreChip(score ?? null, 'current-score', 'step-score') : null,
     ),
   );
   void showText(Math.max(0, s - CONTEXT_BEFORE), Math.min(view.completionLength, Math.min(e, s + MAX_STEP_SHOWN) + CONTEXT_AFTER), s, Math.min(e, s + MAX_STEP_SHOWN));
@@ -226,6 +309,15 @@ document.addEventListener('keydown', (ev) => {
     case 'End':
       go(view.kinds.length - 1);
       break;
+    case 'p': {
+      // the next step the PRM scores low, wrapping around
+      const scores = view.stepScores;
+      if (!scores) break;
+      const next = firstLowStep(scores, current + 1);
+      const i = next >= 0 ? next : firstLowStep(scores);
+      if (i >= 0) go(i);
+      break;
+    }
     default:
       handled = false;
   }

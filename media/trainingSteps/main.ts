@@ -6,7 +6,7 @@ import './trainingSteps.css';
 import type { TrainingStepsEvents, TrainingStepsRequests, TrainingStepsView } from '../../src/protocol';
 import { el, nodes } from '../shared/dom';
 import { connect } from '../shared/rpc';
-import { svg, title } from '../shared/svg';
+import { lineChart } from '../shared/lineChart';
 
 const rpc = connect<TrainingStepsRequests, TrainingStepsEvents>();
 const app = document.getElementById('app')!;
@@ -53,47 +53,20 @@ function render(): void {
 }
 
 function chart(v: TrainingStepsView): SVGSVGElement {
-  const W = 720;
-  const H = 260;
-  const pad = { l: 48, r: 56, t: 16, b: 30 };
   const pts = v.points;
-  const minStep = pts[0].step;
-  const maxStep = pts[pts.length - 1].step;
-  const rewards = pts.map((p) => p.meanReward).filter((r): r is number => r !== null);
-  const rMin = Math.min(0, ...rewards);
-  const rMax = Math.max(1, ...rewards);
-  const cMax = Math.max(1, ...pts.map((p) => p.meanCotTokens));
-  const x = (s: number) => pad.l + (maxStep === minStep ? 0.5 : (s - minStep) / (maxStep - minStep)) * (W - pad.l - pad.r);
-  const yr = (r: number) => H - pad.b - ((r - rMin) / (rMax - rMin || 1)) * (H - pad.t - pad.b);
-  const yc = (c: number) => H - pad.b - (c / cMax) * (H - pad.t - pad.b);
-  const root = svg('svg', { id: 'chart', viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': 'mean reward and mean CoT length per training step' });
-  // axes and labels
-  root.append(
-    svg('line', { x1: pad.l, y1: H - pad.b, x2: W - pad.r, y2: H - pad.b, class: 'axis' }),
-    svg('line', { x1: pad.l, y1: pad.t, x2: pad.l, y2: H - pad.b, class: 'axis' }),
-    svg('line', { x1: W - pad.r, y1: pad.t, x2: W - pad.r, y2: H - pad.b, class: 'axis' }),
-    svg('text', { x: pad.l - 6, y: yr(rMax) + 4, class: 'tick reward', 'text-anchor': 'end' }, rMax.toFixed(1)),
-    svg('text', { x: pad.l - 6, y: yr(rMin) + 4, class: 'tick reward', 'text-anchor': 'end' }, rMin.toFixed(1)),
-    svg('text', { x: W - pad.r + 6, y: yc(cMax) + 4, class: 'tick cot' }, String(Math.round(cMax))),
-    svg('text', { x: W - pad.r + 6, y: yc(0) + 4, class: 'tick cot' }, '0'),
-    svg('text', { x: x(minStep), y: H - 10, class: 'tick', 'text-anchor': 'middle' }, String(minStep)),
-    svg('text', { x: x(maxStep), y: H - 10, class: 'tick', 'text-anchor': 'middle' }, String(maxStep)),
-    svg('text', { x: (pad.l + W - pad.r) / 2, y: H - 4, class: 'tick', 'text-anchor': 'middle' }, 'training step'),
-  );
-  const line = (vals: Array<[number, number]>, cls: string) => svg('polyline', { points: vals.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' '), class: cls });
-  root.append(line(pts.map((p) => [x(p.step), yc(p.meanCotTokens)]), 'series cot'));
-  root.append(line(pts.filter((p) => p.meanReward !== null).map((p) => [x(p.step), yr(p.meanReward!)]), 'series reward'));
-  for (const p of pts) {
-    root.append(svg('circle', { cx: x(p.step), cy: yc(p.meanCotTokens), r: 3, class: 'dot cot' }, title(`step ${p.step}: mean CoT ${Math.round(p.meanCotTokens)} tokens (${p.samples} samples)`)));
-    if (p.meanReward !== null) root.append(svg('circle', { cx: x(p.step), cy: yr(p.meanReward), r: 3, class: 'dot reward' }, title(`step ${p.step}: mean reward ${p.meanReward.toFixed(3)}`)));
-  }
-  root.append(
-    svg('rect', { x: pad.l + 8, y: pad.t, width: 10, height: 10, class: 'dot reward' }),
-    svg('text', { x: pad.l + 22, y: pad.t + 9, class: 'tick' }, 'mean reward (left axis)'),
-    svg('rect', { x: pad.l + 180, y: pad.t, width: 10, height: 10, class: 'dot cot' }),
-    svg('text', { x: pad.l + 194, y: pad.t + 9, class: 'tick' }, 'mean CoT tokens (right axis)'),
-  );
-  return root;
+  return lineChart({
+    id: 'chart',
+    ariaLabel: 'mean reward and mean CoT length per training step',
+    xLabel: 'training step',
+    // every step keeps its dot: the points table and the follow tests count them
+    maxDots: Infinity,
+    left: { min: Math.min(0, ...pts.map((p) => p.meanReward ?? 0)), max: Math.max(1, ...pts.map((p) => p.meanReward ?? 0)), format: (r) => r.toFixed(1) },
+    right: { min: 0, max: Math.max(1, ...pts.map((p) => p.meanCotTokens)), format: (c) => String(Math.round(c)) },
+    series: [
+      { label: 'mean CoT tokens', cls: 'cot', axis: 'right', points: pts.map((p) => [p.step, p.meanCotTokens]), tooltip: (s, c) => `step ${s}: mean CoT ${Math.round(c)} tokens (${pts.find((p) => p.step === s)?.samples ?? 0} samples)` },
+      { label: 'mean reward', cls: 'reward', points: pts.map((p) => [p.step, p.meanReward]), tooltip: (s, r) => `step ${s}: mean reward ${r.toFixed(3)}` },
+    ],
+  });
 }
 
 function table(v: TrainingStepsView): HTMLElement {

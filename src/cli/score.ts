@@ -13,6 +13,14 @@ import { readJsonl } from '../core/records/jsonl';
 import { toRewardRecord } from '../core/records/record';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
 import { openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
+import { judgePointwise, toModelScore, type GrmJudgeOptions } from '../core/models/grm/judge';
+import { JUDGE_OPTIONS, JUDGE_USAGE, judgeConfigured, openJudge, refuseKeyInArgv } from './judgeOptions';
+import { ModelError } from '../core/models/errors';
+import { ModelHost } from '../core/models/modelHost';
+import { describeProviderStatus } from '../core/models/providers';
+import type { RewardScorer } from '../core/models/types';
+import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
+import { scoreAhead, type ItemWithRm } from './scoreAhead';
 
 export const scoreCommand: CliCommand = {
   name: 'score',
@@ -20,6 +28,10 @@ export const scoreCommand: CliCommand = {
     --rewards <preset|file>  ${Object.keys(PRESETS).join(' | ')} | a spec .json file (default r1)
     --out <file>             write results here instead of stdout (refuses to replace a file without --force)
     --force                  allow --out to replace an existing file
+  Generative reward model (the grm component; added with weight 1 when the spec has none; --k wins over the spec's k):
+${JUDGE_USAGE}
+  Local ONNX reward model (the rm component, sigmoid of its logit; added with weight 1 when the spec has none):
+${MODEL_USAGE}
   Records: {"id", "prompt", "completion", "answer"?, "language"?, "reference"?}, or chat messages
   ({"messages": [{"role", "content"}, ...]}). Exit codes: 0 scored something, 1 nothing could be read,
   2 bad usage or an invalid spec, 130 interrupted.`,
@@ -39,10 +51,11 @@ export const presetsCommand: CliCommand = {
 };
 
 async function score(args: string[]): Promise<number> {
+  refuseKeyInArgv(args);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { rewards: { type: 'string', default: 'r1' }, out: { type: 'string' }, force: { type: 'boolean', default: false } },
+    options: { rewards: { type: 'string', default: 'r1' }, out: { type: 'string' }, force: { type: 'boolean', default: false }, ...JUDGE_OPTIONS, ...MODEL_OPTIONS },
   });
   if (positionals.length !== 1) throw new UsageError('score needs exactly one input file (or - for stdin)');
   const input = positionals[0];
@@ -52,7 +65,40 @@ async function score(args: string[]): Promise<number> {
     process.stderr.write(`error: invalid reward spec\n${formatSpecErrors(resolved.errors)}\n`);
     return 2;
   }
-  const spec = resolved.spec;
+  let spec = resolved.spec;
+  let judge: GrmJudgeOptions | undefined;
+  let closeJudge: (() => Promise<void>) | undefined;
+  if (judgeConfigured(values)) {
+    const specK = spec.components.grm?.options?.k;
+    ({ options: judge, dispose: closeJudge } = await openJudge(values, typeof specK === 'number' ? specK : undefined));
+    if (!spec.components.grm) {
+      spec = { ...spec, components: { ...spec.components, grm: { weight: 1 } } };
+      process.stderr.write(`note: ${spec.name} has no grm component; added with weight 1\n`);
+    }
+  }
+  // --model: the reward model runs in the model worker; records are read ahead so it can batch them
+  let host: ModelHost | undefined;
+  let rm: RewardScorer | undefined;
+  // the spec's rm.model (relative to the current folder) when --model is not given
+  const specModel = spec.components.rm?.options?.model;
+  const modelDir = values.model ?? (typeof specModel === 'string' ? specModel : undefined);
+  if (modelDir) {
+    const rmOptions = rewardModelOptions(values);
+    if (!spec.components.rm) {
+      spec = { ...spec, components: { ...spec.components, rm: { weight: 1 } } };
+      process.stderr.write(`note: ${spec.name} has no rm component; added with weight 1\n`);
+    }
+    host = new ModelHost();
+    try {
+      rm = await host.openRewardModel(modelDir, rmOptions);
+    } catch (err) {
+      await host.dispose();
+      if (!(err instanceof ModelError)) throw err;
+      process.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`reward model ${rm.info.name} on ${describeProviderStatus(rm.info.provider)}\n`);
+  }
 
   let source: NodeJS.ReadableStream;
   if (input === '-') source = process.stdin;
@@ -79,7 +125,10 @@ async function score(args: string[]): Promise<number> {
   let sum = 0;
   const progress = progressReporter();
   try {
-    for await (const item of readJsonl(source, { signal: controller.signal })) {
+    const items: AsyncIterable<ItemWithRm> = rm
+      ? scoreAhead(readJsonl(source, { signal: controller.signal }), rm, 64, controller.signal)
+      : readJsonl(source, { signal: controller.signal });
+    for await (const item of items) {
       const label = `${input === '-' ? 'stdin' : input}:${item.line}`;
       if (item.error !== undefined) {
         malformed++;
@@ -91,6 +140,12 @@ async function score(args: string[]): Promise<number> {
         malformed++;
         process.stderr.write(`${progress.done()}${label}: skipped: ${error}\n`);
         continue;
+      }
+      if (item.rm) record.modelScores = { ...record.modelScores, rm: item.rm };
+      if (judge) {
+        const judged = await judgePointwise(record.prompt, record.completion, { ...judge, signal: controller.signal });
+        if (controller.signal.aborted) break;
+        record.modelScores = { ...record.modelScores, grm: toModelScore(judged) };
       }
       const result = scoreRecord(record, spec);
       sum += result.total;
@@ -108,6 +163,8 @@ async function score(args: string[]): Promise<number> {
     }
   } finally {
     process.off('SIGINT', interrupt);
+    await host?.dispose();
+    await closeJudge?.();
   }
   await out?.commit();
 

@@ -12,7 +12,7 @@ export class BreakdownPanel implements vscode.Disposable {
   static readonly viewType = 'reasoningLab.breakdown';
   private readonly view: SingleWebviewPanel<BreakdownRequests, BreakdownEvents>;
   private current?: vscode.Uri;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     extensionUri: vscode.Uri,
@@ -26,16 +26,26 @@ export class BreakdownPanel implements vscode.Disposable {
       'breakdown',
       {
         ready: () => this.currentView(),
-        rescore: () => (this.current ? this.scored.rescore(this.current)?.view ?? null : null),
+        // Rescore is explicit: the judge (if any) runs again too
+        rescore: () => (this.current ? this.scored.rescore(this.current, true)?.view ?? null : null),
+        cancelModels: () => {
+          if (this.current) this.scored.cancelModels(this.current);
+        },
         revealRange: ({ start, end }) => this.reveal(start, end),
         openSpec: () => this.openSpec(),
       },
       log,
       { viewColumn: vscode.ViewColumn.Beside },
     );
-    this.subscription = scored.onDidUpdate((doc) => {
-      if (this.current?.toString() === doc.uri.toString()) this.push(doc);
-    });
+    this.subscriptions = [
+      scored.onDidUpdate((doc) => {
+        if (this.current?.toString() === doc.uri.toString()) this.push(doc);
+      }),
+      scored.onDidModelProgress(({ doc, progress }) => {
+        if (this.current?.toString() !== doc.uri.toString()) return;
+        this.view.emit('modelProgress', { uri: doc.uri.toString(), running: progress?.running, judgements: progress?.judgements });
+      }),
+    ];
   }
 
   /** Show the panel for a scored document (or empty when there is none). */
@@ -72,7 +82,7 @@ export class BreakdownPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.view.dispose();
   }
 }

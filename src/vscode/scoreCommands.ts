@@ -53,6 +53,8 @@ async function scoreCommand(
   try {
     const doc = scored.score(document, { selection, typedAnswer });
     panel.show(doc);
+    // the rule rewards show at once; the reward model and the judge fill in their rows when they finish
+    await scored.modelsSettled(doc);
     return doc.view?.score;
   } catch (err) {
     if (err instanceof RewardSpecProblem) {

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { scoreRecord } from '../core/rewards';
 import { recordFromDocumentText } from '../core/records/document';
-import type { BreakdownView } from '../protocol';
+import type { RewardRecord, RewardSpec } from '../core/rewards/types';
+import type { BreakdownModelsView, BreakdownView } from '../protocol';
 import type { RewardSpecSource } from './rewardSpecSource';
+import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from './models/documentModels';
 
 /** Completions longer than this are sent to the panel cut, so a huge file cannot stall the webview. */
 const PANEL_TEXT_LIMIT = 200_000;
@@ -19,6 +21,18 @@ export interface ScoredDocument {
   view?: BreakdownView;
   /** Why the latest re-score failed (the view then is the last good one). */
   error?: string;
+  /** The models' last answers and what they were computed for (reused while the text and settings stay). */
+  models?: { planKey: string; textKey: string; outcome: ModelOutcome };
+  /** The models still running for this document, and how to stop them. */
+  modelRun?: { promise: Promise<void>; abort: AbortController };
+}
+
+/** A model run to start after the synchronous part of a score. */
+interface PendingModels {
+  record: RewardRecord;
+  spec: RewardSpec;
+  plan: ModelPlan;
+  textKey: string;
 }
 
 /**
@@ -32,6 +46,10 @@ export class ScoredDocuments implements vscode.Disposable {
   private readonly updated = new vscode.EventEmitter<ScoredDocument>();
   readonly onDidUpdate = this.updated.event;
   private readonly disposables: vscode.Disposable[] = [this.updated];
+  private modelScoring?: ModelScoring;
+  private readonly progress = new vscode.EventEmitter<{ doc: ScoredDocument; progress: ModelProgress | undefined }>();
+  /** Models' progress for a document (running text, judgements as they finish); undefined when done. */
+  readonly onDidModelProgress = this.progress.event;
 
   constructor(private readonly specs: RewardSpecSource) {
     this.disposables.push(
@@ -41,6 +59,11 @@ export class ScoredDocuments implements vscode.Disposable {
         for (const doc of this.docs.values()) this.scheduleRescore(doc);
       }),
     );
+  }
+
+  /** Let scores include the rm and grm components (issue 5: src/vscode/models). */
+  useModels(scoring: ModelScoring): void {
+    this.modelScoring = scoring;
   }
 
   get(uri: vscode.Uri): ScoredDocument | undefined {
@@ -70,29 +93,54 @@ export class ScoredDocuments implements vscode.Disposable {
       selection: options.selection,
       typedAnswer: options.typedAnswer ?? previous?.typedAnswer,
       completionOffset: 0,
+      models: previous?.models,
     };
-    this.compute(document, doc);
+    previous?.modelRun?.abort.abort();
+    const pending = this.compute(document, doc, true);
     this.docs.set(document.uri.toString(), doc);
     this.updated.fire(doc);
+    if (pending) this.runModels(doc, pending, true);
     return doc;
   }
 
-  /** Score a remembered document again with its current text and settings. */
-  rescore(uri: vscode.Uri): ScoredDocument | undefined {
+  /**
+   * Score a remembered document again with its current text and settings. `explicit` (the panel's
+   * Rescore) also calls the judge again; re-scores after edits only rerun the local reward model.
+   */
+  rescore(uri: vscode.Uri, explicit = false): ScoredDocument | undefined {
     const doc = this.get(uri);
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (!doc || !document) return doc;
+    let pending: PendingModels | undefined;
     try {
-      this.compute(document, doc);
+      pending = this.compute(document, doc, explicit);
       doc.error = undefined;
     } catch (err) {
       doc.error = err instanceof Error ? err.message : String(err);
     }
     this.updated.fire(doc);
+    if (pending) {
+      doc.modelRun?.abort.abort();
+      this.runModels(doc, pending, explicit);
+    }
     return doc;
   }
 
-  private compute(document: vscode.TextDocument, doc: ScoredDocument): void {
+  /** Resolves when the models started for `doc` (if any) have finished and the view has their scores. */
+  async modelsSettled(doc: ScoredDocument): Promise<void> {
+    while (doc.modelRun) await doc.modelRun.promise;
+  }
+
+  /** Stop the models running for a document (the view keeps what finished, marked cancelled). */
+  cancelModels(uri: vscode.Uri): void {
+    this.get(uri)?.modelRun?.abort.abort();
+  }
+
+  /**
+   * Rule rewards now (synchronous); model scores from the last run when the text and settings are the
+   * same, else the model components wait with "running" and the run is returned to start.
+   */
+  private compute(document: vscode.TextDocument, doc: ScoredDocument, explicit: boolean): PendingModels | undefined {
     const text = document.getText();
     const parsed = recordFromDocumentText(text, idOf(document), doc.selection);
     const record = parsed.record;
@@ -101,7 +149,41 @@ export class ScoredDocuments implements vscode.Disposable {
       record.answer = doc.typedAnswer;
       answerSource = 'prompted';
     }
-    const spec = this.specs.current(document.uri);
+    let spec = this.specs.current(document.uri);
+    const plan = this.modelScoring?.plan(spec, document.uri);
+    let pending: PendingModels | undefined;
+    let models: BreakdownModelsView | undefined;
+    if (plan) {
+      // a configured model joins the sum with weight 1 when the spec does not weigh it (as the CLI does)
+      const add: Partial<RewardSpec['components']> = {};
+      if (plan.rmDir && !spec.components.rm) add.rm = { weight: 1 };
+      if (plan.grm && !spec.components.grm) add.grm = { weight: 1 };
+      if (Object.keys(add).length) spec = { ...spec, components: { ...spec.components, ...add } };
+      const textKey = JSON.stringify([record.prompt, record.completion]);
+      const last = doc.models?.planKey === plan.key ? doc.models : undefined;
+      const sameText = last?.textKey === textKey;
+      const outcome: ModelOutcome = {};
+      if (sameText && last.outcome.rm) outcome.rm = last.outcome.rm;
+      if (last?.outcome.grm && (sameText || !explicit)) {
+        outcome.grm = sameText
+          ? last.outcome.grm
+          : {
+              score: { value: null, detail: 'the text changed since the judge ran: Rescore (or Score File) to judge it again' },
+              view: 'error' in last.outcome.grm.view ? last.outcome.grm.view : { ...last.outcome.grm.view, stale: 'the text changed since this judgement' },
+            };
+      }
+      record.modelScores = { ...(outcome.rm ? { rm: outcome.rm.score } : {}), ...(outcome.grm ? { grm: outcome.grm.score } : {}) };
+      const needRm = !!plan.rmDir && !outcome.rm;
+      const needGrm = plan.grm && explicit && !(sameText && last?.outcome.grm);
+      models = { ...(outcome.rm ? { rm: outcome.rm.view } : {}), ...(outcome.grm ? { grm: outcome.grm.view } : {}) };
+      if (needRm || needGrm) {
+        models.running = needGrm ? 'judge…' : 'reward model…';
+        if (needRm) record.modelScores.rm = { value: null, detail: 'scoring with the reward model…' };
+        if (needGrm) record.modelScores.grm = { value: null, detail: 'judging…' };
+        pending = { record: { ...record }, spec, plan: needGrm ? plan : { ...plan, grm: false }, textKey };
+      }
+      doc.models = { planKey: plan.key, textKey, outcome };
+    }
     const score = scoreRecord(record, spec);
     doc.completionOffset = parsed.completionOffset;
     const truncated = record.completion.length > PANEL_TEXT_LIMIT;
@@ -118,7 +200,68 @@ export class ScoredDocuments implements vscode.Disposable {
       answerSource,
       truncatedAt: truncated ? PANEL_TEXT_LIMIT : undefined,
       scoredAt: new Date().toISOString(),
+      models,
     };
+    return pending;
+  }
+
+  /** Run the models in the background (progress with Cancel), then score again with their values. */
+  private runModels(doc: ScoredDocument, pending: PendingModels, explicit: boolean): void {
+    const scoring = this.modelScoring;
+    if (!scoring) return;
+    const abort = new AbortController();
+    const run = async (token?: vscode.CancellationToken, report?: (message: string) => void) => {
+      token?.onCancellationRequested(() => abort.abort());
+      const outcome = await scoring.run(pending.record, pending.plan, pending.spec, doc.uri, {
+        signal: abort.signal,
+        judge: pending.plan.grm,
+        onProgress: (p) => {
+          report?.(p.running);
+          this.progress.fire({ doc, progress: p });
+        },
+      });
+      if (doc.modelRun?.abort !== abort || this.docs.get(doc.uri.toString()) !== doc) return; // superseded or closed
+      const state = doc.models ?? { planKey: pending.plan.key, textKey: pending.textKey, outcome: {} };
+      if (state.textKey !== pending.textKey) return;
+      if (outcome.rm) state.outcome.rm = outcome.rm;
+      if (outcome.grm) state.outcome.grm = outcome.grm;
+      doc.models = state;
+      this.applyModels(doc, pending, state.outcome);
+    };
+    const title = pending.plan.grm ? 'Reasoning Lab: judging with the generative reward model' : 'Reasoning Lab: scoring with the reward model';
+    const promise = Promise.resolve(
+      vscode.window.withProgress(
+        { location: explicit ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title, cancellable: explicit },
+        (progress, token) => run(token, (message) => progress.report({ message })),
+      ),
+    )
+      .catch((err) => {
+        doc.error = err instanceof Error ? err.message : String(err);
+        this.updated.fire(doc);
+      })
+      .finally(() => {
+        if (doc.modelRun?.abort === abort) doc.modelRun = undefined;
+        this.progress.fire({ doc, progress: undefined });
+      });
+    doc.modelRun = { promise, abort };
+  }
+
+  /** Put the models' scores into the record and the view, and tell the listeners. */
+  private applyModels(doc: ScoredDocument, pending: PendingModels, outcome: ModelOutcome): void {
+    const record = { ...pending.record, modelScores: { ...(outcome.rm ? { rm: outcome.rm.score } : {}), ...(outcome.grm ? { grm: outcome.grm.score } : {}) } };
+    const view = doc.view;
+    if (!view) return;
+    const score = scoreRecord(record, pending.spec);
+    for (const c of Object.values(score.components)) {
+      if (view.truncatedAt) c.highlights = c.highlights?.filter((h) => h.end <= view.truncatedAt!);
+    }
+    doc.view = {
+      ...view,
+      score,
+      scoredAt: new Date().toISOString(),
+      models: { ...(outcome.rm ? { rm: outcome.rm.view } : {}), ...(outcome.grm ? { grm: outcome.grm.view } : {}) },
+    };
+    this.updated.fire(doc);
   }
 
   /** Document range of a span of the scored completion (offsets into BreakdownView.completion). */
@@ -163,11 +306,14 @@ export class ScoredDocuments implements vscode.Disposable {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    this.docs.get(key)?.modelRun?.abort.abort();
     this.docs.delete(key);
   }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    for (const doc of this.docs.values()) doc.modelRun?.abort.abort();
+    this.progress.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

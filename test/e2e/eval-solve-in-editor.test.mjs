@@ -11,8 +11,8 @@ test('solve in editor: a wrong then a right solution, verdicts inline', async ({
   await vs.chooseQuickPickItem('The Missing Number');
   await vs.chooseQuickPickItem('Python');
   const file = path.join(ws, 'solutions', 'missing-number.py');
-  await eventually(() => existsSync(file), { what: 'solutions/missing-number.py to be written' });
-  const starter = readFileSync(file, 'utf8');
+  // the file is created, then written: wait for its content, not only for it to exist
+  const starter = await eventually(() => existsSync(file) && readFileSync(file, 'utf8'), { what: 'solutions/missing-number.py to be written' });
   assert.match(starter, /^# Reasoning Lab problem: missing-number/);
   assert.match(starter, /\ndef missing_number\(nums\):\n {4}pass\n/);
   await vs.page.locator('.tabs-container .tab.active[aria-label^="missing-number.py"]').waitFor({ timeout: 15000 });

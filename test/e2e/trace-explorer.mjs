@@ -70,6 +70,8 @@ export class TraceTree {
   /** Opens the trace file through the palette and the workspace quick pick. */
   async open(relPath) {
     await this.vs.runCommand('Reasoning Lab: Open Trace File');
+    // typed, as a person does in a long list (examples/models/ adds many JSON files to it)
+    await (await this.vs.waitForInputBox()).fill(relPath);
     await this.vs.chooseQuickPickItem(relPath);
     await this.waitForMessage(/samples? in \d+ groups?/);
   }

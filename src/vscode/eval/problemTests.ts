@@ -237,6 +237,11 @@ export class ProblemTests implements vscode.Disposable {
     return out;
   }
 
+  /** Searches the workspace for problem sets unless that was done (so a workspace problem's solution is known). */
+  async ensureDiscovered(): Promise<void> {
+    if (!this.discovered) await this.discover();
+  }
+
   /** The problem a file is a solution of, when it is one (see refsOf). */
   problemOf(uri: vscode.Uri): ProblemInfo | undefined {
     return this.refsOf(uri)[0]?.problem;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { ProblemInfo } from './builtinCatalog';
 import { listProblems } from './builtinCatalog';
 import { builtinProblemSet, solutionsDir } from './evalSettings';
-import type { ProblemTests } from './problemTests';
+import type { ProblemTests, SolutionOutcome } from './problemTests';
 
 type Lang = 'python' | 'javascript';
 
@@ -72,14 +72,16 @@ export class SolveInEditor implements vscode.CodeLensProvider, vscode.Disposable
     this.tests.refresh();
   }
 
-  /** Run Tests on the active (or given) solution file. */
-  async runTests(uri?: vscode.Uri): Promise<void> {
+  /** Run Tests on the active (or given) solution file; resolves with its outcome (Solve with Agent reports it). */
+  async runTests(uri?: vscode.Uri): Promise<SolutionOutcome | undefined> {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    // a workspace problem's solution is only known once the workspace was searched for problem sets
+    if (target) await this.tests.ensureDiscovered();
     if (!target || !this.tests.problemOf(target)) {
       void vscode.window.showWarningMessage(`Run Tests works on a solution file of a built-in or workspace problem (${vscode.workspace.asRelativePath(solutionsDir(this.context))}/<problem-id>.py or .js). Use "Reasoning Lab: Open Problem…" to start one.`);
-      return;
+      return undefined;
     }
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Running tests…' }, () => this.tests.runFile(target));
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Running tests…' }, () => this.tests.runFile(target));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

@@ -56,7 +56,14 @@ export function registerTraceExplorer(extensionUri: vscode.Uri, specs: RewardSpe
   async function pickTraceFile(): Promise<vscode.Uri | undefined> {
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active?.scheme === 'file' && /\.(jsonl|json|gz|parquet|eval)$/i.test(active.fsPath)) return active;
-    const found = await vscode.workspace.findFiles(TRACE_FILE_GLOB, '**/{node_modules,.git,.vscode,.reasoning-lab}/**', 500);
+    const exclude = '**/{node_modules,.git,.vscode,.reasoning-lab}/**';
+    const [candidates, models] = await Promise.all([
+      vscode.workspace.findFiles(TRACE_FILE_GLOB, exclude, 500),
+      vscode.workspace.findFiles('**/*.onnx', exclude, 200),
+    ]);
+    // A model folder's config.json / tokenizer.json are not rollout logs; they would crowd the list.
+    const modelDirs = new Set(models.map((m) => path.dirname(m.fsPath)));
+    const found = candidates.filter((uri) => !modelDirs.has(path.dirname(uri.fsPath)));
     found.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
     const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
     const items = [...found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), browse];

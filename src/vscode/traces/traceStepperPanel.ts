@@ -8,6 +8,8 @@ import { TEXT_WINDOW_MAX, type StepKindLetter, type TraceStepRow, type TraceStep
 import type { TraceSession } from './traceSession';
 import { treeDrawing } from './treeDrawing';
 import { SingleWebviewPanel } from '../singleWebviewPanel';
+import type { StepScorer } from '../models/prmStepScores';
+import { alignStepScores } from '../models/modelViews';
 
 const KIND_LETTER: Record<string, StepKindLetter> = { reasoning: 'r', reflection: 'f', backtrack: 'b', verification: 'v', conclusion: 'c' };
 const PROMPT_HEAD = 4000;
@@ -23,6 +25,9 @@ export class TraceStepperPanel implements vscode.Disposable {
   static readonly viewType = 'reasoningLab.traceStepper';
   private readonly panel: SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>;
   private current?: { session: TraceSession; sample: TraceSample; steps: Step[]; view: TraceStepperView };
+  /** Per-step PRM scores (issue 5), set by the models adapter at activation when it is registered. */
+  static stepScorer: StepScorer | undefined;
+  private prmRun?: AbortController;
 
   constructor(extensionUri: vscode.Uri, private readonly openGroup: (session: TraceSession, group: string) => void, log: (m: string) => void) {
     this.panel = new SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>(
@@ -77,7 +82,7 @@ export class TraceStepperPanel implements vscode.Disposable {
       starts: steps.map((s) => s.start),
       ends: steps.map((s) => s.end),
       tokens: steps.map((s) => s.tokens),
-      // the core reader keeps no per-step process rewards yet (TraceSample has no such field)
+      // filled by the process reward model after `show` when reasoningLab.prm.path is set (fillStepScores)
       stepScores: null,
       score: score.components && Object.keys(score.components).length
         ? {
@@ -93,6 +98,29 @@ export class TraceStepperPanel implements vscode.Disposable {
     this.current = { session, sample, steps, view };
     this.panel.show(`Trace: ${sample.id}`);
     this.panel.emit('show', view);
+    void this.fillStepScores(this.current);
+  }
+
+  /** PRM scores in the background (model worker): the stepper shows the steps at once and colours them when the scores arrive. */
+  private async fillStepScores(shown: NonNullable<TraceStepperPanel['current']>): Promise<void> {
+    this.prmRun?.abort();
+    const scorer = TraceStepperPanel.stepScorer;
+    if (!scorer?.configured(shown.session.uri)) return;
+    const abort = new AbortController();
+    this.prmRun = abort;
+    const ref = { entry: shown.sample.entry, sub: shown.sample.sub };
+    this.panel.emit('stepScores', { sample: ref, state: 'running', detail: 'scoring the steps with the process reward model…' });
+    try {
+      const key = `${shown.session.uri.toString()}#${ref.entry}.${ref.sub}`;
+      const r = await scorer.score(key, { prompt: shown.sample.prompt, completion: shown.sample.completion }, shown.session.uri, abort.signal);
+      if (abort.signal.aborted || this.current !== shown) return;
+      const scores = alignStepScores(shown.view, r.steps);
+      shown.view.stepScores = scores;
+      this.panel.emit('stepScores', { sample: ref, state: 'done', scores, detail: r.detail });
+    } catch (err) {
+      if (abort.signal.aborted || this.current !== shown) return;
+      this.panel.emit('stepScores', { sample: ref, state: 'error', detail: `process reward model: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }
 
   private steps(from: number, to: number): TraceStepRow[] {

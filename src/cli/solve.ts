@@ -1,0 +1,109 @@
+/**
+ * reasoning-lab solve <problems.jsonl|dir> --agent <checkpoint> [--budget N] [--write] [--force] [--traces <file>]
+ *
+ * Solves synthesis problems with a trained agent: it searches programs in order of its policies' probability until one
+ * matches the shown examples or the budget of program executions is spent, then checks the held-back
+ * examples. One JSON line per problem, then a final line {"solved", "total", "solveRate",
+ * "programsExecuted", …}; solved means the held-back examples pass too.
+ * --write puts the solution next to a workspace problem as solution.py and solution.js (the
+ * evaluation format's reference files); an existing file is kept unless --force.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { toJavaScript, toPython } from '../core/agents/synth/compile';
+import { formatProgram } from '../core/agents/synth/dsl';
+import { loadSynthProblems } from '../core/agents/synth/problems';
+import { solveWithAgent } from '../core/agents/synth/search';
+import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
+import { loadCheckpoint } from '../core/agents/synth/train';
+import { UsageError, type CliCommand } from './common';
+
+export const solveCommand: CliCommand = {
+  name: 'solve',
+  usage: `solve <problems.jsonl|dir> --agent <checkpoint>   Solve synthesis problems with a trained agent; print the solve rate.
+    --budget N               program executions per problem (default 1000)
+    --write                  write solution.py / solution.js next to each solved workspace problem (--force replaces existing ones)
+    --traces <file.jsonl>    append every episode as a trace record (opens in the trace explorer)
+  Exit codes: 0 done, 1 unreadable problems or checkpoint, 2 bad usage.`,
+  run: solveMain,
+};
+
+async function solveMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { agent: { type: 'string' }, budget: { type: 'string', default: '1000' }, write: { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, traces: { type: 'string' }, seed: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('solve needs exactly one problem set (a problems.jsonl file or a folder)');
+  if (!values.agent) throw new UsageError('solve needs --agent <checkpoint> (train one with: train synth --out <checkpoint>)');
+  const budget = Number(values.budget);
+  if (!Number.isInteger(budget) || budget < 1) throw new UsageError(`--budget: expected a positive integer, got ${values.budget}`);
+
+  let loaded;
+  try {
+    loaded = loadSynthProblems(positionals[0]);
+  } catch (err) {
+    process.stderr.write(`error: cannot read ${positionals[0]}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
+  let agent;
+  try {
+    agent = loadCheckpoint(values.agent).agent;
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const traces = values.traces ? new TraceWriter(values.traces) : undefined;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let solved = 0;
+  let executed = 0;
+  let n = 0;
+  try {
+    for (const problem of loaded.problems) {
+      if (controller.signal.aborted) break;
+      const r = solveWithAgent(problem, agent, {
+        budget,
+        signal: controller.signal,
+        onEpisode: traces ? (ep) => traces.write(episodeTrace(ep, { id: `solve-${++n}`, mode: 'solve' })) : undefined,
+      });
+      executed += r.programsExecuted;
+      if (r.solved) solved++;
+      const line: Record<string, unknown> = { id: problem.id, solved: r.solved, matchedShown: r.matchedShown, programsExecuted: r.programsExecuted };
+      if (r.error) line.error = r.error;
+      if (r.program && r.matchedShown) line.program = formatProgram(r.program, problem.signature.python.params);
+      if (values.write && r.solved && r.program && problem.source.kind === 'workspace') line.written = writeSolutions(problem.source.dir, r.program, problem, values.force!);
+      process.stdout.write(JSON.stringify(line) + '\n');
+    }
+  } finally {
+    traces?.close();
+    process.off('SIGINT', onSigint);
+  }
+  const total = loaded.problems.length;
+  process.stdout.write(JSON.stringify({ solved, total, solveRate: total ? solved / total : 0, programsExecuted: executed, budget, skipped: loaded.warnings.length, ...(traces ? { traces: values.traces } : {}) }) + '\n');
+  return controller.signal.aborted ? 130 : 0;
+}
+
+/** solution.py and solution.js beside problem.md; a user's existing file is kept unless --force. */
+function writeSolutions(dir: string, program: Parameters<typeof toPython>[0], problem: Parameters<typeof solveWithAgent>[0], force: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  const files: [string, string][] = [
+    ['solution.py', toPython(program, problem.signature.python)],
+    ['solution.js', toJavaScript(program, problem.signature.javascript)],
+  ];
+  for (const [name, code] of files) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file) && !force) {
+      out[name] = 'kept (exists; --force replaces it)';
+      continue;
+    }
+    const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file);
+    out[name] = 'written';
+  }
+  return out;
+}

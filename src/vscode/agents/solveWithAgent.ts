@@ -1,0 +1,171 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SolveOutcome } from '../../workers/agentWorkerMessages';
+import { listProblems, type ProblemInfo } from '../eval/builtinCatalog';
+import { solutionsDir } from '../eval/evalSettings';
+import type { SolutionOutcome } from '../eval/problemTests';
+import { agentSettings, agentsDir, listRuns } from './agentSettings';
+import { solveInWorker } from './agentWorkerClient';
+import { openEpisodes } from './trainingPanel';
+
+const PROBLEM_FILES = ['problem.md', 'signature.json', 'tests.json'];
+const FIND_EXCLUDE = '**/{node_modules,.git,.reasoning-lab}/**';
+
+/** The problem folder a uri points at (the folder itself, or a file in it), when it is one. */
+export function problemFolderOf(uri: vscode.Uri | undefined): string | undefined {
+  if (!uri || uri.scheme !== 'file') return undefined;
+  let dir = uri.fsPath;
+  try {
+    if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
+  } catch {
+    return undefined;
+  }
+  return PROBLEM_FILES.every((f) => fs.existsSync(path.join(dir, f))) ? dir : undefined;
+}
+
+/**
+ * Solve with Agent: a trained synthesis agent searches for a program for one workspace problem (best
+ * first, in order of its policies' probability, until one matches the shown tests or the budget of
+ * executions is spent),
+ * the program is written as the problem's solution file in the solutions folder — never over an
+ * existing file without consent — opened, and judged by Run Tests like any solution. A CodeLens on
+ * problem.md offers it.
+ */
+export class SolveWithAgent implements vscode.CodeLensProvider {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: (m: string) => void) {}
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (path.basename(document.uri.fsPath) !== 'problem.md' || !problemFolderOf(document.uri)) return [];
+    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(hubot) Solve with Agent', command: 'reasoningLab.agents.solve', arguments: [document.uri] })];
+  }
+
+  async run(arg?: vscode.Uri): Promise<void> {
+    const dir = problemFolderOf(arg instanceof vscode.Uri ? arg : undefined) ?? problemFolderOf(vscode.window.activeTextEditor?.document.uri) ?? (await this.pickProblem());
+    if (!dir) return;
+    const problem = listProblems(dir)[0];
+    if (!problem) {
+      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(dir)}: not a readable problem folder (problem.md with front matter, signature.json, tests.json)`);
+      return;
+    }
+    const checkpoint = await this.pickCheckpoint();
+    if (!checkpoint) return;
+    const { budget } = agentSettings();
+    const stamp = new Date().toISOString().replace(/\.\d+Z$/, '').replace(/[:T]/g, '-');
+    const tracesFile = path.join(agentsDir(this.context), 'solves', `${problem.id}-${stamp}.jsonl`);
+    let outcome: SolveOutcome | undefined;
+    try {
+      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Solving ${problem.id} with the agent`, cancellable: true }, (progress, token) => {
+        let shown = 0;
+        return solveInWorker(this.context.extensionPath, { checkpoint, problemDir: dir, budget, tracesFile }, {
+          cancel: token,
+          onProgress: (episodes, total) => {
+            const pct = Math.min(100, (100 * episodes) / total);
+            progress.report({ message: `${episodes} programs sampled (budget ${total} executions)`, increment: pct - shown });
+            shown = pct;
+          },
+        });
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log(`solve ${problem.id}: ${message}`);
+      void vscode.window.showErrorMessage(`Solve with Agent: ${message}`);
+      return;
+    }
+    if (!outcome) return; // cancelled
+    for (const w of outcome.warnings) this.log(`solve ${problem.id}: ${w}`);
+    this.log(`solve ${problem.id}: ${outcome.solved ? 'solved' : outcome.matchedShown ? 'matched the shown tests' : 'not solved'}, ${outcome.programsExecuted} programs executed, best reward ${outcome.reward.toFixed(3)}${outcome.program ? `: ${outcome.program.dsl.replace(/\n/g, '; ')}` : ''}`);
+    await this.report(problem, outcome, tracesFile);
+  }
+
+  private async report(problem: ProblemInfo, o: SolveOutcome, tracesFile: string): Promise<void> {
+    const openTraces = 'Open Episodes';
+    const showEpisodes = async (choice: string | undefined) => {
+      if (choice === openTraces) await openEpisodes(tracesFile);
+    };
+    if (o.error || !o.program) {
+      const why = o.error ?? (o.warnings[0] || 'the agent found no program');
+      void vscode.window.showWarningMessage(`The agent cannot attempt ${problem.id}: ${why}`, ...(o.episodes ? [openTraces] : [])).then(showEpisodes);
+      return;
+    }
+    if (!o.matchedShown) {
+      const write = 'Write It Anyway';
+      const choice = await vscode.window.showWarningMessage(
+        `Not solved: no program within ${o.programsExecuted} executions matched the tests. Best program (score ${o.reward.toFixed(2)}): ${o.program.dsl.replace(/\n/g, '; ')}`,
+        write,
+        openTraces,
+      );
+      if (choice === write) await this.writeAndTest(problem, o, tracesFile);
+      else await showEpisodes(choice);
+      return;
+    }
+    await this.writeAndTest(problem, o, tracesFile);
+  }
+
+  /** Writes the program as the problem's solution file (asking before replacing one), opens it and runs its tests. */
+  private async writeAndTest(problem: ProblemInfo, o: SolveOutcome, tracesFile: string): Promise<void> {
+    const lang = problem.signature.python ? 'python' : 'javascript';
+    const ext = lang === 'python' ? '.py' : '.js';
+    const dir = solutionsDir(this.context);
+    let file = path.join(dir, `${problem.id}${ext}`);
+    if (fs.existsSync(file)) {
+      const replace = 'Replace';
+      const beside = `Write ${problem.id}.agent${ext}`;
+      const choice = await vscode.window.showWarningMessage(
+        `${vscode.workspace.asRelativePath(file)} already exists. Replace it with the agent's program?`,
+        { modal: true, detail: `The agent's program:\n${o.program!.dsl}` },
+        replace,
+        beside,
+      );
+      if (choice === beside) file = path.join(dir, `${problem.id}.agent${ext}`);
+      else if (choice !== replace) {
+        void vscode.window.showInformationMessage(`Kept ${vscode.workspace.asRelativePath(file)}; the agent's program was not written.`);
+        return;
+      }
+    }
+    const header = lang === 'python' ? '#' : '//';
+    const code = `${header} Written by the Reasoning Lab agent for ${problem.id} (${o.solved ? 'passes shown and held-back examples' : o.matchedShown ? 'matches the shown examples' : `best found, score ${o.reward.toFixed(2)}`}; ${o.programsExecuted} programs executed).\n${header} DSL: ${o.program!.dsl.split('\n').join(`\n${header}      `)}\n\n${lang === 'python' ? o.program!.python : o.program!.javascript}`;
+    fs.mkdirSync(dir, { recursive: true });
+    // a file that appeared meanwhile is not replaced unless it was the one the person agreed to replace
+    fs.writeFileSync(file, code, { flag: fs.existsSync(file) ? 'w' : 'wx' });
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const tests = (await vscode.commands.executeCommand<SolutionOutcome | undefined>('reasoningLab.runProblemTests', vscode.Uri.file(file))) ?? undefined;
+    const rel = vscode.workspace.asRelativePath(file);
+    const what = tests ? `tests ${tests.passed ? 'passed' : 'failed'}: ${tests.summary}` : 'tests not run (see the Testing view)';
+    const message = `Agent's solution for ${problem.id} written to ${rel} after ${o.programsExecuted} programs; ${what}`;
+    const choice = tests && !tests.passed ? await vscode.window.showWarningMessage(message, 'Open Episodes') : await vscode.window.showInformationMessage(message, 'Open Episodes');
+    if (choice === 'Open Episodes') await openEpisodes(tracesFile);
+  }
+
+  /** Problems of the workspace (folders with problem.md, signature.json, tests.json). */
+  private async pickProblem(): Promise<string | undefined> {
+    const files = await vscode.workspace.findFiles('**/problem.md', FIND_EXCLUDE, 5000);
+    const dirs = files.map((u) => problemFolderOf(u)).filter((d): d is string => !!d);
+    if (!dirs.length) {
+      void vscode.window.showWarningMessage('No problem folder in this workspace (a folder with problem.md, signature.json and tests.json).');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      dirs.sort().map((d) => ({ label: listProblems(d)[0]?.title ?? path.basename(d), description: vscode.workspace.asRelativePath(d), dir: d })),
+      { title: 'Solve with Agent', placeHolder: 'Which problem', matchOnDescription: true },
+    );
+    return pick?.dir;
+  }
+
+  /** A synthesis checkpoint: the latest by default, any other run's, or a file. */
+  private async pickCheckpoint(): Promise<string | undefined> {
+    const runs = listRuns(agentsDir(this.context)).filter((r) => r.agent === 'synth' && r.checkpoint);
+    const browse = { label: '$(folder-opened) Browse…', description: 'a checkpoint written by `reasoning-lab train synth --out`', file: undefined as string | undefined };
+    const items = runs.map((r, i) => ({
+      label: `${i === 0 ? '$(star-full) ' : ''}${r.id}`,
+      description: `${i === 0 ? 'latest · ' : ''}${r.problems === 'generated' ? 'generated problems' : vscode.workspace.asRelativePath(r.problems)} · saved ${new Date(r.checkpoint!.mtimeMs).toLocaleString()}`,
+      file: r.checkpoint!.path as string | undefined,
+    }));
+    const pick = await vscode.window.showQuickPick([...items, browse], { title: 'Solve with Agent', placeHolder: runs.length ? 'Which trained agent (the latest checkpoint first)' : 'No trained agent in this workspace yet: browse for a checkpoint, or run "Train Agent…" first' });
+    if (!pick) return undefined;
+    if (pick.file) return pick.file;
+    const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use Checkpoint', filters: { 'Agent checkpoint': ['json'] } });
+    return uris?.[0]?.fsPath;
+  }
+}

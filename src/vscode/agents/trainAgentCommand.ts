@@ -1,0 +1,182 @@
+import * as vscode from 'vscode';
+import type { AgentKind } from '../../protocol';
+import type { ProblemsSource, TrainJob } from '../../workers/agentWorkerMessages';
+import { listProblems, problemSetDirs } from '../eval/builtinCatalog';
+import { builtinProblemSet } from '../eval/evalSettings';
+import { AGENT_LABELS, agentSettings, agentsDir, createRunFolder, formatSteps, listRuns, updateRunInfo, type RunFolder } from './agentSettings';
+import type { TrainingPanel } from './trainingPanel';
+import { TrainingRun } from './trainingRun';
+
+const FIND_EXCLUDE = '**/{node_modules,.git,.reasoning-lab}/**';
+
+/**
+ * Train Agent…: which agent, a new run or a resumed checkpoint, the problems (the generator or a
+ * workspace folder of problems), steps and seed; then the run trains in a worker with progress in a
+ * notification and the live Training panel.
+ */
+export class TrainAgentCommand implements vscode.Disposable {
+  private readonly runs: TrainingRun[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly panel: TrainingPanel, private readonly log: (m: string) => void) {}
+
+
+  async run(): Promise<void> {
+    const current = this.panel.current;
+    if (current?.active) {
+      const choice = await vscode.window.showWarningMessage(`${current.label} is still training. Stop it (its checkpoint is written) and start another?`, { modal: true }, 'Stop and Continue');
+      if (choice !== 'Stop and Continue') return;
+      current.stop();
+      await current.whenEnded;
+    }
+    const agentPick = await vscode.window.showQuickPick(
+      (Object.keys(AGENT_LABELS) as AgentKind[]).map((agent) => ({
+        label: AGENT_LABELS[agent],
+        detail: agent === 'synth' ? 'Writes list and string programs line by line; trained on execution rewards with a curriculum' : 'The sanity check: Gymnasium CartPole-v1 (500-step limit), CleanRL hyperparameters',
+        agent,
+      })),
+      { title: 'Train Agent (1/4)', placeHolder: 'Which agent to train' },
+    );
+    if (!agentPick) return;
+    const agent = agentPick.agent;
+    const root = agentsDir(this.context);
+    const s = agentSettings();
+
+    const resumable = listRuns(root).filter((r) => r.agent === agent && r.checkpoint);
+    let resume: RunFolder | undefined;
+    if (resumable.length) {
+      const fresh = { label: '$(add) Start a new run', description: '', run: undefined as RunFolder | undefined };
+      const pick = await vscode.window.showQuickPick(
+        [
+          ...resumable.map((r) => ({
+            label: `$(debug-continue) Resume ${r.id}`,
+            description: `${r.problems === 'generated' ? 'generated problems' : vscode.workspace.asRelativePath(r.problems)} · ${formatSteps(r.steps)} steps · seed ${r.seed}`,
+            detail: `checkpoint saved ${new Date(r.checkpoint!.mtimeMs).toLocaleString()}`,
+            run: r as RunFolder | undefined,
+          })),
+          fresh,
+        ],
+        { title: 'Train Agent (2/4)', placeHolder: 'Resume an existing checkpoint (continues exactly where it stopped) or start a new run' },
+      );
+      if (!pick) return;
+      resume = pick.run;
+    }
+
+    let problems: ProblemsSource = { kind: 'generated' };
+    if (!resume && agent === 'synth') {
+      const picked = await this.pickProblems();
+      if (!picked) return;
+      problems = picked;
+    }
+    const stepsDefault = resume ? resume.steps : s.steps;
+    const stepsText = await vscode.window.showInputBox({
+      title: 'Train Agent (3/4)',
+      prompt: resume ? `Train ${resume.id} to this many steps in total` : agent === 'synth' ? 'Environment decisions to train for (macro and micro)' : 'Environment steps to train for',
+      value: String(stepsDefault),
+      validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? undefined : 'a positive whole number'),
+    });
+    if (stepsText === undefined) return;
+    const steps = Number(stepsText.trim());
+    let seed = resume?.seed ?? s.seed;
+    if (!resume) {
+      const seedText = await vscode.window.showInputBox({
+        title: 'Train Agent (4/4)',
+        prompt: 'Seed (the same seed and settings give the same run)',
+        value: String(s.seed),
+        validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'a non-negative whole number'),
+      });
+      if (seedText === undefined) return;
+      seed = Number(seedText.trim());
+    }
+    const folder = resume ?? createRunFolder(root, { agent, problems: problems.kind === 'folder' ? problems.dir : 'generated', seed, steps, createdAt: new Date().toISOString() });
+    if (resume && steps !== resume.steps) updateRunInfo(resume, { steps });
+    const job: TrainJob = {
+      agent,
+      problems: folder.problems === 'generated' ? { kind: 'generated' } : { kind: 'folder', dir: folder.problems },
+      steps,
+      seed,
+      runDir: folder.dir,
+      resumeFrom: resume?.checkpoint?.path,
+    };
+    this.start(folder, job);
+  }
+
+  /** The generator, or a workspace folder that holds problems of the evaluation format. */
+  private async pickProblems(): Promise<ProblemsSource | undefined> {
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const files = roots.length ? await vscode.workspace.findFiles('**/signature.json', FIND_EXCLUDE, 10000) : [];
+    const sets = problemSetDirs(
+      files.filter((u) => u.scheme === 'file').map((u) => u.fsPath),
+      roots,
+      [builtinProblemSet(this.context.extensionPath)],
+    );
+    const items: (vscode.QuickPickItem & { source?: ProblemsSource })[] = [
+      { label: '$(sparkle) Built-in generator', description: 'random well-typed programs, deduplicated by behaviour', detail: 'Curriculum: program length 1 → 5 as the solve rate passes 50 %', source: { kind: 'generated' } },
+    ];
+    if (sets.length) items.push({ label: 'Workspace problems', kind: vscode.QuickPickItemKind.Separator });
+    for (const dir of sets) {
+      const n = listProblems(dir).length;
+      items.push({ label: `$(folder) ${vscode.workspace.asRelativePath(dir)}`, description: `${n} problem${n === 1 ? '' : 's'}`, detail: 'Problems whose tests the DSL can express (lists and strings of ints / strings); the others are skipped with a reason', source: { kind: 'folder', dir } });
+    }
+    const pick = await vscode.window.showQuickPick(items, { title: 'Train Agent (2/4)', placeHolder: sets.length ? 'Which problems to train on' : 'Which problems to train on (no folder of problems in this workspace)' });
+    return pick?.source;
+  }
+
+  private start(folder: RunFolder, job: TrainJob): void {
+    const run = new TrainingRun(this.context.extensionPath, folder, job, this.log);
+    this.runs.push(run);
+    this.panel.show(run);
+    this.trackInNotification(run);
+  }
+
+  /** Progress in a notification while the run's worker lives; its Cancel stops the run (with a checkpoint). */
+  trackInNotification(run: TrainingRun): void {
+    const tracked = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Training ${run.label}`, cancellable: true }, async (progress, token) => {
+      let shown = 0;
+      const report = () => {
+        const v = run.view;
+        const last = v.points[v.points.length - 1];
+        const pct = Math.min(100, (100 * v.step) / Math.max(1, v.run.totalSteps));
+        const parts = [`step ${v.step.toLocaleString('en-US')} / ${v.run.totalSteps.toLocaleString('en-US')}`];
+        if (v.status === 'paused') parts.unshift('paused');
+        if (last?.solveRate !== null && last?.solveRate !== undefined) parts.push(`solve rate ${(last.solveRate * 100).toFixed(0)} %`);
+        else if (last) parts.push(`mean return ${last.meanReturn.toFixed(1)}`);
+        if (last?.stepsPerSecond) parts.push(`${Math.round(last.stepsPerSecond)} steps/s`);
+        progress.report({ message: parts.join(' · '), increment: pct - shown });
+        shown = pct;
+      };
+      const sub = run.onDidChange(report);
+      const cancel = token.onCancellationRequested(() => run.stop());
+      try {
+        await run.whenEnded;
+      } finally {
+        sub.dispose();
+        cancel.dispose();
+      }
+    });
+    // the outcome once the progress notification is gone
+    void Promise.resolve(tracked).then(async () => {
+      const v = run.view;
+      if (v.status === 'error') void vscode.window.showErrorMessage(`Training ${run.label} failed: ${v.message}`);
+      else if (v.status === 'done' || v.status === 'stopped') {
+        const choice = await vscode.window.showInformationMessage(
+          `Training ${run.label} ${v.status === 'done' ? 'finished' : 'stopped'} at step ${v.step.toLocaleString('en-US')}; checkpoint ${v.checkpoint?.label ?? '(none)'}`,
+          'Show Training',
+        );
+        if (choice === 'Show Training') this.panel.show(run);
+      }
+    });
+  }
+
+  /** Resumes the panel's run from its checkpoint (after Stop), with progress in a notification again. */
+  resumeCurrent(): void {
+    const run = this.panel.current;
+    if (!run) return;
+    const wasActive = run.active;
+    run.resume(agentSettings().steps);
+    if (!wasActive && run.active) this.trackInNotification(run);
+  }
+
+  dispose(): void {
+    for (const r of this.runs) r.dispose();
+  }
+}

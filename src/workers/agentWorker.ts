@@ -1,0 +1,288 @@
+/**
+ * The agent worker thread: trains one run (the hierarchical synthesis agent, or CartPole with PPO / DQN)
+ * or solves one problem with a trained agent, for the extension host (see ./agentWorkerMessages.ts).
+ * Plain Node, no 'vscode'. Pause keeps the whole training state here in memory; Stop writes the
+ * checkpoint and ends the thread; a later run resumes it from the file, bit-exact.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { CartPoleTrainer, DQN_CARTPOLE, loadCheckpoint as loadCartPoleCheckpoint, saveCheckpoint as saveCartPoleCheckpoint } from '../core/agents/cartpoleTrain';
+import type { DqnStats } from '../core/agents/dqn';
+import type { PpoStats } from '../core/agents/ppo';
+import { toJavaScript, toPython } from '../core/agents/synth/compile';
+import { formatProgram } from '../core/agents/synth/dsl';
+import { loadSynthProblems, type SynthProblem } from '../core/agents/synth/problems';
+import { solveWithAgent } from '../core/agents/synth/search';
+import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
+import { loadCheckpoint, saveCheckpoint, trainSynthAgent, type SynthCheckpoint, type SynthProgress } from '../core/agents/synth/train';
+import type { AgentTrainingPoint } from '../protocol';
+import { CHECKPOINT_FILE, EPISODES_FILE, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from './agentWorkerMessages';
+
+const port = parentPort;
+if (!port) throw new Error('agentWorker must run in a worker thread');
+const post = (m: WorkerToHost) => port.postMessage(m);
+
+/** Pause / resume / stop requests, as the training loops see them. */
+class Control {
+  paused = false;
+  stopped = false;
+  /** Aborts the synthesis trainer's current call (pause or stop). */
+  abort = new AbortController();
+  private wake: (() => void) | undefined;
+
+  pause(): void {
+    this.paused = true;
+    this.abort.abort();
+  }
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+  }
+  /** Resolves when a paused run is resumed or stopped. */
+  waitWhilePaused(): Promise<void> {
+    if (!this.paused || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+  fresh(): AbortSignal {
+    this.abort = new AbortController();
+    return this.abort.signal;
+  }
+}
+
+const control = new Control();
+
+port.on('message', (m: HostToWorker) => {
+  if (m.type === 'pause') control.pause();
+  else if (m.type === 'resume') control.resume();
+  else if (m.type === 'stop') control.stop();
+  else if (m.type === 'train' || m.type === 'solve') {
+    (m.type === 'train' ? train(m.job) : solve(m.job)).then(
+      () => process.exit(0),
+      (err) => {
+        post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        process.exit(0);
+      },
+    );
+  }
+});
+
+function train(job: TrainJob): Promise<void> {
+  fs.mkdirSync(job.runDir, { recursive: true });
+  return job.agent === 'synth' ? trainSynth(job) : trainCartPole(job);
+}
+
+/** Steps per second between two curve points (null for the first after a start or resume). */
+class Speed {
+  private last: { step: number; t: number } | undefined;
+  reset(step: number): void {
+    this.last = { step, t: Date.now() };
+  }
+  at(step: number): number | null {
+    const now = Date.now();
+    const prev = this.last;
+    this.last = { step, t: now };
+    if (!prev || now <= prev.t || step <= prev.step) return null;
+    return ((step - prev.step) * 1000) / (now - prev.t);
+  }
+}
+
+const synthPoint = (p: SynthProgress, stepsPerSecond: number | null): AgentTrainingPoint => ({
+  step: p.step,
+  episodes: p.episodes,
+  meanReturn: p.meanReturn,
+  solveRate: p.solveRate,
+  meanLength: p.meanLength,
+  entropy: p.entropy,
+  policyLoss: p.policyLoss,
+  valueLoss: p.valueLoss,
+  tdLoss: p.tdLoss,
+  level: p.level > 0 ? p.level : null,
+  stepsPerSecond,
+});
+
+function loadProblems(dir: string, warnings: string[]): SynthProblem[] {
+  if (!fs.existsSync(dir)) throw new Error(`${dir}: the problem folder does not exist`);
+  const loaded = loadSynthProblems(dir);
+  warnings.push(...loaded.warnings);
+  if (!loaded.problems.length) throw new Error(`${dir}: no problem the agent's DSL can express${loaded.warnings.length ? ` (${loaded.warnings[0]})` : ''}`);
+  return loaded.problems;
+}
+
+async function trainSynth(job: TrainJob): Promise<void> {
+  const checkpointFile = path.join(job.runDir, CHECKPOINT_FILE);
+  const warnings: string[] = [];
+  let checkpoint: SynthCheckpoint | undefined = job.resumeFrom ? loadCheckpoint(job.resumeFrom).checkpoint : undefined;
+  // a resumed run trains on what its checkpoint was trained on
+  const source = checkpoint ? (checkpoint.problems === 'generated' ? undefined : checkpoint.problems) : job.problems.kind === 'folder' ? job.problems.dir : undefined;
+  const problems = source ? loadProblems(source, warnings) : undefined;
+  const label = source ?? 'generated';
+  const episodesFile = path.join(job.runDir, EPISODES_FILE);
+  const traces = new TraceWriter(episodesFile);
+  let episodeId = checkpoint?.state.episodes ?? 0;
+  const speed = new Speed();
+  speed.reset(checkpoint?.state.step ?? 0);
+  const config = checkpoint?.config;
+  post({
+    type: 'started',
+    step: checkpoint?.state.step ?? 0,
+    episodes: checkpoint?.state.episodes ?? 0,
+    totalSteps: Math.max(config?.steps ?? 0, job.steps),
+    seed: config?.seed ?? job.seed,
+    problems: label,
+    points: (checkpoint?.state.curve ?? []).map((p) => synthPoint(p, null)),
+    warnings,
+    episodesFile,
+  });
+  const save = (c: SynthCheckpoint) => {
+    saveCheckpoint(checkpointFile, c);
+    post({ type: 'checkpoint', path: checkpointFile, step: c.state.step, savedAt: new Date().toISOString() });
+  };
+  try {
+    for (;;) {
+      const result = await trainSynthAgent(checkpoint ? { steps: job.steps } : { seed: job.seed, steps: job.steps }, {
+        resume: checkpoint,
+        problems,
+        problemsLabel: label,
+        signal: control.fresh(),
+        progressEvery: job.progressEvery ?? 20,
+        onProgress: (p) => post({ type: 'progress', point: synthPoint(p, speed.at(p.step)) }),
+        onEpisode: (ep, step) => traces.write(episodeTrace(ep, { id: `train-${++episodeId}`, mode: 'train', step: Math.floor(step / 1000) })),
+      });
+      checkpoint = result.checkpoint;
+      const { step, episodes } = checkpoint.state;
+      if (!result.stopped || control.stopped) {
+        save(checkpoint);
+        post({ type: 'finished', reason: result.stopped ? 'stopped' : 'done', step, episodes });
+        return;
+      }
+      post({ type: 'paused', step, episodes });
+      await control.waitWhilePaused();
+      speed.reset(step);
+      if (control.stopped) {
+        save(checkpoint);
+        post({ type: 'finished', reason: 'stopped', step, episodes });
+        return;
+      }
+    }
+  } finally {
+    traces.close();
+  }
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+async function trainCartPole(job: TrainJob): Promise<void> {
+  const checkpointFile = path.join(job.runDir, CHECKPOINT_FILE);
+  const algo = job.agent === 'cartpole-dqn' ? 'dqn' : 'ppo';
+  const trainer = job.resumeFrom ? loadCartPoleCheckpoint(job.resumeFrom) : CartPoleTrainer.create({ algo, seed: job.seed, totalTimesteps: job.steps, dqn: DQN_CARTPOLE });
+  if (trainer.algo !== algo) throw new Error(`${job.resumeFrom}: a ${trainer.algo.toUpperCase()} checkpoint, not ${algo.toUpperCase()}`);
+  const every = job.progressEvery ?? 20;
+  const target = Math.max(job.steps, trainer.globalStep);
+  const speed = new Speed();
+  let last: PpoStats | DqnStats | undefined;
+  /** The curve point after the episode `n` (1-based) of the trainer's curve. */
+  const pointAt = (n: number, stepsPerSecond: number | null): AgentTrainingPoint => {
+    const recent = trainer.curve.slice(Math.max(0, n - 100), n);
+    const ppo = last && 'policy_loss' in last ? last : undefined;
+    const dqn = last && 'td_loss' in last ? last : undefined;
+    return {
+      step: trainer.curve[n - 1].step,
+      episodes: n,
+      meanReturn: mean(recent.map((e) => e.return)),
+      solveRate: null,
+      meanLength: mean(recent.map((e) => e.length)),
+      entropy: ppo ? ppo.entropy : null,
+      policyLoss: ppo ? ppo.policy_loss : null,
+      valueLoss: ppo ? ppo.value_loss : null,
+      tdLoss: dqn ? dqn.td_loss : null,
+      level: null,
+      stepsPerSecond,
+    };
+  };
+  const history: AgentTrainingPoint[] = [];
+  for (let n = every; n <= trainer.curve.length; n += every) history.push(pointAt(n, null));
+  post({ type: 'started', step: trainer.globalStep, episodes: trainer.curve.length, totalSteps: target, seed: trainer.seed, problems: 'CartPole-v1', points: history, warnings: [] });
+  speed.reset(trainer.globalStep);
+  const save = () => {
+    saveCartPoleCheckpoint(checkpointFile, trainer.toCheckpoint());
+    post({ type: 'checkpoint', path: checkpointFile, step: trainer.globalStep, savedAt: new Date().toISOString() });
+  };
+  const interrupted = () => control.paused || control.stopped;
+  while (trainer.globalStep < target) {
+    // a chunk at a time, so pause / stop messages get in between
+    trainer.run(Math.min(target, trainer.globalStep + 2000), {
+      shouldStop: interrupted,
+      onUpdate: (s) => {
+        last = s;
+      },
+      onEpisode: () => {
+        if (trainer.curve.length % every === 0) post({ type: 'progress', point: pointAt(trainer.curve.length, speed.at(trainer.globalStep)) });
+      },
+    });
+    await new Promise((r) => setImmediate(r));
+    if (control.stopped) break;
+    if (control.paused) {
+      post({ type: 'paused', step: trainer.globalStep, episodes: trainer.curve.length });
+      await control.waitWhilePaused();
+      speed.reset(trainer.globalStep);
+      if (control.stopped) break;
+    }
+  }
+  save();
+  post({ type: 'finished', reason: trainer.globalStep >= target ? 'done' : 'stopped', step: trainer.globalStep, episodes: trainer.curve.length });
+}
+
+async function solve(job: SolveJob): Promise<void> {
+  const warnings: string[] = [];
+  const { agent } = loadCheckpoint(job.checkpoint);
+  const problems = loadProblems(job.problemDir, warnings);
+  const problem = problems[0];
+  fs.mkdirSync(path.dirname(job.tracesFile), { recursive: true });
+  const traces = new TraceWriter(job.tracesFile);
+  let episodes = 0;
+  let lastPost = 0;
+  let result;
+  try {
+    result = solveWithAgent(problem, agent, {
+      budget: job.budget,
+      onEpisode: (ep) => {
+        traces.write(episodeTrace(ep, { id: `solve-${problem.id}-${++episodes}`, mode: 'solve' }));
+        if (Date.now() - lastPost > 200) {
+          lastPost = Date.now();
+          post({ type: 'solveProgress', episodes, budget: job.budget });
+        }
+      },
+    });
+  } finally {
+    traces.close();
+  }
+  const program = result.program && result.program.lines.length ? result.program : undefined;
+  const outcome: SolveOutcome = {
+    problemId: problem.id,
+    solved: result.solved,
+    matchedShown: result.matchedShown,
+    reward: result.reward,
+    programsExecuted: result.programsExecuted,
+    episodes,
+    program: program && {
+      dsl: formatProgram(program, problem.signature.python.params),
+      python: toPython(program, problem.signature.python),
+      javascript: toJavaScript(program, problem.signature.javascript),
+      lines: program.lines.length,
+    },
+    error: result.error,
+    warnings,
+  };
+  post({ type: 'solved', outcome });
+}

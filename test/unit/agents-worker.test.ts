@@ -1,0 +1,107 @@
+// The agent worker thread (src/workers/agentWorker.ts) run as the extension host runs it, from source:
+// training with pause / resume / stop, exact resume from the checkpoint it writes, a search that
+// writes readable code, and a corrupt checkpoint's error.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { HostToWorker, WorkerToHost } from '../../src/workers/agentWorkerMessages';
+
+const WORKER = path.resolve(__dirname, '../../src/workers/agentWorker.ts');
+
+/** Starts the worker from source and collects its messages; `onMessage` may answer (pause, stop…). */
+function runWorker(start: HostToWorker, onMessage: (m: WorkerToHost, send: (m: HostToWorker) => void) => void = () => {}): Promise<WorkerToHost[]> {
+  // a worker cannot start from a .ts path; a small CommonJS shim registers tsx and loads the source
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER)});`, { eval: true });
+  const seen: WorkerToHost[] = [];
+  return new Promise((resolve, reject) => {
+    worker.on('message', (m: WorkerToHost) => {
+      seen.push(m);
+      onMessage(m, (x) => worker.postMessage(x));
+    });
+    worker.on('error', reject);
+    worker.on('exit', () => resolve(seen));
+    worker.postMessage(start);
+  });
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-agent-worker-'));
+const agentOf = (file: string) => JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')).agent);
+
+test('synthesis training: pause keeps the state, stop writes a checkpoint, resume continues exactly', async () => {
+  const base = { agent: 'synth' as const, problems: { kind: 'generated' as const }, steps: 700, seed: 3, progressEvery: 5 };
+  // the uninterrupted run
+  const straight = tmp();
+  const a = await runWorker({ type: 'train', job: { ...base, runDir: straight } });
+  assert.equal(a.find((m) => m.type === 'error'), undefined, JSON.stringify(a.find((m) => m.type === 'error')));
+  assert.deepEqual(a.at(-1), { type: 'finished', reason: 'done', step: (a.at(-1) as { step: number }).step, episodes: (a.at(-1) as { episodes: number }).episodes });
+
+  // the same run paused after its second curve point, resumed, then stopped after the next point
+  const interrupted = tmp();
+  let progress = 0;
+  let resumed = false;
+  const b = await runWorker({ type: 'train', job: { ...base, runDir: interrupted } }, (m, send) => {
+    if (m.type === 'progress' && ++progress === 2) send({ type: 'pause' });
+    if (m.type === 'paused') {
+      resumed = true;
+      send({ type: 'resume' });
+    } else if (m.type === 'progress' && resumed) {
+      resumed = false;
+      send({ type: 'stop' });
+    }
+  });
+  const kinds = b.map((m) => m.type);
+  assert.ok(kinds.includes('paused'), kinds.join(' '));
+  const stopped = b.at(-1) as Extract<WorkerToHost, { type: 'finished' }>;
+  assert.equal(stopped.type, 'finished');
+  assert.equal(stopped.reason, 'stopped');
+  assert.ok(stopped.step < 700, `stopped early, at ${stopped.step}`);
+  const ckpt = b.find((m) => m.type === 'checkpoint') as Extract<WorkerToHost, { type: 'checkpoint' }>;
+  assert.equal(ckpt.path, path.join(interrupted, 'checkpoint.json'));
+  assert.equal(ckpt.step, stopped.step);
+  const episodeLines = fs.readFileSync(path.join(interrupted, 'episodes.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(episodeLines.length, stopped.episodes, 'one trace record per episode');
+  assert.match(JSON.parse(episodeLines[0]).completion, /^<think>\nStep 1 \[macro\]/);
+
+  // resuming the stopped checkpoint (a new worker, as Resume after Stop does) ends where the straight run ended
+  const c = await runWorker({ type: 'train', job: { ...base, runDir: interrupted, resumeFrom: ckpt.path } });
+  const started = c.find((m) => m.type === 'started') as Extract<WorkerToHost, { type: 'started' }>;
+  assert.equal(started.step, stopped.step);
+  assert.ok(started.points.length >= 4, 'the curve so far comes back from the checkpoint');
+  assert.equal((c.at(-1) as { reason: string }).reason, 'done');
+  assert.equal(agentOf(path.join(interrupted, 'checkpoint.json')), agentOf(path.join(straight, 'checkpoint.json')), 'bit-identical networks, optimizers, buffers and generators');
+  assert.equal(fs.readFileSync(path.join(interrupted, 'episodes.jsonl'), 'utf8').trim().split('\n').length, (c.at(-1) as { episodes: number }).episodes);
+});
+
+test('solve: a corrupt checkpoint is a clear error; a trained agent writes readable code for a workspace problem', async () => {
+  const dir = tmp();
+  const problem = path.join(dir, 'problems', 'double-all');
+  fs.mkdirSync(problem, { recursive: true });
+  fs.writeFileSync(path.join(problem, 'problem.md'), '---\nid: double-all\ntitle: Double All\n---\nDouble every number.\n');
+  fs.writeFileSync(path.join(problem, 'signature.json'), JSON.stringify({ python: { entry: 'double_all', params: ['nums'] }, javascript: { entry: 'doubleAll', params: ['nums'] } }));
+  const cases = [[1, 2, 3], [0], [-4, 5], [7, 7, 1, 2], [], [10, -1], [3, 3, 3, 3, 3], [100]];
+  fs.writeFileSync(path.join(problem, 'tests.json'), JSON.stringify(cases.map((xs) => ({ input: [xs], expected: xs.map((x) => x * 2) }))));
+
+  const corrupt = path.join(dir, 'corrupt.json');
+  fs.writeFileSync(corrupt, '{"kind": "reasoning-lab/synth-agent", "version": 1, "agent": {"macro": ');
+  const bad = await runWorker({ type: 'solve', job: { checkpoint: corrupt, problemDir: problem, budget: 50, tracesFile: path.join(dir, 'solve.jsonl') } });
+  const err = bad.find((m) => m.type === 'error') as Extract<WorkerToHost, { type: 'error' }>;
+  assert.ok(err, JSON.stringify(bad));
+  assert.match(err.message, /corrupt\.json: not a checkpoint \(invalid JSON/);
+
+  const run = path.join(dir, 'run');
+  await runWorker({ type: 'train', job: { agent: 'synth', problems: { kind: 'generated' }, steps: 300, seed: 1, runDir: run } });
+  const out = await runWorker({ type: 'solve', job: { checkpoint: path.join(run, 'checkpoint.json'), problemDir: problem, budget: 400, tracesFile: path.join(dir, 'solves', 'double-all.jsonl') } });
+  const solved = out.find((m) => m.type === 'solved') as Extract<WorkerToHost, { type: 'solved' }>;
+  assert.ok(solved, JSON.stringify(out));
+  const o = solved.outcome;
+  assert.equal(o.problemId, 'double-all');
+  assert.ok(o.solved, `a one-line map *2 within 400 executions: ${JSON.stringify(o)}`);
+  assert.match(o.program!.python, /^def double_all\(nums\):\n/);
+  assert.match(o.program!.javascript, /function doubleAll\(nums\)/);
+  const traces = fs.readFileSync(path.join(dir, 'solves', 'double-all.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(traces.length, o.episodes);
+  assert.equal(JSON.parse(traces[0]).agent.mode, 'solve');
+});
