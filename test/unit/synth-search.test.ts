@@ -10,7 +10,7 @@ import { MAX_LINES } from '../../src/core/agents/synth/encode';
 import { SynthEpisode } from '../../src/core/agents/synth/env';
 import { generateProblems } from '../../src/core/agents/synth/generate';
 import { fromJsonRecord, type SynthProblem } from '../../src/core/agents/synth/problems';
-import { solveWithAgent } from '../../src/core/agents/synth/search';
+import { enumerate, randomSearch, solvedWithin, solveWithAgent, type SolveResult } from '../../src/core/agents/synth/search';
 
 const agent = new SynthAgent({ macro: {}, micro: {}, totalMicroSteps: 1000 }, 4);
 const { problems } = generateProblems(new Rng(31), { perLength: 3, lengths: [2] });
@@ -88,4 +88,28 @@ test('search depth: an agent searches no deeper than its curriculum let it write
   const { searchLines: _, ...old } = json;
   assert.equal(SynthAgent.fromJSON(old).searchLines, MAX_LINES);
   assert.throws(() => SynthAgent.fromJSON({ ...json, searchLines: 9 }), /agent\.searchLines: expected an integer in 1…5, got 9/);
+});
+
+test('solvedWithin: one search at a large budget counts, at every smaller budget, exactly what a separate search at that budget solves', () => {
+  const { problems: mixed } = generateProblems(new Rng(77), { perLength: 4, lengths: [1, 2] });
+  const methods: [string, (p: SynthProblem, budget: number, i: number) => SolveResult][] = [
+    ['agent', (p, budget) => solveWithAgent(p, agent, { budget })],
+    ['random', (p, budget, i) => randomSearch(p, { budget, seed: 5 + i })],
+    ['enumeration', (p, budget) => enumerate(p, { budget })],
+  ];
+  const budgets = [1, 2, 5, 12, 30];
+  for (const [name, run] of methods) {
+    let solvedSomewhere = 0;
+    let unsolvedSomewhere = 0;
+    mixed.forEach((p, i) => {
+      const big = run(p, budgets[budgets.length - 1], i);
+      for (const b of budgets) {
+        const small = run(p, b, i);
+        assert.equal(solvedWithin(big, b), small.solved, `${name} ${p.id} budget ${b}: matched at ${big.matchedAt}`);
+        if (small.solved) solvedSomewhere++;
+        else unsolvedSomewhere++;
+      }
+    });
+    assert.ok(solvedSomewhere > 0 && unsolvedSomewhere > 0, `${name}: ${solvedSomewhere} solved, ${unsolvedSomewhere} not (the check must see both)`);
+  }
 });
