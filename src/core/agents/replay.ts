@@ -244,16 +244,35 @@ export interface ReplayJson {
   priorities: string | null;
 }
 
-/** A binary tree over `capacity` leaves whose inner nodes hold the sum of their children. */
-export class SumTree {
-  private readonly n: number;
-  private readonly tree: Float64Array;
+/** A binary tree over `capacity` leaves whose inner nodes combine their two children (sum, min). */
+abstract class SegmentTree {
+  protected readonly n: number;
+  protected readonly tree: Float64Array;
 
-  constructor(readonly capacity: number) {
+  constructor(readonly capacity: number, empty: number) {
     let n = 1;
     while (n < capacity) n *= 2;
     this.n = n;
-    this.tree = new Float64Array(2 * n);
+    this.tree = new Float64Array(2 * n).fill(empty);
+  }
+
+  protected abstract combine(a: number, b: number): number;
+
+  set(i: number, value: number): void {
+    let node = this.n + i;
+    this.tree[node] = value;
+    for (node >>= 1; node >= 1; node >>= 1) this.tree[node] = this.combine(this.tree[2 * node], this.tree[2 * node + 1]);
+  }
+}
+
+/** Inner nodes hold the sum of their children: sampling in proportion to the leaves. */
+export class SumTree extends SegmentTree {
+  constructor(capacity: number) {
+    super(capacity, 0);
+  }
+
+  protected combine(a: number, b: number): number {
+    return a + b;
   }
 
   get total(): number {
@@ -262,12 +281,6 @@ export class SumTree {
 
   get(i: number): number {
     return this.tree[this.n + i];
-  }
-
-  set(i: number, value: number): void {
-    let node = this.n + i;
-    this.tree[node] = value;
-    for (node >>= 1; node >= 1; node >>= 1) this.tree[node] = this.tree[2 * node] + this.tree[2 * node + 1];
   }
 
   /** The leaf where the running sum of leaves passes `mass` (0 ≤ mass < total), below `limit`. */
@@ -293,25 +306,17 @@ export class SumTree {
   }
 }
 
-/** The same tree holding minima (empty leaves are +∞). */
-export class MinTree {
-  private readonly n: number;
-  private readonly tree: Float64Array;
+/** Inner nodes hold the minimum of their children (empty leaves are +∞): the largest IS weight. */
+export class MinTree extends SegmentTree {
+  constructor(capacity: number) {
+    super(capacity, Infinity);
+  }
 
-  constructor(readonly capacity: number) {
-    let n = 1;
-    while (n < capacity) n *= 2;
-    this.n = n;
-    this.tree = new Float64Array(2 * n).fill(Infinity);
+  protected combine(a: number, b: number): number {
+    return Math.min(a, b);
   }
 
   get min(): number {
     return this.tree[1];
-  }
-
-  set(i: number, value: number): void {
-    let node = this.n + i;
-    this.tree[node] = value;
-    for (node >>= 1; node >= 1; node >>= 1) this.tree[node] = Math.min(this.tree[2 * node], this.tree[2 * node + 1]);
   }
 }
