@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { BreakdownPanel } from './vscode/breakdownPanel';
-import { RewardSpecSource } from './vscode/rewardSpecSource';
-import { registerScoreCommands } from './vscode/scoreCommands';
-import { ScoreCodeLens } from './vscode/scoreCodeLens';
-import { ScoredDocuments } from './vscode/scoredDocuments';
-import { registerSpecCommands } from './vscode/specCommands';
+import { BreakdownPanel } from './vscode/rewards/breakdownPanel';
+import { RewardSpecSource } from './vscode/rewards/rewardSpecSource';
+import { registerScoreCommands } from './vscode/rewards/scoreCommands';
+import { ScoreCodeLens } from './vscode/rewards/scoreCodeLens';
+import { ScoredDocuments } from './vscode/rewards/scoredDocuments';
+import { registerSpecCommands } from './vscode/rewards/specCommands';
 import { registerTraceExplorer } from './vscode/traces/traceCommands';
 import { registerEvaluation } from './vscode/eval';
 import { registerModels } from './vscode/models';

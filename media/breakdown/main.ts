@@ -4,12 +4,12 @@
  * DOM as text nodes: completions are untrusted and may hold HTML.
  */
 import './breakdown.css';
-import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../../src/protocol';
-import type { ComponentScore, Highlight, HighlightKind } from '../../src/core/rewards/types';
+import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../../src/contracts/breakdown';
+import type { ComponentScore, Highlight, HighlightKind } from '../../src/contracts/breakdown';
 import { connect } from '../shared/rpc';
 import { el } from '../shared/dom';
 import { renderModels } from './models';
-import type { GrmJudgementView } from '../../src/protocol';
+import type { GrmJudgementView } from '../../src/contracts/breakdown';
 
 const rpc = connect<BreakdownRequests, BreakdownEvents>();
 

@@ -4,7 +4,7 @@
  * cost, latency, meta score), the vote and the scaling curve (the vote over the first k judgements).
  * Judge text is model output: it goes into the DOM as text only.
  */
-import type { BreakdownModelsView, GrmJudgementView, GrmScoreView, RmScoreView } from '../../src/protocol';
+import type { BreakdownModelsView, GrmJudgementView, GrmScoreView, RmScoreView } from '../../src/contracts/breakdown';
 import { el, nodes } from '../shared/dom';
 import { lineChart, type ChartSeries } from '../shared/lineChart';
 

@@ -3,7 +3,7 @@
  * run as bars, and the Pareto plot of runs by pass@1 against time per problem. Colours come from the
  * theme through CSS classes (see evalDashboard.css), so both read in light and dark themes.
  */
-import type { EvalRunInfo } from '../../src/protocol';
+import type { EvalRunInfo } from '../../src/contracts/evalDashboard';
 
 const NS = 'http://www.w3.org/2000/svg';
 

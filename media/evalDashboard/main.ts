@@ -5,8 +5,8 @@
  * outputs are untrusted and go into the DOM as text only.
  */
 import './evalDashboard.css';
-import type { EvalCompareRow, EvalDashboardEvents, EvalDashboardRequests, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSampleView, EvalSortKey, EvalVerdictFilter } from '../../src/protocol';
-import type { Verdict } from '../../src/core/eval/types';
+import type { EvalCompareRow, EvalDashboardEvents, EvalDashboardRequests, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSampleView, EvalSortKey, EvalVerdictFilter } from '../../src/contracts/evalDashboard';
+import type { Verdict } from '../../src/contracts/evalDashboard';
 import { connect } from '../shared/rpc';
 import { el } from '../shared/dom';
 import { paretoPlot, passBarChart, runNumbers } from './charts';

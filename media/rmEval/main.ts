@@ -5,7 +5,7 @@
  * untrusted: it goes into the DOM as text.
  */
 import './rmEval.css';
-import type { RmEvalEvents, RmEvalRequests, RmEvalView, RmEvalWrongRow } from '../../src/protocol';
+import type { RmEvalEvents, RmEvalRequests, RmEvalView, RmEvalWrongRow } from '../../src/contracts/rmEval';
 import { el, nodes } from '../shared/dom';
 import { connect } from '../shared/rpc';
 import { svg, title } from '../shared/svg';

@@ -1,4 +1,4 @@
-import type { EventMap, HostToWebview, RequestMap, WebviewToHost } from '../../src/protocol';
+import type { EventMap, HostToWebview, RequestMap, WebviewToHost } from '../../src/contracts/rpc';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -4,7 +4,7 @@
  * of any two samples (computed by the host). All trace text goes in as text nodes.
  */
 import './traceGroup.css';
-import type { TraceDiffPart, TraceGroupEvents, TraceGroupRequests, TraceGroupRow, TraceGroupView, TraceSampleRef } from '../../src/protocol';
+import type { TraceDiffPart, TraceGroupEvents, TraceGroupRequests, TraceGroupRow, TraceGroupView, TraceSampleRef } from '../../src/contracts/traces';
 import { el, nodes } from '../shared/dom';
 import { connect } from '../shared/rpc';
 import { VirtualList } from '../shared/virtualList';

@@ -5,7 +5,7 @@
  * Every piece of trace text goes in as a text node.
  */
 import './traceStepper.css';
-import type { StepScoresUpdate, TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/protocol';
+import type { StepScoresUpdate, TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/contracts/traces';
 import { el, nodes } from '../shared/dom';
 import { connect } from '../shared/rpc';
 import { svg, title } from '../shared/svg';

@@ -5,7 +5,7 @@
  * host sends; the buttons are requests.
  */
 import './training.css';
-import type { AgentTrainingEvents, AgentTrainingPoint, AgentTrainingRequests, AgentTrainingView } from '../../src/protocol';
+import type { AgentTrainingEvents, AgentTrainingPoint, AgentTrainingRequests, AgentTrainingView } from '../../src/contracts/agentTraining';
 import { el, nodes } from '../shared/dom';
 import { lineChart, type ChartSeries } from '../shared/lineChart';
 import { connect } from '../shared/rpc';

@@ -3,7 +3,7 @@
  * grows" curve) as a small SVG chart, redrawn as the followed file grows.
  */
 import './trainingSteps.css';
-import type { TrainingStepsEvents, TrainingStepsRequests, TrainingStepsView } from '../../src/protocol';
+import type { TrainingStepsEvents, TrainingStepsRequests, TrainingStepsView } from '../../src/contracts/traces';
 import { el, nodes } from '../shared/dom';
 import { connect } from '../shared/rpc';
 import { lineChart } from '../shared/lineChart';

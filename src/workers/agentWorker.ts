@@ -16,8 +16,8 @@ import { loadSynthProblems, type SynthProblem } from '../core/agents/synth/probl
 import { solveWithAgent } from '../core/agents/synth/search';
 import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint, saveCheckpoint, trainSynthAgent, type SynthCheckpoint, type SynthProgress } from '../core/agents/synth/train';
-import type { AgentTrainingPoint } from '../protocol';
-import { CHECKPOINT_FILE, EPISODES_FILE, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from './agentWorkerMessages';
+import type { AgentTrainingPoint } from '../contracts/agentTraining';
+import { CHECKPOINT_FILE, EPISODES_FILE, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
 
 const port = parentPort;
 if (!port) throw new Error('agentWorker must run in a worker thread');

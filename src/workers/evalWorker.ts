@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { evaluate, loadProblemSet, loadSamples, referenceSamples, type Sample } from '../core/eval';
-import type { EvalJobRequest, HostToWorker, JobSampleResult, WorkerToHost } from './evalWorkerMessages';
+import type { EvalJobRequest, HostToWorker, JobSampleResult, WorkerToHost } from '../contracts/evalWorker';
 
 const port = parentPort;
 if (!port) throw new Error('evalWorker must run in a worker thread');

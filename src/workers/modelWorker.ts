@@ -8,7 +8,7 @@ import { ModelError } from '../core/models/errors';
 import { LocalLm } from '../core/models/localLm';
 import { ProcessRewardModel } from '../core/models/prm';
 import { RewardModel } from '../core/models/rewardModel';
-import type { HostToWorker, WireError, WorkerToHost } from './modelWorkerMessages';
+import type { HostToWorker, WireError, WorkerToHost } from '../contracts/modelWorker';
 
 const port = parentPort;
 if (!port) throw new Error('modelWorker must run in a worker thread');

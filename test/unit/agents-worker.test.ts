@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { HostToWorker, WorkerToHost } from '../../src/workers/agentWorkerMessages';
+import type { HostToWorker, WorkerToHost } from '../../src/contracts/agentWorker';
 
 const WORKER = path.resolve(__dirname, '../../src/workers/agentWorker.ts');
 

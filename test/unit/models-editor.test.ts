@@ -10,7 +10,7 @@ import { segmentSteps } from '../../src/core/traces/steps';
 import { reasoningSteps } from '../../src/core/rewards/steps';
 import { alignStepScores, grmView, marginHistogram } from '../../src/vscode/models/modelViews';
 import { VscodeLmGenerator, openVscodeLm } from '../../src/vscode/models/vscodeLmGenerator';
-import { GRM_TEXT_MAX } from '../../src/protocol';
+import { GRM_TEXT_MAX } from '../../src/contracts/breakdown';
 import { startOpenAiServer } from '../fixtures/openaiServer.mjs';
 
 const judgement = (score: number, extra = '') => `Principles:\n1. Correct answer (weight: 70%)\n2. Clear steps (weight: 30%)\nCritique:\nFine.${extra}\nScores: \\boxed{${score}}`;

@@ -24,7 +24,7 @@ import type {
   RmScore,
   ScoreOptions,
 } from './types';
-import type { HostToWorker, WorkerToHost } from '../../workers/modelWorkerMessages';
+import type { HostToWorker, WorkerToHost } from '../../contracts/modelWorker';
 
 type Request = Exclude<HostToWorker, { type: 'cancel' }>;
 type Pending = {

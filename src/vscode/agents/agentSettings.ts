@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AgentKind } from '../../protocol';
-import { CHECKPOINT_FILE, EPISODES_FILE } from '../../workers/agentWorkerMessages';
+import type { AgentKind } from '../../contracts/agentTraining';
+import { CHECKPOINT_FILE, EPISODES_FILE } from '../../contracts/agentWorker';
 
 /** The agents' settings (package.json `reasoningLab.agents.*`), read when a command starts. */
 export function agentSettings() {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { HostToWorker, SolveJob, SolveOutcome, TrainJob, WorkerToHost } from '../../workers/agentWorkerMessages';
+import type { HostToWorker, SolveJob, SolveOutcome, TrainJob, WorkerToHost } from '../../contracts/agentWorker';
 
 /**
  * One agent worker thread (dist/agentWorker.js) running one training run or one search, so the

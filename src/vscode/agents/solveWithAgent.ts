@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SolveOutcome } from '../../workers/agentWorkerMessages';
+import type { SolveOutcome } from '../../contracts/agentWorker';
 import { listProblems, type ProblemInfo } from '../eval/builtinCatalog';
 import { solutionsDir } from '../eval/evalSettings';
 import type { SolutionOutcome } from '../eval/problemTests';

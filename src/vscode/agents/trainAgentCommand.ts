@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { AgentKind } from '../../protocol';
-import type { ProblemsSource, TrainJob } from '../../workers/agentWorkerMessages';
+import type { AgentKind } from '../../contracts/agentTraining';
+import type { ProblemsSource, TrainJob } from '../../contracts/agentWorker';
 import { listProblems, problemSetDirs } from '../eval/builtinCatalog';
 import { builtinProblemSet } from '../eval/evalSettings';
 import { AGENT_LABELS, agentSettings, agentsDir, createRunFolder, formatSteps, listRuns, updateRunInfo, type RunFolder } from './agentSettings';

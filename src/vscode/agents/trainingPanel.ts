@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { AgentTrainingEvents, AgentTrainingRequests, AgentTrainingView } from '../../protocol';
-import { SingleWebviewPanel } from '../singleWebviewPanel';
+import type { AgentTrainingEvents, AgentTrainingRequests, AgentTrainingView } from '../../contracts/agentTraining';
+import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import type { TrainingRun } from './trainingRun';
 
 /** The Training panel: the current run's learning curves, its status, Pause / Resume / Stop, its checkpoint and episodes. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { AgentTrainingPoint, AgentTrainingView } from '../../protocol';
-import type { TrainJob, WorkerToHost } from '../../workers/agentWorkerMessages';
+import type { AgentTrainingPoint, AgentTrainingView } from '../../contracts/agentTraining';
+import type { TrainJob, WorkerToHost } from '../../contracts/agentWorker';
 import { AGENT_LABELS, updateRunInfo, type RunFolder } from './agentSettings';
 import { AgentWorkerClient } from './agentWorkerClient';
 

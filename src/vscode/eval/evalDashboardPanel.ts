@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { EvalDashboardEvents, EvalDashboardRequests } from '../../protocol';
+import type { EvalDashboardEvents, EvalDashboardRequests } from '../../contracts/evalDashboard';
 import type { RunCatalog } from './runCatalog';
-import { SingleWebviewPanel } from '../singleWebviewPanel';
+import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 
 /**
  * The Eval Dashboard: one webview over the stored runs. The webview asks for what it shows (a page of

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EvalJobRequest, JobSampleResult, WorkerToHost } from '../../workers/evalWorkerMessages';
+import type { EvalJobRequest, JobSampleResult, WorkerToHost } from '../../contracts/evalWorker';
 import type { EvalSummary } from '../../core/eval/types';
 
 export interface EvalJobOutcome {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EvalJobs } from './evalJobs';
-import type { JobSampleResult } from '../../workers/evalWorkerMessages';
+import type { JobSampleResult } from '../../contracts/evalWorker';
 import { listProblems, problemIdOfSolution, problemSetDirs, SOLUTION_EXTENSIONS, type ProblemInfo } from './builtinCatalog';
 import { builtinProblemSet, evalSettings, requireTrust, solutionsDir } from './evalSettings';
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadProblemSet, loadSamples, referenceSamples, RunStore, summarize, type EvalRun, type Problem, type Protections, type Sample, type SampleResult, type Verdict } from '../../core/eval';
-import type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSortKey, EvalVerdictFilter } from '../../protocol';
+import type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSortKey, EvalVerdictFilter } from '../../contracts/evalDashboard';
 
 /** Worst first: the verdict a problem's row shows is the most frequent failing one, ties broken by this order. */
 const VERDICT_RANK: Verdict[] = ['syntax_error', 'runtime_error', 'failed', 'timeout', 'memory', 'output_limit', 'infra_error', 'passed'];

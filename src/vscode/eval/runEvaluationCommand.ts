@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SamplesSource } from '../../workers/evalWorkerMessages';
+import type { SamplesSource } from '../../contracts/evalWorker';
 import type { EvalJobs } from './evalJobs';
 import { builtinProblemSet, evalSettings, requireTrust, runStore, solutionsDir } from './evalSettings';
 import type { RunCatalog } from './runCatalog';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { judgePointwise, toModelScore } from '../../core/models/grm/judge';
 import { rmModelScore } from '../../core/models/rewardModel';
 import type { ModelScore, RewardRecord, RewardSpec } from '../../core/rewards/types';
-import type { GrmJudgementView, GrmScoreView, RmScoreView } from '../../protocol';
+import type { GrmJudgementView, GrmScoreView, RmScoreView } from '../../contracts/breakdown';
 import { judgeFromSettings } from './grmJudge';
 import { grmSettings, grmWanted, loadOptions, rewardModelFolder } from './modelSettings';
 import { messageOf, type ModelService } from './modelService';

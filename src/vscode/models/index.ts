@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ScoredDocuments } from '../scoredDocuments';
+import type { ScoredDocuments } from '../rewards/scoredDocuments';
 import { TraceStepperPanel } from '../traces/traceStepperPanel';
 import { DocumentModels } from './documentModels';
 import { registerGrmKeyCommands } from './grmJudge';

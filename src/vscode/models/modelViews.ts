@@ -5,7 +5,8 @@
 import type { GrmResult, Judgement, Vote } from '../../core/models/grm/judge';
 import type { PairResult, RmEvalResult, WrongPair } from '../../core/models/rmEval';
 import type { ModelInfo, RmScore, StepScore } from '../../core/models/types';
-import { GRM_TEXT_MAX, RM_EVAL_TEXT_MAX, type GrmJudgementView, type GrmScoreView, type GrmVoteView, type RmEvalView, type RmEvalWrongRow, type RmScoreView } from '../../protocol';
+import { GRM_TEXT_MAX, type GrmJudgementView, type GrmScoreView, type GrmVoteView, type RmScoreView } from '../../contracts/breakdown';
+import { RM_EVAL_TEXT_MAX, type RmEvalView, type RmEvalWrongRow } from '../../contracts/rmEval';
 
 export function rmView(s: RmScore, info: ModelInfo): RmScoreView {
   const v: RmScoreView = { model: info.name, provider: info.provider.provider, logit: s.logit, logits: s.logits, score: s.score, tokens: s.tokens, maxLength: info.maxLength };

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { evaluatePairs, readPreferencePairs, type RmEvalResult, type WrongPair } from '../../core/models/rmEval';
-import type { RmEvalEvents, RmEvalRequests, RmEvalView, RmEvalWrongRow } from '../../protocol';
-import { SingleWebviewPanel } from '../singleWebviewPanel';
+import type { RmEvalEvents, RmEvalRequests, RmEvalView, RmEvalWrongRow } from '../../contracts/rmEval';
+import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import { loadOptions, resolveFolder } from './modelSettings';
 import { messageOf, type ModelService } from './modelService';
 import { rmEvalSummaryView, wrongRow } from './modelViews';

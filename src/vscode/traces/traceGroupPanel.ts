@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { splitThink } from '../../core/rewards/text';
 import { wordDiff } from '../../core/traces/wordDiff';
-import { DIFF_MAX_CHARS, type TraceGroupEvents, type TraceGroupRequests, type TraceGroupRow, type TraceGroupView, type TraceSampleRef } from '../../protocol';
+import { DIFF_MAX_CHARS, type TraceGroupEvents, type TraceGroupRequests, type TraceGroupRow, type TraceGroupView, type TraceSampleRef } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
-import { SingleWebviewPanel } from '../singleWebviewPanel';
+import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 
 const MAX_ROW_PAGE = 200;
 const ANSWER_CHARS = 160;

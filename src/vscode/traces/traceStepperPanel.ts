@@ -4,10 +4,10 @@ import { reasoningSteps } from '../../core/rewards/steps';
 import { splitThink } from '../../core/rewards/text';
 import type { Step, TraceSample } from '../../core/traces';
 import { buildReasoningTree } from '../../core/traces/tree';
-import { TEXT_WINDOW_MAX, type StepKindLetter, type TraceStepRow, type TraceStepperEvents, type TraceStepperRequests, type TraceStepperView } from '../../protocol';
+import { TEXT_WINDOW_MAX, type StepKindLetter, type TraceStepRow, type TraceStepperEvents, type TraceStepperRequests, type TraceStepperView } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
 import { treeDrawing } from './treeDrawing';
-import { SingleWebviewPanel } from '../singleWebviewPanel';
+import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import type { StepScorer } from '../models/prmStepScores';
 import { alignStepScores } from '../models/modelViews';
 

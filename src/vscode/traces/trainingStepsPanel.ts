@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { TrainingStepsEvents, TrainingStepsRequests, TrainingStepsView } from '../../protocol';
+import type { TrainingStepsEvents, TrainingStepsRequests, TrainingStepsView } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
-import { SingleWebviewPanel } from '../singleWebviewPanel';
+import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 
 /** The Training Steps chart: mean reward and mean CoT length per training step, updated while following. */
 export class TrainingStepsPanel implements vscode.Disposable {

@@ -1,5 +1,5 @@
 import type { ReasoningTree } from '../../core/traces';
-import type { TraceTreeDrawing } from '../../protocol';
+import type { TraceTreeDrawing } from '../../contracts/traces';
 
 /** Above this many nodes the stepper draws one segment per attempt instead of a dot per step. */
 export const MAX_TREE_DOTS = 400;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../protocol';
+import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../../contracts/breakdown';
 import type { ScoredDocument, ScoredDocuments } from './scoredDocuments';
 import { SPEC_SETTING, type RewardSpecSource } from './rewardSpecSource';
-import { SingleWebviewPanel } from './singleWebviewPanel';
+import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 
 /**
  * The Reward Breakdown panel: one webview that shows the score of one scored document (the one scored

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CompositeScore } from '../core/rewards/types';
+import type { CompositeScore } from '../../core/rewards/types';
 import type { BreakdownPanel } from './breakdownPanel';
 import { RewardSpecProblem } from './rewardSpecSource';
 import type { ScoredDocuments } from './scoredDocuments';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isRequestMessage, type EventMap, type HostToWebview, type RequestMap } from '../protocol';
+import { isRequestMessage, type EventMap, type HostToWebview, type RequestMap } from '../../contracts/rpc';
 
 export type RequestHandlers<R extends RequestMap> = {
   [M in keyof R]: (params: R[M]['params']) => R[M]['result'] | Promise<R[M]['result']>;

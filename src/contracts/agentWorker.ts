@@ -3,7 +3,7 @@
  * trains (the synthesis agent or CartPole) or searches with a trained agent, so the networks' forward
  * and backward passes never run on the extension host's event loop.
  */
-import type { AgentKind, AgentTrainingPoint } from '../protocol';
+import type { AgentKind, AgentTrainingPoint } from './agentTraining';
 
 /** The files of a run folder (`.reasoning-lab/agents/<run>/`). */
 export const CHECKPOINT_FILE = 'checkpoint.json';

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { scoreRecord } from '../core/rewards';
-import { recordFromDocumentText } from '../core/records/document';
-import type { RewardRecord, RewardSpec } from '../core/rewards/types';
-import type { BreakdownModelsView, BreakdownView } from '../protocol';
+import { scoreRecord } from '../../core/rewards';
+import { recordFromDocumentText } from '../../core/records/document';
+import type { RewardRecord, RewardSpec } from '../../core/rewards/types';
+import type { BreakdownModelsView, BreakdownView } from '../../contracts/breakdown';
 import type { RewardSpecSource } from './rewardSpecSource';
-import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from './models/documentModels';
+import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from '../models/documentModels';
 
 /** Completions longer than this are sent to the panel cut, so a huge file cannot stall the webview. */
 const PANEL_TEXT_LIMIT = 200_000;

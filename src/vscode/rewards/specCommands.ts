@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PRESETS } from '../core/rewards';
+import { PRESETS } from '../../core/rewards';
 import { DEFAULT_SPEC_FILE, SPEC_SETTING } from './rewardSpecSource';
 
 /** Choose Reward Preset or Spec, and Create Workspace Reward Spec. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { EventMap, RequestMap } from '../protocol';
+import type { EventMap, RequestMap } from '../../contracts/rpc';
 import { webviewHtml } from './webviewHtml';
 import { WebviewRpc, type RequestHandlers } from './webviewRpc';
 

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
-import { PRESETS, resolveRewardSpec } from '../core/rewards';
-import type { RewardSpec } from '../core/rewards/types';
-import type { SpecError } from '../core/rewards/spec';
+import { formatSpecErrors } from '../../core/rewards/formatSpecErrors';
+import { PRESETS, resolveRewardSpec } from '../../core/rewards';
+import type { RewardSpec } from '../../core/rewards/types';
+import type { SpecError } from '../../core/rewards/spec';
 
 export const SPEC_SETTING = 'reasoningLab.rewards.spec';
 export const DEFAULT_SPEC_FILE = '.reasoning-lab/rewards.json';

@@ -1,0 +1,156 @@
+/** Messages between the host and the Trace Explorer webviews: Trace Stepper, Group View, Training Steps. */
+// A sample is named by its entry (0-based record index in the file) and sub (its place in that entry).
+// The panels never get a whole trace: the stepper asks for windows of text and pages of steps, the
+// group view for pages of rows, so a 50 MB record or a 100k-sample group stays responsive.
+
+/** Step kinds as one letter each, in TraceStepperView.kinds: reasoning, reflection, backtrack, verification, conclusion. */
+export type StepKindLetter = 'r' | 'f' | 'b' | 'v' | 'c';
+
+export interface TraceSampleRef {
+  entry: number;
+  sub: number;
+}
+
+/** The reasoning path tree, laid out for drawing: one lane per attempt, x = depth on the path. */
+export interface TraceTreeDrawing {
+  attempts: number;
+  abandonedBranches: number;
+  maxDepth: number;
+  /** One segment per attempt: it leaves its branch point (fromDepth on lane fromAttempt) and runs along its lane. */
+  segments: Array<{ attempt: number; abandoned: boolean; fromDepth: number; fromAttempt: number; startDepth: number; endDepth: number; firstStep: number; lastStep: number }>;
+  /** Every node, when there are few enough to draw one by one (else null: only the segments are drawn). */
+  nodes: Array<{ depth: number; attempt: number; step: number; kind: string; action: string; abandoned: boolean; candidate?: string }> | null;
+  /** The submitted answer's node (depth, lane), when the trace has one. */
+  submit: { depth: number; attempt: number; candidate?: string } | null;
+}
+
+/** What the Trace Stepper shows first: everything but the text, which it asks for in windows. */
+export interface TraceStepperView {
+  file: { label: string; path: string };
+  sample: TraceSampleRef & { id: string; line: number; group: string; reward: number | null; advantage: number | null; rewardSource: string };
+  /** The prompt, cut to its first few thousand characters (promptLength says how long it is). */
+  prompt: string;
+  promptLength: number;
+  completionLength: number;
+  think: { state: string; thinkStart: number; thinkEnd: number; answerStart: number; answerEnd: number };
+  /** Per step: kind letter, [start, end) offsets into the completion, approximate tokens. */
+  kinds: string;
+  starts: number[];
+  ends: number[];
+  tokens: number[];
+  /** Per-step scores from the record (process rewards), when it has them; else null. */
+  stepScores: Array<number | null> | null;
+  /** The reward engine's breakdown of this sample with the current spec. */
+  score: { spec: string; total: number; max: number; components: Array<{ name: string; value: number | null; weight: number; detail: string }> } | null;
+  tree: TraceTreeDrawing;
+  /** Number of samples in this sample's group (the group view's button says it). */
+  groupSize: number;
+}
+
+export interface TraceStepRow {
+  index: number;
+  kind: StepKindLetter;
+  tokens: number;
+  /** The step's first characters, as text. */
+  preview: string;
+}
+
+export type TraceStepperRequests = {
+  ready: { params: Record<string, never>; result: TraceStepperView | null };
+  /** Steps [from, to) with previews (the step list scrolls virtually). */
+  steps: { params: { from: number; to: number }; result: TraceStepRow[] };
+  /** The completion's text in [start, end), at most TEXT_WINDOW_MAX characters. */
+  text: { params: { start: number; end: number }; result: string };
+  /** The full prompt is long: a window of it. */
+  promptText: { params: { start: number; end: number }; result: string };
+  /** Open the trace file at the sample's line. */
+  openSource: { params: Record<string, never>; result: void };
+  /** Open the group view of this sample's prompt. */
+  openGroup: { params: Record<string, never>; result: void };
+};
+
+export type TraceStepperEvents = {
+  show: TraceStepperView;
+  error: { message: string };
+  /** Per-step scores of the process reward model (reasoningLab.prm.path) for the shown sample, computed after `show`. */
+  stepScores: StepScoresUpdate;
+};
+
+/** PRM per-step scores for one sample: `running` while the model works, then scores or an error. */
+export interface StepScoresUpdate {
+  sample: TraceSampleRef;
+  state: 'running' | 'done' | 'error';
+  /** One per stepper step (null: the model gave none, e.g. cut off by truncation). */
+  scores?: Array<number | null>;
+  /** "tiny-prm on cpu; cut from 900 to 512 tokens" or the error message. */
+  detail: string;
+}
+
+/** Longest window of text the host sends in one response. */
+export const TEXT_WINDOW_MAX = 200_000;
+
+export interface TraceGroupView {
+  file: { label: string; path: string };
+  key: string;
+  prompt: string;
+  size: number;
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  zeroAdvantage: boolean;
+  /** Two samples to diff first (the top and the bottom by reward), when the group has two. */
+  defaultPair: [TraceSampleRef, TraceSampleRef] | null;
+}
+
+export interface TraceGroupRow extends TraceSampleRef {
+  id: string;
+  reward: number | null;
+  advantage: number | null;
+  tokens: number;
+  cotTokens: number;
+  steps: number;
+  reflections: number;
+  /** The answer part (after the reasoning), cut short, as text. */
+  answer: string;
+  format: number | null;
+  accuracy: number | null;
+}
+
+export interface TraceDiffPart {
+  kind: 'same' | 'added' | 'removed';
+  text: string;
+}
+
+export type TraceGroupRequests = {
+  ready: { params: Record<string, never>; result: TraceGroupView | null };
+  /** Rows [from, to) of the group, in file order (the table scrolls virtually). */
+  rows: { params: { from: number; to: number }; result: TraceGroupRow[] };
+  /** Word-level diff of two samples' completions (each cut to DIFF_MAX_CHARS). */
+  diff: { params: { a: TraceSampleRef; b: TraceSampleRef }; result: { parts: TraceDiffPart[]; truncated: boolean; a: string; b: string } };
+  /** Open a sample in the Trace Stepper. */
+  openSample: { params: TraceSampleRef; result: void };
+};
+
+export type TraceGroupEvents = {
+  show: TraceGroupView;
+  error: { message: string };
+};
+
+export const DIFF_MAX_CHARS = 30_000;
+
+export interface TrainingStepsView {
+  file: { label: string; path: string };
+  following: boolean;
+  records: number;
+  points: Array<{ step: number; samples: number; meanReward: number | null; meanCotTokens: number }>;
+  message?: string;
+}
+
+export type TrainingStepsRequests = {
+  ready: { params: Record<string, never>; result: TrainingStepsView | null };
+};
+
+export type TrainingStepsEvents = {
+  show: TrainingStepsView;
+};
