@@ -1,5 +1,5 @@
 /**
- * npm run bench — PPO and DQN on CartPole-v1 (issue 6): 5 seeds each, up to 500k env steps, a run
+ * npm run bench — PPO and DQN on CartPole-v1: 5 seeds each, up to 500k env steps, a run
  * stops once the mean return of its last 100 episodes reaches 475 (the step is reported). Goal: ≥ 475
  * on at least 4 of 5 seeds per algorithm. Seeds run in parallel worker threads (one per core).
  *
@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { CartPoleVec } from '../src/core/agents/cartpole';
 import { type CartPoleAlgo, CartPoleTrainer, type CartPoleTrainOptions, DQN_CARTPOLE } from '../src/core/agents/cartpoleTrain';
-import { Rng } from '../src/core/agents/rng';
+import { Rng } from '../src/core/shared/rng';
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
 const MAX_STEPS = Number(process.env.BENCH_MAX_STEPS ?? 500_000);

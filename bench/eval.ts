@@ -1,5 +1,5 @@
 /**
- * npm run bench — sandboxed evaluation throughput (issue 4): HumanEval's 164 canonical solutions and a
+ * npm run bench — sandboxed evaluation throughput: HumanEval's 164 canonical solutions and a
  * samples file of 10 samples per problem (real reflexion generations of gpt-4, gpt-3.5-turbo and
  * text-davinci-003, the canonical solution, and deliberately broken variants), judged by the fork
  * servers and the classic way (a fresh interpreter per program, same isolation), in this run.

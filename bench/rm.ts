@@ -1,5 +1,5 @@
 /**
- * npm run bench — reward-model scoring throughput (issue 5): a small encoder RM at sequence lengths 128
+ * npm run bench — reward-model scoring throughput: a small encoder RM at sequence lengths 128
  * and 512 and batch sizes 1–32, against a bare onnxruntime-node session run on the same token ids in
  * the same process with the same session options. The engine's time includes tokenization,
  * truncation, dynamic batching (sort, pad, masks), tensor creation and reading the logits; the bare

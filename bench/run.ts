@@ -1,7 +1,7 @@
 /**
  * npm run bench — scoring throughput of the `r1` preset on realistic 2–8 KB completions, as a ratio to
  * the bare cost of reading and parsing the same JSONL file, both measured in this process and this run.
- * Goal (issue 2): scoring costs no more than 3× the bare parse.
+ * Goal: scoring costs no more than 3× the bare parse.
  *
  * Records are made from real DeepSeek-R1 and DeepHermes-3 reasoning (test/fixtures, see SOURCES.md):
  * a random slice of a real trace inside <think>…</think>, then the model's real answer text.

@@ -1,5 +1,5 @@
 /**
- * npm run bench — program synthesis (issue 6): the trained hierarchical agent (PPO macro + DQN micro)
+ * npm run bench — program synthesis: the trained hierarchical agent (PPO macro + DQN micro)
  * against random search and exhaustive enumeration in order of length, each given the same budget of
  * program executions per problem, on generated problems of program length 2–4 HELD OUT from training
  * (deduplicated against the training set by behaviour), all in this run.
@@ -15,7 +15,7 @@
  *   BENCH_SYNTH_STEPS=250000 (training decisions)   BENCH_SYNTH_BUDGETS=10,25,50,100,200 (executions per problem)
  *   BENCH_SYNTH_PROBLEMS=40 (test problems per length)   BENCH_SYNTH_SEED=1
  */
-import { Rng } from '../src/core/agents/rng';
+import { Rng } from '../src/core/shared/rng';
 import { generateProblems } from '../src/core/agents/synth/generate';
 import { enumerate, randomSearch, solvedWithin, solveWithAgent, type SolveResult } from '../src/core/agents/synth/search';
 import { trainingProblems, trainSynthAgent, resolveTrainConfig } from '../src/core/agents/synth/train';

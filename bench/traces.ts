@@ -1,5 +1,5 @@
 /**
- * Trace index benchmark (issue 3): index a generated rollout file (verl-style JSONL: input, output
+ * Trace index benchmark: index a generated rollout file (verl-style JSONL: input, output
  * with a real <think> trace, gts, score, step) and compare with a plain line count of the same file
  * in the same run (`wc -l`, spawned). Also: time to the first page (open + read 50 records) and the
  * peak RSS of this process while indexing (sampled every 10 ms). Goals: index ≤ 3× `wc -l`, peak RSS

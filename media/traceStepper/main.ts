@@ -26,7 +26,7 @@ let view: TraceStepperView | null = null;
 let current = 0;
 let list: VirtualList<TraceStepRow> | null = null;
 let textSeq = 0;
-/** The process reward model's state for the shown sample (issue 5). */
+/** The process reward model's state for the shown sample. */
 let prm: StepScoresUpdate | null = null;
 /** A step whose PRM score is below this is "low" (the first-low jump, the red end of the scale). */
 const LOW_SCORE = 0.5;

@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Rng } from '../core/agents/rng';
+import { Rng } from '../core/shared/rng';
 import { SynthAgent } from '../core/agents/synth/agent';
 import { learnOffline, readLoggedEpisodes } from '../core/agents/synth/offline';
 import { loadSynthProblems, type SynthProblem } from '../core/agents/synth/problems';

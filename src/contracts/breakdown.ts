@@ -18,11 +18,11 @@ export interface BreakdownView {
   /** Completions above this many characters are sent cut to it; highlights past it are dropped. */
   truncatedAt?: number;
   scoredAt: string;
-  /** What the reward model and the generative judge said (issue 5), when one is configured. */
+  /** What the reward model and the generative judge said when one is configured. */
   models?: BreakdownModelsView;
 }
 
-// --- models in the Reward Breakdown (issue 5): the rm and grm components' evidence -------------------
+// --- models in the Reward Breakdown: the rm and grm components' evidence -------------------
 
 /** The ONNX reward model's score of the completion. */
 export interface RmScoreView {

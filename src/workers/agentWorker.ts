@@ -18,6 +18,7 @@ import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint, saveCheckpoint, trainSynthAgent, type SynthCheckpoint, type SynthProgress } from '../core/agents/synth/train';
 import type { AgentTrainingPoint } from '../contracts/agentTraining';
 import { CHECKPOINT_FILE, EPISODES_FILE, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
+import { errorMessage } from '../core/shared/errors';
 
 const port = parentPort;
 if (!port) throw new Error('agentWorker must run in a worker thread');
@@ -70,7 +71,7 @@ port.on('message', (m: HostToWorker) => {
     (m.type === 'train' ? train(m.job) : solve(m.job)).then(
       () => process.exit(0),
       (err) => {
-        post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        post({ type: 'error', message: errorMessage(err) });
         process.exit(0);
       },
     );

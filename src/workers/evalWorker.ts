@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { evaluate, loadProblemSet, loadSamples, referenceSamples, type Sample } from '../core/eval';
 import type { EvalJobRequest, HostToWorker, JobSampleResult, WorkerToHost } from '../contracts/evalWorker';
+import { errorMessage } from '../core/shared/errors';
 
 const port = parentPort;
 if (!port) throw new Error('evalWorker must run in a worker thread');
@@ -19,7 +20,7 @@ port.on('message', (m: HostToWorker) => {
     run(m.job).then(
       () => process.exit(0),
       (err) => {
-        post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        post({ type: 'error', message: errorMessage(err) });
         process.exit(0);
       },
     );

@@ -9,6 +9,7 @@ import { LocalLm } from '../core/models/localLm';
 import { ProcessRewardModel } from '../core/models/prm';
 import { RewardModel } from '../core/models/rewardModel';
 import type { HostToWorker, WireError, WorkerToHost } from '../contracts/modelWorker';
+import { errorMessage } from '../core/shared/errors';
 
 const port = parentPort;
 if (!port) throw new Error('modelWorker must run in a worker thread');
@@ -21,7 +22,7 @@ let nextHandle = 1;
 
 function wire(err: unknown): WireError {
   if (err instanceof ModelError) return { message: err.message, code: err.code, file: err.file };
-  return { message: err instanceof Error ? err.message : String(err) };
+  return { message: errorMessage(err) };
 }
 
 function model<T extends Opened>(handle: number, kind: { prototype: T }): T {

@@ -1,4 +1,4 @@
-// Page objects for issue 5 in the editor: the models part of the Reward Breakdown (reward model,
+// Page objects for the model features in the editor: the models part of the Reward Breakdown (reward model,
 // generative judge), the RM status bar item, and the Evaluate Reward Model panel.
 import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { CartPoleTrainer } from '../../src/core/agents/cartpoleTrain';
 import { Dqn } from '../../src/core/agents/dqn';
 import { Ppo } from '../../src/core/agents/ppo';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 
 const randomObs = (rng: Rng, n: number) => Float64Array.from({ length: n }, () => rng.normal());
 

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { Adam, clipGradNorm, entropyOfRow, maskedArgmax, maskedLogSoftmax, Mlp, orthogonal } from '../../src/core/agents/nn';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 
 test('rng: save/restore replays the same uniform, normal and categorical draws', () => {
   const rng = new Rng(42);

@@ -9,7 +9,7 @@ import { CartPoleTrainer } from '../../src/core/agents/cartpoleTrain';
 import { maskedArgmax, Mlp } from '../../src/core/agents/nn';
 import { exportPolicy, MASKED_LOGIT, OnnxPolicy } from '../../src/core/agents/onnxExport';
 import { Ppo } from '../../src/core/agents/ppo';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-onnx-'));
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

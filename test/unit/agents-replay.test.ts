@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ReplayBuffer, SumTree } from '../../src/core/agents/replay';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 
 const obs = (v: number) => [v, v, v, v];
 

@@ -1,4 +1,4 @@
-// The editor side of issue 5 that runs without VS Code: model results as webview views (a real judge
+// The editor side of the model features that runs without VS Code: model results as webview views (a real judge
 // run against the scripted OpenAI server, real PRM step offsets), the margin histogram, and the
 // vscode.lm adapter's stream / cancellation / max-tokens / error logic with a stand-in chat model
 // (no chat model exists in the test VS Code, so that is the only way to run it).

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 import { SynthAgent } from '../../src/core/agents/synth/agent';
 import { SynthEpisode } from '../../src/core/agents/synth/env';
 import { fromJsonRecord, type SynthProblem } from '../../src/core/agents/synth/problems';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import * as vm from 'node:vm';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 import { toJavaScript, toPython } from '../../src/core/agents/synth/compile';
 import { formatProgram, isTight, runProgram, typeCheck, type Line, type Program, type Type, type Value } from '../../src/core/agents/synth/dsl';
 import { randomValue, sampleProgram, SIGNATURES } from '../../src/core/agents/synth/generate';

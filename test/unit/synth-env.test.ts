@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 import { SynthAgent } from '../../src/core/agents/synth/agent';
 import { isTight, runProgram, typeCheck, type Program } from '../../src/core/agents/synth/dsl';
 import { MACRO_ACTIONS, MICRO_ACTIONS, microArg, STOP, SynthEpisode, unsolvableReason } from '../../src/core/agents/synth/env';

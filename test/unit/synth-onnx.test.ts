@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { maskedArgmax } from '../../src/core/agents/nn';
 import { OnnxPolicy } from '../../src/core/agents/onnxExport';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 import { SynthEpisode } from '../../src/core/agents/synth/env';
 import { exportSynthPolicies } from '../../src/core/agents/synth/exportOnnx';
 import { generateProblems } from '../../src/core/agents/synth/generate';

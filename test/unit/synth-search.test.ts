@@ -2,7 +2,7 @@
 // dead lines; the agent's solver counts executions like the baselines and spends the budget exactly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/agents/rng';
+import { Rng } from '../../src/core/shared/rng';
 import { SynthAgent } from '../../src/core/agents/synth/agent';
 import { deadLines, programsByProbability } from '../../src/core/agents/synth/bestFirst';
 import { pruneDeadLines, runProgram } from '../../src/core/agents/synth/dsl';

@@ -8,7 +8,7 @@
  * observation of the finished episode is kept in `finalObs`, as gym's vector envs did for CleanRL).
  */
 import { decodeInto, encodeTyped } from './binary';
-import { Rng, type RngState } from './rng';
+import { Rng, type RngState } from '../shared/rng';
 
 export const CARTPOLE = {
   gravity: 9.8,

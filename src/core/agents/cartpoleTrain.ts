@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { CartPoleVec, type CartPoleVecJson } from './cartpole';
 import { Dqn, type DqnConfig, type DqnJson, type DqnStats } from './dqn';
 import { Ppo, type PpoConfig, type PpoJson, type PpoStats } from './ppo';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 
 export type CartPoleAlgo = 'ppo' | 'dqn';
 export const CARTPOLE_ALGOS: readonly CartPoleAlgo[] = ['ppo', 'dqn'];

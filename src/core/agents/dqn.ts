@@ -15,7 +15,7 @@
 import { Adam, type AdamJson, type Activation, clipGradNorm, maskedArgmax, Mlp, type MlpJson } from './nn';
 import { checkMask } from './ppo';
 import { type PriorityMode, ReplayBuffer, type ReplayJson } from './replay';
-import { Rng, type RngState } from './rng';
+import { Rng, type RngState } from '../shared/rng';
 
 /** CleanRL dqn.py's defaults (CartPole-v1), in one place, plus the PER settings (Schaul et al.; ω per the DeepSeek write-up). */
 export const DQN_DEFAULTS = {

@@ -10,7 +10,7 @@
  * ONNX Gemm with transB = 1), then b [out].
  */
 import { decodeInto, encodeTyped } from './binary';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 
 export type Activation = 'tanh' | 'relu';
 /** `orthogonal`: CleanRL's layer_init (orthogonal weights × gain, zero bias). `torch-default`: nn.Linear's own U(±1/√in). */

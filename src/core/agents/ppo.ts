@@ -15,7 +15,7 @@
  */
 import { decodeInto, encodeTyped } from './binary';
 import { Adam, type AdamJson, type Activation, clipGradNorm, entropyOfRow, maskedArgmax, maskedLogSoftmax, Mlp, type MlpJson } from './nn';
-import { Rng, type RngState } from './rng';
+import { Rng, type RngState } from '../shared/rng';
 
 /** CleanRL ppo.py's defaults (CartPole-v1), in one place. */
 export const PPO_DEFAULTS = {

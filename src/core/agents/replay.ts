@@ -14,7 +14,7 @@
  * Sums and minima are kept in two segment trees, so sampling and updates are O(log N).
  */
 import { decodeInto, encodeTyped } from './binary';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 
 export type PriorityMode = 'uniform' | 'td' | 'reward';
 

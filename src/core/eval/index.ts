@@ -1,4 +1,4 @@
-/** The evaluation engine (issue 4): problem sets, samples, the sandbox, pass@k, stored runs. See ./types.ts. */
+/** The evaluation engine: problem sets, samples, the sandbox, pass@k, stored runs. See ./types.ts. */
 export * from './types';
 export { loadProblemSet, loadWorkspaceProblem, parseFrontMatter } from './problems';
 export { loadSamples, referenceSamples } from './samples';

@@ -1,5 +1,5 @@
 /**
- * The evaluation engine's public types (issue 4): problem sets, samples, the sandbox's protections,
+ * The evaluation engine's public types: problem sets, samples, the sandbox's protections,
  * per-sample verdicts, pass@k and stored runs. Plain data only, so results cross to the editor, the
  * CLI and JSONL files unchanged.
  *

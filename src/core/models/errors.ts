@@ -1,3 +1,4 @@
+import { errorMessage } from '../shared/errors';
 /**
  * Failures of the model layer that a user must fix (a missing file, a corrupt model, a provider that
  * cannot start), with a message that names the file and what was expected. onnxruntime's own texts
@@ -38,7 +39,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 /** onnxruntime's message for a session that failed to load or run, as a ModelError about `file`. */
 export function explainOrtError(err: unknown, file: string): ModelError {
   if (err instanceof ModelError) return err;
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   if (/Protobuf parsing failed|ModelProto|Failed to load model/i.test(text)) {
     return new ModelError(`${file}: not a valid ONNX model (${firstLine(text)}); expected an ONNX file exported by Optimum or torch.onnx.export`, 'corrupt-model', file);
   }

@@ -14,7 +14,7 @@
  */
 import type * as Ort from 'onnxruntime-node';
 import type { ChatMessage } from '../rewards/types';
-import { mulberry32 } from '../agents/rng';
+import { mulberry32 } from '../shared/rng';
 import type { GenerationRequest, GenerationResult, TextGenerator } from './generation';
 import { ModelError } from './errors';
 import { readModelFolder, type ModelFolder } from './modelFolder';

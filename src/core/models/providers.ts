@@ -17,6 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelError } from './errors';
+import { errorMessage } from '../shared/errors';
 
 export const PROVIDER_NAMES = ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -56,7 +57,7 @@ const HINTS: Partial<Record<ProviderName, string>> = {
 
 /** onnxruntime's long failure text cut to the part that says what went wrong. */
 export function shortProviderError(name: ProviderName, err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   const m = /(Failed to get a WebGPU adapter[^\n]*|Failed to load shared library[^\n]*|backend not found[^\n]*|not supported[^\n]*)/i.exec(text);
   const reason = (m ? m[1] : text.split('\n')[0]).replace(/^.*?was false\.\s*/, '').trim().slice(0, 240);
   const hint = HINTS[name];
@@ -90,7 +91,7 @@ export async function createWithFallback<T>(
       const value = await create(name);
       return { value, status: { provider: name, requested, tried } };
     } catch (err) {
-      if (err instanceof ModelError || MODEL_FAULT.test(err instanceof Error ? err.message : String(err))) throw err;
+      if (err instanceof ModelError || MODEL_FAULT.test(errorMessage(err))) throw err;
       tried.push({ name, error: shortProviderError(name, err) });
     }
   }

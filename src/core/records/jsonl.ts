@@ -15,6 +15,7 @@
  * readline + JSON.parse on 180 MB of 6 KB R1 lines (Node 20).
  */
 import { StringDecoder } from 'node:string_decoder';
+import { errorMessage } from '../shared/errors';
 
 export interface JsonlItem {
   /** 1-based line number. */
@@ -41,7 +42,7 @@ function isBlank(s: string): boolean {
 
 /** Shorten V8's JSON.parse message: drop the echo of the input it includes. */
 function jsonMessage(e: unknown): string {
-  let m = e instanceof Error ? e.message : String(e);
+  let m = errorMessage(e);
   m = m.replace(/, "(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON$/s, '').replace(/ is not valid JSON$/, '');
   if (m.length > 200) m = m.slice(0, 199) + '…';
   return `${m} (not valid JSON)`;

@@ -6,6 +6,7 @@
  */
 import { COMPONENT_NAMES, type ComponentName, type ComponentScore, type CompositeScore, type RewardFunction, type RewardRecord, type RewardSpec } from './types';
 import { REWARD_FUNCTIONS } from './registry';
+import { errorMessage } from '../shared/errors';
 
 interface Resolved {
   name: ComponentName;
@@ -70,7 +71,7 @@ export function scoreRecord(record: RewardRecord, spec: RewardSpec): CompositeSc
       items = v.items;
     } catch (e) {
       value = null;
-      detail = `error: ${e instanceof Error ? e.message : String(e)}`;
+      detail = `error: ${errorMessage(e)}`;
     }
     const contribution = value === null ? 0 : c.weight * value;
     total += contribution;

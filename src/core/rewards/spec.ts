@@ -13,6 +13,7 @@ import { findNodeAtLocation, parseTree, printParseErrorCode, getNodeValue, type 
 import schema from '../../../schemas/rewards.schema.json';
 import { PRESETS } from './presets';
 import { COMPONENT_NAMES, type ComponentName, type ComponentSpec, type RewardSpec } from './types';
+import { errorMessage } from '../shared/errors';
 
 export interface SpecError {
   /** The file (or preset name) the spec came from. */
@@ -241,7 +242,7 @@ export function resolveRewardSpec(nameOrPath: string, readFile: (path: string) =
   try {
     text = readFile(nameOrPath);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = errorMessage(e);
     return {
       errors: [
         {

@@ -17,6 +17,7 @@ import { createGunzip } from 'node:zlib';
 import { EntryOffsets } from './offsets';
 import { scanJsonArray, scanJsonl, type JsonlCursor } from './scan';
 import type { FileChange, JobControl, MalformedEntry, TraceContainer } from './types';
+import { errorMessage } from '../shared/errors';
 
 /** A value read from the file, or why it could not be. */
 export interface RawEntry {
@@ -60,7 +61,7 @@ export class TraceFileChangedError extends Error {
 
 /** Shorten V8's JSON.parse message (drop the input echo), as the JSONL reader does. */
 function jsonMessage(e: unknown): string {
-  let m = e instanceof Error ? e.message : String(e);
+  let m = errorMessage(e);
   m = m.replace(/, "(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON$/s, '').replace(/ is not valid JSON$/, '');
   if (m.length > 200) m = m.slice(0, 199) + '…';
   return `${m} (not valid JSON)`;

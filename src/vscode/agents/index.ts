@@ -5,9 +5,10 @@ import { agentsDir, listRuns } from './agentSettings';
 import { SolveWithAgent } from './solveWithAgent';
 import { TrainAgentCommand } from './trainAgentCommand';
 import { openEpisodes, TrainingPanel } from './trainingPanel';
+import { errorMessage } from '../../core/shared/errors';
 
 /**
- * The editor side of the agents (issue 6): Train Agent… with the live Training panel, Solve with
+ * The editor side of the agents: Train Agent… with the live Training panel, Solve with
  * Agent (palette, Explorer menu and a CodeLens on problem.md), and the episodes in the Trace Explorer.
  * Returns what the extension must dispose.
  */
@@ -20,7 +21,7 @@ export function registerAgents(context: vscode.ExtensionContext, log: (message: 
     try {
       await fn(...args);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       log(`agents: ${message}`);
       void vscode.window.showErrorMessage(message);
     }

@@ -8,6 +8,7 @@ import type { SolutionOutcome } from '../eval/problemTests';
 import { agentSettings, agentsDir, listRuns } from './agentSettings';
 import { solveInWorker } from './agentWorkerClient';
 import { openEpisodes } from './trainingPanel';
+import { errorMessage } from '../../core/shared/errors';
 
 const PROBLEM_FILES = ['problem.md', 'signature.json', 'tests.json'];
 const FIND_EXCLUDE = '**/{node_modules,.git,.reasoning-lab}/**';
@@ -67,7 +68,7 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
         });
       });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       this.log(`solve ${problem.id}: ${message}`);
       void vscode.window.showErrorMessage(`Solve with Agent: ${message}`);
       return;

@@ -8,7 +8,7 @@ import { RunEvaluationCommand } from './runEvaluationCommand';
 import { SolveInEditor } from './solveInEditor';
 
 /**
- * The editor side of evaluation (issue 4): Run Evaluation, the Eval Dashboard, the Testing view's
+ * The editor side of evaluation: Run Evaluation, the Eval Dashboard, the Testing view's
  * problems, and solve-in-editor. Returns what the extension must dispose.
  */
 export function registerEvaluation(context: vscode.ExtensionContext, log: (message: string) => void): vscode.Disposable[] {

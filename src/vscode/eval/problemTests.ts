@@ -5,6 +5,7 @@ import type { EvalJobs } from './evalJobs';
 import type { JobSampleResult } from '../../contracts/evalWorker';
 import { listProblems, problemIdOfSolution, problemSetDirs, SOLUTION_EXTENSIONS, type ProblemInfo } from './builtinCatalog';
 import { builtinProblemSet, evalSettings, requireTrust, solutionsDir } from './evalSettings';
+import { errorMessage } from '../../core/shared/errors';
 
 /** The outcome of one solution file's last run, for the CodeLens. */
 export interface SolutionOutcome {
@@ -318,7 +319,7 @@ export class ProblemTests implements vscode.Disposable {
         try {
           await this.judgeSet(run, set, group, token, touched);
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
+          const message = errorMessage(err);
           this.log(`tests of ${set.label} failed to run: ${message}`);
           for (const { item } of group) run.errored(item, new vscode.TestMessage(`could not run: ${message}`));
         }

@@ -5,6 +5,7 @@ import type { SamplesSource } from '../../contracts/evalWorker';
 import type { EvalJobs } from './evalJobs';
 import { builtinProblemSet, evalSettings, requireTrust, runStore, solutionsDir } from './evalSettings';
 import type { RunCatalog } from './runCatalog';
+import { errorMessage } from '../../core/shared/errors';
 
 type Pick<T> = vscode.QuickPickItem & { value?: T; browse?: 'folder' | 'file' };
 
@@ -122,7 +123,7 @@ export class RunEvaluationCommand {
       if (outcome.cancelled) void vscode.window.showInformationMessage(`${msg} Run it again with the same choices to resume.`);
       else void vscode.window.showInformationMessage(msg + (outcome.warnings.length ? ` ${outcome.warnings.length} warnings in the output.` : ''));
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       this.log(`eval failed: ${message}`);
       void vscode.window.showErrorMessage(`Run Evaluation failed: ${message}`);
       this.dashboard.show(fs.existsSync(runFile) ? runFile : null);

@@ -5,8 +5,9 @@ import type { ModelScore, RewardRecord, RewardSpec } from '../../core/rewards/ty
 import type { GrmJudgementView, GrmScoreView, RmScoreView } from '../../contracts/breakdown';
 import { judgeFromSettings } from './grmJudge';
 import { grmSettings, grmWanted, loadOptions, rewardModelFolder } from './modelSettings';
-import { messageOf, type ModelService } from './modelService';
+import { type ModelService } from './modelService';
 import { grmView, judgementView, rmView } from './modelViews';
+import { errorMessage } from '../../core/shared/errors';
 
 /** Which models a document's score needs under a spec and the settings. */
 export interface ModelPlan {
@@ -79,7 +80,7 @@ export class DocumentModels implements ModelScoring {
       const [s] = await rm.score([{ prompt: record.prompt, completion: record.completion }], { signal });
       return { score: rmModelScore(s, rm.info), view: rmView(s, rm.info) };
     } catch (err) {
-      const message = signal.aborted ? 'cancelled' : messageOf(err);
+      const message = signal.aborted ? 'cancelled' : errorMessage(err);
       return { score: { value: null, detail: `reward model: ${message}` }, view: { error: message } };
     }
   }
@@ -106,7 +107,7 @@ export class DocumentModels implements ModelScoring {
       });
       return { score: toModelScore(result), view: grmView(result) };
     } catch (err) {
-      const message = messageOf(err);
+      const message = errorMessage(err);
       return { score: { value: null, detail: `generative reward model: ${message}` }, view: { error: message } };
     }
   }

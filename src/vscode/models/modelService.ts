@@ -3,6 +3,7 @@ import { ModelHost } from '../../core/models/modelHost';
 import type { TextGenerator } from '../../core/models/generation';
 import type { LoadOptions, ModelInfo, ProcessRewardScorer, RewardModelOptions, RewardScorer } from '../../core/models/types';
 import { affectsModels } from './modelSettings';
+import { errorMessage } from '../../core/shared/errors';
 
 type Closable = { dispose?(): void | Promise<void> };
 
@@ -46,7 +47,7 @@ export class ModelService implements vscode.Disposable {
       if (fresh || this.state.kind !== 'ready' || this.state.info.dir !== rm.info.dir) this.setState({ kind: 'ready', info: rm.info });
       return rm;
     } catch (err) {
-      this.setState({ kind: 'failed', dir, message: messageOf(err) });
+      this.setState({ kind: 'failed', dir, message: errorMessage(err) });
       throw err;
     }
   }
@@ -77,7 +78,7 @@ export class ModelService implements vscode.Disposable {
         (m) => this.log(`models: opened ${describe((m as unknown as { info?: ModelInfo }).info)}`),
         (err) => {
           if (this.open.get(key) === p) this.open.delete(key);
-          this.log(`models: could not open ${key.split('\0')[1]}: ${messageOf(err)}`);
+          this.log(`models: could not open ${key.split('\0')[1]}: ${errorMessage(err)}`);
         },
       );
     }
@@ -107,6 +108,3 @@ function describe(info: ModelInfo | undefined): string {
   return `${info.kind} ${info.name} (${info.modelFile}) on ${info.provider.provider}${tried ? ` after trying ${tried}` : ''}`;
 }
 
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ProviderChoice, RewardModelOptions } from '../../core/models/types';
 import type { RewardSpec } from '../../core/rewards/types';
 
-/** The settings of issue 5, read in one place so the names live here and in package.json only. */
+/** The model settings (reward model, PRM, judge), read in one place so the names live here and in package.json only. */
 export const SETTINGS = {
   rmPath: 'reasoningLab.rewardModel.path',
   prmPath: 'reasoningLab.prm.path',

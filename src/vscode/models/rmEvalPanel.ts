@@ -4,8 +4,9 @@ import { evaluatePairs, readPreferencePairs, type RmEvalResult, type WrongPair }
 import type { RmEvalEvents, RmEvalRequests, RmEvalView, RmEvalWrongRow } from '../../contracts/rmEval';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import { loadOptions, resolveFolder } from './modelSettings';
-import { messageOf, type ModelService } from './modelService';
+import { type ModelService } from './modelService';
 import { rmEvalSummaryView, wrongRow } from './modelViews';
+import { errorMessage } from '../../core/shared/errors';
 
 const MAX_PAGE = 200;
 const MAX_ERRORS_SHOWN = 20;
@@ -88,7 +89,7 @@ export class RmEvalPanel implements vscode.Disposable {
           publish({ ...view, state: 'done', done: pairs.length, total: pairs.length, ...rmEvalSummaryView(result) });
         } catch (err) {
           const cancelled = abort.signal.aborted;
-          const message = cancelled ? 'Cancelled: no accuracy is reported for a partial run.' : messageOf(err);
+          const message = cancelled ? 'Cancelled: no accuracy is reported for a partial run.' : errorMessage(err);
           publish({ ...view, state: cancelled ? 'cancelled' : 'error', message });
           if (!cancelled) void vscode.window.showErrorMessage(`Reasoning Lab: ${message}`);
         }

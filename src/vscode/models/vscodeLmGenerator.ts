@@ -11,6 +11,7 @@
  */
 import type * as vscodeApi from 'vscode';
 import { GenerationError, type GenerationRequest, type GenerationResult, type TextGenerator } from '../../core/models/generation';
+import { errorMessage } from '../../core/shared/errors';
 
 type Vscode = Pick<typeof vscodeApi, 'lm' | 'LanguageModelChatMessage' | 'CancellationTokenSource' | 'LanguageModelError'>;
 
@@ -109,7 +110,7 @@ export class VscodeLmGenerator implements TextGenerator {
 
   /** vscode.lm's errors (no consent, blocked, model gone) as messages that say what to do. */
   private explain(err: unknown): GenerationError {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const code = err instanceof this.vscode.LanguageModelError ? err.code : undefined;
     const name = this.model.name;
     if (code === this.vscode.LanguageModelError.NoPermissions.name) {

@@ -5,6 +5,7 @@ import type { RewardRecord, RewardSpec } from '../../core/rewards/types';
 import type { BreakdownModelsView, BreakdownView } from '../../contracts/breakdown';
 import type { RewardSpecSource } from './rewardSpecSource';
 import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from '../models/documentModels';
+import { errorMessage } from '../../core/shared/errors';
 
 /** Completions longer than this are sent to the panel cut, so a huge file cannot stall the webview. */
 const PANEL_TEXT_LIMIT = 200_000;
@@ -61,7 +62,7 @@ export class ScoredDocuments implements vscode.Disposable {
     );
   }
 
-  /** Let scores include the rm and grm components (issue 5: src/vscode/models). */
+  /** Let scores include the rm and grm components (src/vscode/models). */
   useModels(scoring: ModelScoring): void {
     this.modelScoring = scoring;
   }
@@ -116,7 +117,7 @@ export class ScoredDocuments implements vscode.Disposable {
       pending = this.compute(document, doc, explicit);
       doc.error = undefined;
     } catch (err) {
-      doc.error = err instanceof Error ? err.message : String(err);
+      doc.error = errorMessage(err);
     }
     this.updated.fire(doc);
     if (pending) {
@@ -236,7 +237,7 @@ export class ScoredDocuments implements vscode.Disposable {
       ),
     )
       .catch((err) => {
-        doc.error = err instanceof Error ? err.message : String(err);
+        doc.error = errorMessage(err);
         this.updated.fire(doc);
       })
       .finally(() => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isRequestMessage, type EventMap, type HostToWebview, type RequestMap } from '../../contracts/rpc';
+import { errorMessage } from '../../core/shared/errors';
 
 export type RequestHandlers<R extends RequestMap> = {
   [M in keyof R]: (params: R[M]['params']) => R[M]['result'] | Promise<R[M]['result']>;
@@ -24,7 +25,7 @@ export class WebviewRpc<R extends RequestMap, E extends EventMap> implements vsc
         if (!handler) throw new Error(`unknown method "${message.method}"`);
         reply = { kind: 'response', id: message.id, ok: true, result: await handler(message.params) };
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
+        const error = errorMessage(err);
         log(`request ${message.method} failed: ${error}`);
         reply = { kind: 'response', id: message.id, ok: false, error };
       }

@@ -9,12 +9,12 @@ import { TraceSession, type SampleFilter, type SampleSort } from './traceSession
 import { TraceStepperPanel } from './traceStepperPanel';
 import { TraceTreeProvider, type TraceNode } from './traceTree';
 import { TrainingStepsPanel } from './trainingStepsPanel';
+import { errorMessage } from '../../core/shared/errors';
 
 export const TRACE_FILE_GLOB = '**/*.{jsonl,json,jsonl.gz,json.gz,parquet,eval}';
 const FIELDS_SETTING = 'reasoningLab.traces.fields';
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * The Trace Explorer's commands and surfaces: Open Trace File (index + analyze with progress and
@@ -48,8 +48,8 @@ export function registerTraceExplorer(extensionUri: vscode.Uri, specs: RewardSpe
       try {
         await fn(...args);
       } catch (e) {
-        log(`trace explorer: ${message(e)}`);
-        void vscode.window.showErrorMessage(message(e));
+        log(`trace explorer: ${errorMessage(e)}`);
+        void vscode.window.showErrorMessage(errorMessage(e));
       }
     };
 

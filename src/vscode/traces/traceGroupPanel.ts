@@ -4,6 +4,7 @@ import { wordDiff } from '../../core/traces/wordDiff';
 import { DIFF_MAX_CHARS, type TraceGroupEvents, type TraceGroupRequests, type TraceGroupRow, type TraceGroupView, type TraceSampleRef } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
+import { errorMessage } from '../../core/shared/errors';
 
 const MAX_ROW_PAGE = 200;
 const ANSWER_CHARS = 160;
@@ -81,7 +82,7 @@ export class TraceGroupPanel implements vscode.Disposable {
         const a = sp.state === 'tagged' || sp.state === 'stray-close' ? sample.completion.slice(sp.answerStart, Math.min(sp.answerEnd, sp.answerStart + 4 * ANSWER_CHARS)) : sample.completion.slice(-4 * ANSWER_CHARS);
         answer = a.replace(/\s+/g, ' ').trim().slice(0, ANSWER_CHARS);
       } catch (e) {
-        answer = `(cannot read: ${e instanceof Error ? e.message : String(e)})`;
+        answer = `(cannot read: ${errorMessage(e)})`;
       }
       rows.push({
         entry: m.entry,

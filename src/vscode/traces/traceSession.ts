@@ -17,6 +17,7 @@ import {
   type TrainingStepPoint,
 } from '../../core/traces';
 import type { GroupMember } from '../../core/traces/groups';
+import { errorMessage } from '../../core/shared/errors';
 
 /** What the tree shows: every condition set must hold. */
 export interface SampleFilter {
@@ -305,7 +306,7 @@ export class TraceSession implements vscode.Disposable {
           this.changed.fire({ message: batch.message });
         }
       } catch (e) {
-        log(`following ${this.label} stopped: ${e instanceof Error ? e.message : String(e)}`);
+        log(`following ${this.label} stopped: ${errorMessage(e)}`);
       } finally {
         if (this.follow === controller) this.follow = undefined;
         this.changed.fire({});

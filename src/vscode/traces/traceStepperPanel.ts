@@ -10,6 +10,7 @@ import { treeDrawing } from './treeDrawing';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import type { StepScorer } from '../models/prmStepScores';
 import { alignStepScores } from '../models/modelViews';
+import { errorMessage } from '../../core/shared/errors';
 
 const KIND_LETTER: Record<string, StepKindLetter> = { reasoning: 'r', reflection: 'f', backtrack: 'b', verification: 'v', conclusion: 'c' };
 const PROMPT_HEAD = 4000;
@@ -25,7 +26,7 @@ export class TraceStepperPanel implements vscode.Disposable {
   static readonly viewType = 'reasoningLab.traceStepper';
   private readonly panel: SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>;
   private current?: { session: TraceSession; sample: TraceSample; steps: Step[]; view: TraceStepperView };
-  /** Per-step PRM scores (issue 5), set by the models adapter at activation when it is registered. */
+  /** Per-step PRM scores, set by the models adapter at activation when it is registered. */
   static stepScorer: StepScorer | undefined;
   private prmRun?: AbortController;
 
@@ -119,7 +120,7 @@ export class TraceStepperPanel implements vscode.Disposable {
       this.panel.emit('stepScores', { sample: ref, state: 'done', scores, detail: r.detail });
     } catch (err) {
       if (abort.signal.aborted || this.current !== shown) return;
-      this.panel.emit('stepScores', { sample: ref, state: 'error', detail: `process reward model: ${err instanceof Error ? err.message : String(err)}` });
+      this.panel.emit('stepScores', { sample: ref, state: 'error', detail: `process reward model: ${errorMessage(err)}` });
     }
   }
 

@@ -11,7 +11,7 @@
  */
 import { Dqn, type DqnJson } from '../dqn';
 import { Ppo, type PpoJson } from '../ppo';
-import { Rng } from '../rng';
+import { Rng } from '../../shared/rng';
 import { CONSTS, FUNCTIONS, formatLine, LAMBDAS, variableLetters } from './dsl';
 import { MAX_LINES, SLOTS } from './encode';
 import { MACRO_ACTIONS, MACRO_OBS_SIZE, MICRO_ACTIONS, MICRO_OBS_SIZE, STOP, SynthEpisode, type EpisodeResult } from './env';

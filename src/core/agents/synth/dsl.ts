@@ -1,5 +1,5 @@
 /**
- * The program-synthesis DSL (issue 6), in the spirit of DeepCoder (Balog et al. 2017): straight-line
+ * The program-synthesis DSL, in the spirit of DeepCoder (Balog et al. 2017): straight-line
  * programs over ints, lists of ints, strings and lists of strings. A program is its inputs' types and
  * a list of lines; each line calls one function on earlier values (inputs or line results), lambdas and
  * constants; the last line is the output.

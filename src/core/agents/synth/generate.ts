@@ -10,7 +10,7 @@
  * new, so two programs that compute the same function are one problem (the shortest, when lengths are
  * generated in ascending order).
  */
-import { Rng } from '../rng';
+import { Rng } from '../../shared/rng';
 import { FUNCTIONS, isTight, LAMBDAS, runProgram, typeCheck, valuesEqual, type Arg, type DslFunction, type Line, type Program, type Type, type Value } from './dsl';
 import { formatProgram } from './dsl';
 import { MAX_SHOWN, type Example, type SynthProblem } from './problems';

@@ -12,7 +12,7 @@
  *   randomSearch      random well-typed, tight programs of random length whose output has the wanted type
  *   enumerate         every tight well-typed program in order of length (1, then 2, …)
  */
-import { Rng } from '../rng';
+import { Rng } from '../../shared/rng';
 import { formatProgram, isTight, FUNCTIONS, pruneDeadLines, type Arg, type Line, type Program, type Type } from './dsl';
 import { MAX_LINES } from './encode';
 import { unsolvableReason } from './env';

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DqnStats } from '../dqn';
 import type { PpoStats } from '../ppo';
-import { Rng, type RngState } from '../rng';
+import { Rng, type RngState } from '../../shared/rng';
 import { AGENT_DEFAULTS, SynthAgent, type AgentConfig, type EpisodeRecord } from './agent';
 import { MAX_LINES } from './encode';
 import { generateProblems } from './generate';
