@@ -1,4 +1,4 @@
-// Issue 5 in the editor: the generative reward model through a scripted OpenAI-compatible server on
+// Models in the editor: the generative reward model through a scripted OpenAI-compatible server on
 // 127.0.0.1 (test/fixtures/openaiServer.mjs): k judgements, the vote, the scaling curve, an unparseable
 // judgement reported, and cancelling a judge that hangs.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 5 in the editor: process reward model scores in the Trace Stepper (PRM800K steps with real
+// Models in the editor: process reward model scores in the Trace Stepper (PRM800K steps with real
 // human labels, scored by the tiny PRM of examples/models), and Evaluate Reward Model on HH-RLHF pairs.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,8 @@ test('models: PRM per-step scores in the Trace Stepper, lowest step found (light
   await tree.openSample('pencils-bad-step', stepper);
   await eventually(async () => /below 0\.5/.test(await stepper.text('#prm-summary').catch(() => '')), { timeout: 60000, what: 'the PRM scores' });
   assert.match(await stepper.text('#prm-summary'), /1 below 0\.5/);
-  assert.match(await stepper.text('#prm-status'), /tiny-prm on cpu/);
+  // the summary and the status line are painted by separate messages: wait for the status too
+  await eventually(async () => /tiny-prm on cpu/.test(await stepper.text('#prm-status').catch(() => '')), { what: 'the PRM status line' });
   // step 1 is good (the human label), step 2 is the bad one
   assert.ok(Number(await stepper.text('#step-score')) > 0.9, 'step 1 scored high');
   await stepper.$('#prm-first-low').click();

@@ -1,4 +1,4 @@
-// Issue 5 in the editor: Score File with a local ONNX reward model (the tiny BERT RM of examples/models),
+// Models in the editor: Score File with a local ONNX reward model (the tiny BERT RM of examples/models),
 // the rm row with its logit and truncation, the status bar's execution provider, and a bad model folder.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { PrmStepScores } from './prmStepScores';
 import { RmEvalPanel, registerRmEvalCommand } from './rmEvalPanel';
 
 /**
- * Issue 5 in the editor: reward models and the generative judge in Score File / Selection, the
+ * The models in the editor: reward models and the generative judge in Score File / Selection, the
  * reward-model status bar item, PRM scores in the Trace Stepper, Evaluate Reward Model, the judge's
  * API key commands. Every ONNX model runs in the model worker (src/core/models/modelHost.ts).
  */
