@@ -36,6 +36,15 @@ export function openOutput(file: string, input: string, force: boolean) {
   };
 }
 
+/**
+ * A worker thread's script for the CLI: beside the bundle (dist/cli.js starts dist/modelWorker.js),
+ * else its TypeScript source (the CLI run from source through tsx).
+ */
+export function workerScript(name: 'modelWorker'): string {
+  const bundled = path.join(__dirname, `${name}.js`);
+  return fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', 'workers', `${name}.ts`);
+}
+
 /** Records per second since `since` (ms), for progress lines. */
 export const rate = (n: number, since: number) => Math.round(n / Math.max(0.001, (Date.now() - since) / 1000));
 

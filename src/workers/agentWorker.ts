@@ -1,6 +1,6 @@
 /**
  * The agent worker thread: trains one run (the hierarchical synthesis agent, or CartPole with PPO / DQN)
- * or solves one problem with a trained agent, for the extension host (see ./agentWorkerMessages.ts).
+ * or solves one problem with a trained agent, for the extension host (see src/contracts/agentWorker.ts).
  * Plain Node, no 'vscode'. Pause keeps the whole training state here in memory; Stop writes the
  * checkpoint and ends the thread; a later run resumes it from the file, bit-exact.
  */

@@ -1,6 +1,6 @@
 /**
  * The evaluation worker thread: runs one evaluate() job for the extension host (see
- * ./evalWorkerMessages.ts). Plain Node, no 'vscode': the heavy parts (reading problem sets and sample
+ * src/contracts/evalWorker.ts). Plain Node, no 'vscode': the heavy parts (reading problem sets and sample
  * files, judging outputs) happen here, the programs themselves in the sandbox's child processes.
  */
 import * as path from 'node:path';
