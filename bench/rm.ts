@@ -87,7 +87,7 @@ async function benchModel(dir: string, label: string, rounds: number): Promise<n
   const session = await bareSession(fs.existsSync(path.join(dir, 'model.onnx')) ? path.join(dir, 'model.onnx') : path.join(dir, 'onnx', 'model.onnx'));
   const overheads: number[] = [];
   console.log(`${label}: cpu, ${THREADS} threads, best of ${rounds} rounds`);
-  const host = new ModelHost();
+  const host = new ModelHost(path.join(ROOT, 'src', 'workers', 'modelWorker.ts'));
   try {
     for (const len of LENGTHS) {
       const n = len === 128 ? 64 : 16;

@@ -26,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new UsageError(`unknown command "${name}"`);
+  if (rest.includes('--help')) {
+    process.stdout.write(`Usage: reasoning-lab ${command.usage}\n`);
+    return 0;
+  }
   return command.run(rest);
 }
 

@@ -55,3 +55,34 @@ export function progressReporter(): { tick(message: () => string): void; done():
     done: () => (shown ? '\r\u001b[K' : ''),
   };
 }
+
+/** An integer flag's value (undefined when absent); anything else than an integer ≥ min is a UsageError naming the flag. */
+export function integerFlag(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag}: expected an integer ≥ ${min}, got ${value}`);
+  return n;
+}
+
+/**
+ * "--steps -5" as "--steps=-5" for these number flags, so a negative number reaches the command's
+ * own check ("expected an integer ≥ 1") instead of parseArgs' "ambiguous option".
+ */
+export function joinNegativeNumbers(args: string[], flags: string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    const previous = out[out.length - 1];
+    if (/^-\d/.test(a) && previous !== undefined && flags.some((f) => previous === `--${f}`)) out[out.length - 1] = `${previous}=${a}`;
+    else out.push(a);
+  }
+  return out;
+}
+
+/**
+ * A worker thread's script for the CLI: beside the bundle (dist/cli.js starts dist/modelWorker.js),
+ * else its TypeScript source (the CLI run from source through tsx).
+ */
+export function workerScript(name: 'modelWorker'): string {
+  const bundled = path.join(__dirname, `${name}.js`);
+  return fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', 'workers', `${name}.ts`);
+}

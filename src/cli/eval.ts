@@ -7,10 +7,11 @@
  * --out is the run file: one JSON line per sample as it is judged; running the same command again
  * with the same --out resumes a cancelled run. Ctrl+C cancels (exit 130).
  */
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluate, loadProblemSet, loadSamples, referenceSamples } from '../core/eval';
-import { progressReporter, rate, UsageError, type CliCommand } from './common';
+import { evaluate } from '../core/eval';
+import { loadEvalJob, NothingToJudgeError, type LoadedEvalJob } from '../core/eval/job';
+import { errorMessage } from '../core/shared/errors';
+import { integerFlag, joinNegativeNumbers, progressReporter, rate, UsageError, type CliCommand } from './common';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -20,48 +21,46 @@ export const evalCommand: CliCommand = {
     --jobs N                 parallel sandboxes (default: the number of cores)
     --timeout-ms T           floor of the per-program wall-clock limit (default 2000; limit = max(T, 4 × reference time))
     --out <results.jsonl>    run file, one line per sample as judged; an existing run file is resumed
-  Exit codes: 0 done (sanity run: every reference passed), 1 a sanity run failed or nothing to judge, 2 bad usage, 130 interrupted.`,
-  run: evalMain,
+  Only the problems that have samples are judged and counted.
+  Exit codes: 0 done (sanity run: every reference passed), 1 a sanity run failed, an unreadable file or nothing to judge, 2 bad usage, 130 interrupted.`,
+  run: (args) => runEval(parseEvalArgs(args)),
 };
 
-async function evalMain(args: string[]): Promise<number> {
+export interface EvalCliOptions {
+  problemSet: string;
+  /** A samples file or folder; absent: the references (a sanity run). */
+  samples?: string;
+  k: number[];
+  jobs?: number;
+  timeoutMs?: number;
+  /** The run file (resumed when it exists). */
+  out?: string;
+}
+
+export function parseEvalArgs(args: string[]): EvalCliOptions {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeNumbers(args, ['jobs', 'timeout-ms']),
     allowPositionals: true,
     options: { samples: { type: 'string' }, k: { type: 'string', default: '1' }, jobs: { type: 'string' }, 'timeout-ms': { type: 'string' }, out: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('eval needs exactly one problem set (a .jsonl[.gz] file or a folder)');
-  const ks = values.k!.split(',').map((x) => Number(x.trim()));
-  if (!ks.every((k) => Number.isInteger(k) && k >= 1)) throw new UsageError(`--k: expected positive integers like 1,10, got ${values.k}`);
-  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs: expected a positive integer, got ${values.jobs}`);
+  const k = values.k!.split(',').map((x) => Number(x.trim()));
+  if (!k.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError(`--k: expected positive integers like 1,10, got ${values.k}`);
   const timeoutMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout-ms: expected a positive number, got ${values['timeout-ms']}`);
+  return { problemSet: positionals[0], samples: values.samples, k, jobs: integerFlag(values.jobs, 'jobs', 1), timeoutMs, out: values.out };
+}
 
-  const input = positionals[0];
-  let set;
+export async function runEval(o: EvalCliOptions): Promise<number> {
+  let job: LoadedEvalJob;
   try {
-    set = loadProblemSet(input);
+    job = loadEvalJob({ problemSet: o.problemSet, samples: o.samples ? { kind: 'path', path: o.samples } : { kind: 'reference' } });
   } catch (err) {
-    process.stderr.write(`error: cannot read ${input}: ${(err as Error).message}\n`);
+    if (err instanceof NothingToJudgeError) for (const w of err.warnings) process.stderr.write(`${w}\n`);
+    process.stderr.write(`error: ${errorMessage(err)}\n`);
     return 1;
   }
-  for (const w of set.warnings) process.stderr.write(`${w}\n`);
-  let samples = referenceSamples(set.problems);
-  if (values.samples) {
-    try {
-      const loaded = loadSamples(values.samples, set.problems);
-      for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
-      samples = loaded.samples;
-    } catch (err) {
-      process.stderr.write(`error: cannot read ${values.samples}: ${(err as Error).message}\n`);
-      return 1;
-    }
-  }
-  if (!set.problems.length || !samples.length) {
-    process.stderr.write(`error: nothing to judge (${set.problems.length} problems, ${samples.length} samples)\n`);
-    return 1;
-  }
+  for (const w of job.warnings) process.stderr.write(`${w}\n`);
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
@@ -70,31 +69,29 @@ async function evalMain(args: string[]): Promise<number> {
   const started = Date.now();
   let run;
   try {
-    run = await evaluate(set.problems, samples, {
-      k: ks,
-      jobs,
-      timeoutMs,
-      calibrate: values.samples ? undefined : false,
-      runFile: values.out,
-      problemSetPath: path.resolve(input),
-      samplesPath: values.samples ? path.resolve(values.samples) : '',
+    run = await evaluate(job.problems, job.samples, {
+      ...job.evaluateOptions,
+      k: o.k,
+      jobs: o.jobs,
+      timeoutMs: o.timeoutMs,
+      runFile: o.out,
       signal: controller.signal,
       onProgress: (p) => progress.tick(() => `judged ${p.done}/${p.total}${p.resumed ? ` (${p.resumed} resumed)` : ''} (${rate(p.done - p.resumed, started)}/s)…`),
     });
   } catch (err) {
-    process.stderr.write(`${progress.done()}error: ${(err as Error).message}\n`);
+    process.stderr.write(`${progress.done()}error: ${errorMessage(err)}\n`);
     return 1;
   } finally {
     process.off('SIGINT', interrupt);
   }
   const s = run.summary;
-  const summary = { problems: s.problems, samples: s.samples, passAtK: s.passAtK, ...s.verdicts, protections: run.header.protections, runFile: values.out };
+  const summary = { problems: s.problems, samples: s.samples, passAtK: s.passAtK, ...s.verdicts, protections: run.header.protections, runFile: o.out };
   process.stdout.write(`${progress.done()}${JSON.stringify(summary)}\n`);
-  for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, values.samples ? 0 : 20)) process.stderr.write(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}\n`);
+  for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, o.samples ? 0 : 20)) process.stderr.write(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}\n`);
   if (run.cancelled) {
-    process.stderr.write(`interrupted after ${s.samples} of ${samples.length} samples${values.out ? `; run the same command again to resume ${values.out}` : ''}\n`);
+    process.stderr.write(`interrupted after ${s.samples} of ${job.samples.length} samples${o.out ? `; run the same command again to resume ${o.out}` : ''}\n`);
     return 130;
   }
-  if (!values.samples && s.verdicts.passed !== s.samples) return 1;
+  if (!o.samples && s.verdicts.passed !== s.samples) return 1;
   return 0;
 }

@@ -10,7 +10,7 @@ import type { TextGenerator } from '../core/models/generation';
 import { ModelHost } from '../core/models/modelHost';
 import { ModelError } from '../core/models/errors';
 import { MAX_K, type GrmJudgeOptions } from '../core/models/grm/judge';
-import { UsageError } from './common';
+import { UsageError, workerScript } from './common';
 
 export const JUDGE_OPTIONS = {
   'judge-url': { type: 'string' },
@@ -88,7 +88,7 @@ export interface JudgeModels {
 export async function openJudge(values: Values, defaultK?: number): Promise<{ options: GrmJudgeOptions; dispose(): Promise<void> }> {
   if (values['judge-local'] === undefined && values['meta-rm'] === undefined) return { options: judgeOptionsFrom(values, defaultK), dispose: async () => undefined };
   judgeOptionsFrom(values, defaultK, { generator: placeholder, metaRm: values['meta-rm'] ? placeholderMeta : undefined }); // usage errors before loading anything
-  const host = new ModelHost();
+  const host = new ModelHost(workerScript('modelWorker'));
   try {
     const models: JudgeModels = {};
     if (values['judge-local']) models.generator = await host.openLocalLm(values['judge-local']);

@@ -11,7 +11,7 @@ import { ModelError } from '../core/models/errors';
 import { ModelHost } from '../core/models/modelHost';
 import { describeProviderStatus } from '../core/models/providers';
 import { evaluatePairs, readPreferencePairs } from '../core/models/rmEval';
-import { openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
+import { openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
 import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
 
 export const rmEvalCommand: CliCommand = {
@@ -49,7 +49,7 @@ async function rmEval(args: string[]): Promise<number> {
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
-  const host = new ModelHost();
+  const host = new ModelHost(workerScript('modelWorker'));
   const progress = progressReporter();
   try {
     const { pairs, errors } = await readPreferencePairs(input, { signal: controller.signal });

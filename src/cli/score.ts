@@ -12,7 +12,7 @@ import { toScoreLine } from '../core/rewards/scoreLine';
 import { readJsonl } from '../core/records/jsonl';
 import { toRewardRecord } from '../core/records/record';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
-import { openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
+import { openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
 import { judgePointwise, toModelScore, type GrmJudgeOptions } from '../core/models/grm/judge';
 import { JUDGE_OPTIONS, JUDGE_USAGE, judgeConfigured, openJudge, refuseKeyInArgv } from './judgeOptions';
 import { ModelError } from '../core/models/errors';
@@ -88,7 +88,7 @@ async function score(args: string[]): Promise<number> {
       spec = { ...spec, components: { ...spec.components, rm: { weight: 1 } } };
       process.stderr.write(`note: ${spec.name} has no rm component; added with weight 1\n`);
     }
-    host = new ModelHost();
+    host = new ModelHost(workerScript('modelWorker'));
     try {
       rm = await host.openRewardModel(modelDir, rmOptions);
     } catch (err) {

@@ -17,7 +17,8 @@ import { loadSynthProblems } from '../core/agents/synth/problems';
 import { solveWithAgent } from '../core/agents/synth/search';
 import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint } from '../core/agents/synth/train';
-import { UsageError, type CliCommand } from './common';
+import { errorMessage } from '../core/shared/errors';
+import { integerFlag, joinNegativeNumbers, UsageError, type CliCommand } from './common';
 
 export const solveCommand: CliCommand = {
   name: 'solve',
@@ -25,37 +26,52 @@ export const solveCommand: CliCommand = {
     --budget N               program executions per problem (default 1000)
     --write                  write solution.py / solution.js next to each solved workspace problem (--force replaces existing ones)
     --traces <file.jsonl>    append every episode as a trace record (opens in the trace explorer)
-  Exit codes: 0 done, 1 unreadable problems or checkpoint, 2 bad usage.`,
-  run: solveMain,
+  Exit codes: 0 done, 1 unreadable problems or checkpoint, 2 bad usage, 130 interrupted.`,
+  run: (args) => runSolve(parseSolveArgs(args)),
 };
 
-async function solveMain(args: string[]): Promise<number> {
+export interface SolveOptions {
+  /** A problems.jsonl file or a folder of workspace problems. */
+  problems: string;
+  /** The trained agent's checkpoint. */
+  agent: string;
+  /** Program executions per problem. */
+  budget: number;
+  /** Write solution.py / solution.js beside each solved workspace problem; replace existing files only with `force`. */
+  write: boolean;
+  force: boolean;
+  /** Append every episode here as a trace record. */
+  traces?: string;
+}
+
+export function parseSolveArgs(args: string[]): SolveOptions {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeNumbers(args, ['budget']),
     allowPositionals: true,
-    options: { agent: { type: 'string' }, budget: { type: 'string', default: '1000' }, write: { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, traces: { type: 'string' }, seed: { type: 'string' } },
+    options: { agent: { type: 'string' }, budget: { type: 'string', default: '1000' }, write: { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, traces: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('solve needs exactly one problem set (a problems.jsonl file or a folder)');
   if (!values.agent) throw new UsageError('solve needs --agent <checkpoint> (train one with: train synth --out <checkpoint>)');
-  const budget = Number(values.budget);
-  if (!Number.isInteger(budget) || budget < 1) throw new UsageError(`--budget: expected a positive integer, got ${values.budget}`);
+  return { problems: positionals[0], agent: values.agent, budget: integerFlag(values.budget, 'budget', 1)!, write: values.write!, force: values.force!, traces: values.traces };
+}
 
+export async function runSolve(o: SolveOptions): Promise<number> {
   let loaded;
   try {
-    loaded = loadSynthProblems(positionals[0]);
+    loaded = loadSynthProblems(o.problems);
   } catch (err) {
-    process.stderr.write(`error: cannot read ${positionals[0]}: ${(err as Error).message}\n`);
+    process.stderr.write(`error: cannot read ${o.problems}: ${errorMessage(err)}\n`);
     return 1;
   }
   for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
   let agent;
   try {
-    agent = loadCheckpoint(values.agent).agent;
+    agent = loadCheckpoint(o.agent).agent;
   } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.stderr.write(`error: ${errorMessage(err)}\n`);
     return 1;
   }
-  const traces = values.traces ? new TraceWriter(values.traces) : undefined;
+  const traces = o.traces ? new TraceWriter(o.traces) : undefined;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -66,7 +82,7 @@ async function solveMain(args: string[]): Promise<number> {
     for (const problem of loaded.problems) {
       if (controller.signal.aborted) break;
       const r = solveWithAgent(problem, agent, {
-        budget,
+        budget: o.budget,
         signal: controller.signal,
         onEpisode: traces ? (ep) => traces.write(episodeTrace(ep, { id: `solve-${++n}`, mode: 'solve' })) : undefined,
       });
@@ -75,7 +91,7 @@ async function solveMain(args: string[]): Promise<number> {
       const line: Record<string, unknown> = { id: problem.id, solved: r.solved, matchedShown: r.matchedShown, programsExecuted: r.programsExecuted };
       if (r.error) line.error = r.error;
       if (r.program && r.matchedShown) line.program = formatProgram(r.program, problem.signature.python.params);
-      if (values.write && r.solved && r.program && problem.source.kind === 'workspace') line.written = writeSolutions(problem.source.dir, r.program, problem, values.force!);
+      if (o.write && r.solved && r.program && problem.source.kind === 'workspace') line.written = writeSolutions(problem.source.dir, r.program, problem, o.force);
       process.stdout.write(JSON.stringify(line) + '\n');
     }
   } finally {
@@ -83,7 +99,7 @@ async function solveMain(args: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
   }
   const total = loaded.problems.length;
-  process.stdout.write(JSON.stringify({ solved, total, solveRate: total ? solved / total : 0, programsExecuted: executed, budget, skipped: loaded.warnings.length, ...(traces ? { traces: values.traces } : {}) }) + '\n');
+  process.stdout.write(JSON.stringify({ solved, total, solveRate: total ? solved / total : 0, programsExecuted: executed, budget: o.budget, skipped: loaded.warnings.length, ...(traces ? { traces: o.traces } : {}) }) + '\n');
   return controller.signal.aborted ? 130 : 0;
 }
 

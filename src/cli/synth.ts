@@ -4,8 +4,8 @@
  *
  * Trains the hierarchical program-synthesis agent (src/core/agents/synth) and writes its checkpoint.
  * Prints the learning curve as JSON lines, then a final JSON line with the training solve rate.
- * `train` dispatches its `synth` subcommand here (trainSynth). Ctrl+C stops and still writes the
- * checkpoint (resume it with --resume).
+ * `train` dispatches its `synth` subcommand here. Ctrl+C stops and still writes the checkpoint
+ * (resume it with --resume).
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,8 @@ import { loadSynthProblems, type SynthProblem } from '../core/agents/synth/probl
 import { exportSynthPolicies } from '../core/agents/synth/exportOnnx';
 import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint, resolveTrainConfig, saveCheckpoint, trainSynthAgent, type SynthCheckpoint } from '../core/agents/synth/train';
-import { progressReporter, UsageError } from './common';
+import { errorMessage } from '../core/shared/errors';
+import { integerFlag, joinNegativeNumbers, progressReporter, UsageError } from './common';
 
 export const TRAIN_SYNTH_USAGE = `train synth [--problems <dir|problems.jsonl|generated>] [--steps N] [--seed S] [--out <checkpoint>]
     Train the hierarchical PPO/DQN program-synthesis agent on execution rewards.
@@ -27,18 +28,29 @@ export const TRAIN_SYNTH_USAGE = `train synth [--problems <dir|problems.jsonl|ge
     --resume <checkpoint>     continue a checkpoint (to --steps in total)
     --traces <file.jsonl>     append every episode as a trace record (opens in the trace explorer)
     --offline <traces.jsonl>  learn from logged episodes instead (importance-weighted, clipped); needs --resume or starts fresh
-    --onnx <dir>              also export the two policies (macro-policy.onnx: PPO actor; micro-q.onnx: DQN Q-network, both with the action mask) for onnxruntime`;
+    --onnx <dir>              also export the two policies (macro-policy.onnx: PPO actor; micro-q.onnx: DQN Q-network, both with the action mask) for onnxruntime
+  Exit codes: 0 done, 1 unreadable problems, checkpoint or log (or no logged episode learned from), 2 bad usage, 130 interrupted (checkpoint still written).`;
 
-const int = (v: string | undefined, name: string, min: number): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: expected an integer ≥ ${min}, got ${v}`);
-  return n;
-};
+export interface TrainSynthOptions {
+  /** A workspace problem folder or a problems.jsonl; absent: generated problems (the curriculum). */
+  problems?: string;
+  steps?: number;
+  seed?: number;
+  /** Where the checkpoint goes; an existing file is replaced only with `force` (or when it is `resume`). */
+  out: string;
+  force: boolean;
+  resume?: string;
+  /** Append every episode here as a trace record. */
+  traces?: string;
+  /** Learn from these logged episodes instead of training online. */
+  offline?: string;
+  /** Also export the two policies to this folder. */
+  onnx?: string;
+}
 
-export async function trainSynth(args: string[]): Promise<number> {
+export function parseTrainSynthArgs(args: string[]): TrainSynthOptions {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeNumbers(args, ['steps', 'seed']),
     allowPositionals: true,
     options: {
       problems: { type: 'string', default: 'generated' },
@@ -53,78 +65,92 @@ export async function trainSynth(args: string[]): Promise<number> {
     },
   });
   if (positionals.length) throw new UsageError(`train synth: unexpected argument ${positionals[0]}`);
-  const steps = int(values.steps, 'steps', 1);
-  const seed = int(values.seed, 'seed', 0);
-  const out = values.out!;
-  if (fs.existsSync(out) && !values.force && out !== values.resume) throw new UsageError(`${out} exists; pass --force to replace it (or --resume ${out})`);
+  return {
+    problems: values.problems === 'generated' ? undefined : values.problems,
+    steps: integerFlag(values.steps, 'steps', 1),
+    seed: integerFlag(values.seed, 'seed', 0),
+    out: values.out!,
+    force: values.force!,
+    resume: values.resume,
+    traces: values.traces,
+    offline: values.offline,
+    onnx: values.onnx,
+  };
+}
 
-  let resume: SynthCheckpoint | undefined;
-  let resumedAgent: SynthAgent | undefined;
-  if (values.resume) {
+export async function runTrainSynth(o: TrainSynthOptions): Promise<number> {
+  if (fs.existsSync(o.out) && !o.force && o.out !== o.resume) throw new UsageError(`${o.out} exists; pass --force to replace it (or --resume ${o.out})`);
+  let resumed: { checkpoint: SynthCheckpoint; agent: SynthAgent } | undefined;
+  if (o.resume) {
     try {
-      ({ checkpoint: resume, agent: resumedAgent } = loadCheckpoint(values.resume));
+      resumed = loadCheckpoint(o.resume);
     } catch (err) {
-      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.stderr.write(`error: ${errorMessage(err)}\n`);
       return 1;
     }
   }
+  return o.offline ? learnFromLog(o, o.offline, resumed) : trainOnline(o, resumed?.checkpoint);
+}
 
-  if (values.offline) {
-    const warnings: string[] = [];
-    let logged;
-    try {
-      logged = readLoggedEpisodes(values.offline, warnings).map((x) => ({ ...x, file: values.offline }));
-    } catch (err) {
-      process.stderr.write(`error: cannot read ${values.offline}: ${(err as Error).message}\n`);
-      return 1;
-    }
-    const config = resume?.config ?? resolveTrainConfig({ seed, steps });
-    const agent = resumedAgent ?? new SynthAgent(config.agent, config.seed);
-    const stats = learnOffline(agent, logged);
-    for (const w of [...warnings, ...stats.warnings]) process.stderr.write(`${w}\n`);
-    const checkpoint: SynthCheckpoint = resume
-      ? { ...resume, createdAt: new Date().toISOString(), agent: agent.toJSON() }
-      : {
-          kind: 'reasoning-lab/synth-agent',
-          version: 1,
-          createdAt: new Date().toISOString(),
-          config,
-          problems: `offline:${values.offline}`,
-          agent: agent.toJSON(),
-          state: { step: 0, microStep: 0, episodes: 0, level: 1, levelWindow: [], recent: [], curve: [], lastPpo: null, lastDqn: null, rng: new Rng(config.seed + 3).save() },
-        };
-    saveCheckpoint(out, checkpoint);
-    process.stdout.write(JSON.stringify({ mode: 'offline', episodes: stats.episodes, decisions: stats.decisions, meanRatio: stats.meanRatio, meanWeight: stats.meanWeight, policyLoss: stats.policyLoss, tdLoss: stats.tdLoss, skipped: stats.warnings.length, checkpoint: out }) + '\n');
-    return stats.episodes ? 0 : 1;
+/** --offline: importance-weighted, clipped updates from logged episodes; no environment steps. */
+function learnFromLog(o: TrainSynthOptions, log: string, resumed: { checkpoint: SynthCheckpoint; agent: SynthAgent } | undefined): number {
+  const warnings: string[] = [];
+  let logged;
+  try {
+    logged = readLoggedEpisodes(log, warnings).map((x) => ({ ...x, file: log }));
+  } catch (err) {
+    process.stderr.write(`error: cannot read ${log}: ${errorMessage(err)}\n`);
+    return 1;
   }
+  const resume = resumed?.checkpoint;
+  const config = resume?.config ?? resolveTrainConfig({ seed: o.seed, steps: o.steps });
+  const agent = resumed?.agent ?? new SynthAgent(config.agent, config.seed);
+  const stats = learnOffline(agent, logged);
+  for (const w of [...warnings, ...stats.warnings]) process.stderr.write(`${w}\n`);
+  const checkpoint: SynthCheckpoint = resume
+    ? { ...resume, createdAt: new Date().toISOString(), agent: agent.toJSON() }
+    : {
+        kind: 'reasoning-lab/synth-agent',
+        version: 1,
+        createdAt: new Date().toISOString(),
+        config,
+        problems: `offline:${log}`,
+        agent: agent.toJSON(),
+        state: { step: 0, microStep: 0, episodes: 0, level: 1, levelWindow: [], recent: [], curve: [], lastPpo: null, lastDqn: null, rng: new Rng(config.seed + 3).save() },
+      };
+  saveCheckpoint(o.out, checkpoint);
+  process.stdout.write(JSON.stringify({ mode: 'offline', episodes: stats.episodes, decisions: stats.decisions, meanRatio: stats.meanRatio, meanWeight: stats.meanWeight, policyLoss: stats.policyLoss, tdLoss: stats.tdLoss, skipped: stats.warnings.length, checkpoint: o.out }) + '\n');
+  return stats.episodes ? 0 : 1;
+}
 
+/** Trains on execution rewards; Ctrl+C stops at a clean point and the checkpoint is still written. */
+async function trainOnline(o: TrainSynthOptions, resume: SynthCheckpoint | undefined): Promise<number> {
   let problems: SynthProblem[] | undefined;
-  let label = 'generated';
-  if (values.problems !== 'generated') {
+  const label = o.problems ?? 'generated';
+  if (o.problems) {
     let loaded;
     try {
-      loaded = loadSynthProblems(values.problems!);
+      loaded = loadSynthProblems(o.problems);
     } catch (err) {
-      process.stderr.write(`error: cannot read ${values.problems}: ${(err as Error).message}\n`);
+      process.stderr.write(`error: cannot read ${o.problems}: ${errorMessage(err)}\n`);
       return 1;
     }
     for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
     if (!loaded.problems.length) {
-      process.stderr.write(`error: ${values.problems}: no problem the DSL can express\n`);
+      process.stderr.write(`error: ${o.problems}: no problem the DSL can express\n`);
       return 1;
     }
     problems = loaded.problems;
-    label = values.problems!;
   }
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  const traces = values.traces ? new TraceWriter(values.traces) : undefined;
+  const traces = o.traces ? new TraceWriter(o.traces) : undefined;
   const progress = progressReporter();
   let n = 0;
   try {
-    const result = await trainSynthAgent(resume ? { steps } : { seed, steps }, {
+    const result = await trainSynthAgent(resume ? { steps: o.steps } : { seed: o.seed, steps: o.steps }, {
       resume,
       problems,
       problemsLabel: label,
@@ -137,12 +163,12 @@ export async function trainSynth(args: string[]): Promise<number> {
           }
         : undefined,
     });
-    saveCheckpoint(out, result.checkpoint);
-    const onnx = values.onnx ? exportSynthPolicies(result.agent, values.onnx, { steps: String(result.checkpoint.state.step), seed: String(result.checkpoint.config.seed) }) : undefined;
+    saveCheckpoint(o.out, result.checkpoint);
+    const onnx = o.onnx ? exportSynthPolicies(result.agent, o.onnx, { steps: String(result.checkpoint.state.step), seed: String(result.checkpoint.config.seed) }) : undefined;
     const last = result.curve[result.curve.length - 1];
     process.stdout.write(
       progress.done() +
-        JSON.stringify({ mode: 'train', problems: label, steps: last.step, episodes: last.episodes, level: last.level, solveRate: last.solveRate, meanReturn: last.meanReturn, stopped: result.stopped, checkpoint: out, ...(traces ? { traces: values.traces } : {}), ...(onnx ? { onnx } : {}) }) +
+        JSON.stringify({ mode: 'train', problems: label, steps: last.step, episodes: last.episodes, level: last.level, solveRate: last.solveRate, meanReturn: last.meanReturn, stopped: result.stopped, checkpoint: o.out, ...(traces ? { traces: o.traces } : {}), ...(onnx ? { onnx } : {}) }) +
         '\n',
     );
     return result.stopped ? 130 : 0;

@@ -13,8 +13,10 @@ import { parseArgs } from 'node:util';
 import { CARTPOLE_ALGOS, type CartPoleAlgo, CartPoleTrainer, DQN_CARTPOLE, loadCheckpoint, saveCheckpoint } from '../core/agents/cartpoleTrain';
 import { exportPolicy } from '../core/agents/onnxExport';
 import { Ppo } from '../core/agents/ppo';
-import { progressReporter, UsageError, type CliCommand } from './common';
-import { trainSynth, TRAIN_SYNTH_USAGE } from './synth';
+import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingLoop';
+import { errorMessage } from '../core/shared/errors';
+import { integerFlag, joinNegativeNumbers, progressReporter, UsageError, type CliCommand } from './common';
+import { parseTrainSynthArgs, runTrainSynth, TRAIN_SYNTH_USAGE } from './synth';
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -33,26 +35,31 @@ ${TRAIN_SYNTH_USAGE}`,
 
 async function trainMain(args: string[]): Promise<number> {
   const [target, ...rest] = args;
-  if (target === 'synth') return trainSynth(rest);
-  if (target === 'cartpole') return trainCartPole(rest);
+  if (target === 'synth') return runTrainSynth(parseTrainSynthArgs(rest));
+  if (target === 'cartpole') return runTrainCartPole(parseTrainCartPoleArgs(rest));
   throw new UsageError(target ? `train: unknown environment "${target}" (expected cartpole or synth)` : 'train needs an environment: cartpole or synth');
 }
 
-const integer = (v: string | undefined, name: string, min: number): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: expected an integer ≥ ${min}, got ${v}`);
-  return n;
-};
+export interface TrainCartPoleOptions {
+  /** Required unless resuming (then it must match the checkpoint's). */
+  algo?: CartPoleAlgo;
+  /** The global step to reach (with --resume: in total). */
+  steps: number;
+  /** The schedules' length (PPO lr annealing, DQN ε and β); default: steps. */
+  totalSteps?: number;
+  seed?: number;
+  /** Checkpoint written at the end (or on Ctrl+C). */
+  out?: string;
+  resume?: string;
+  /** The policy exported to ONNX. */
+  onnx?: string;
+  /** Replace existing --out / --onnx files. */
+  force: boolean;
+}
 
-async function trainCartPole(args: string[]): Promise<number> {
+export function parseTrainCartPoleArgs(args: string[]): TrainCartPoleOptions {
   const { values, positionals } = parseArgs({
-    // "--steps -5" would otherwise be an ambiguous-option error instead of a message about the value
-    args: args.map((a, i) => (/^-\d/.test(a) && /^--(steps|total-steps|seed)$/.test(args[i - 1] ?? '') ? `=${a}` : a)).reduce<string[]>((acc, a) => {
-      if (a.startsWith('=')) acc[acc.length - 1] += a;
-      else acc.push(a);
-      return acc;
-    }, []),
+    args: joinNegativeNumbers(args, ['steps', 'total-steps', 'seed']),
     allowPositionals: true,
     options: {
       algo: { type: 'string' },
@@ -69,66 +76,70 @@ async function trainCartPole(args: string[]): Promise<number> {
   const algo = values.algo as CartPoleAlgo | undefined;
   if (algo !== undefined && !CARTPOLE_ALGOS.includes(algo)) throw new UsageError(`--algo: expected ppo or dqn, got "${values.algo}"`);
   if (!algo && !values.resume) throw new UsageError('train cartpole needs --algo ppo|dqn (or --resume <checkpoint>)');
-  const steps = integer(values.steps, 'steps', 1) ?? 500_000;
-  const seed = integer(values.seed, 'seed', 0);
-  const totalSteps = integer(values['total-steps'], 'total-steps', 1);
-  for (const [flag, file] of [['out', values.out], ['onnx', values.onnx]] as const) {
-    if (file && fs.existsSync(file) && !values.force && path.resolve(file) !== path.resolve(values.resume ?? '')) {
+  return {
+    algo,
+    steps: integerFlag(values.steps, 'steps', 1) ?? 500_000,
+    seed: integerFlag(values.seed, 'seed', 0),
+    totalSteps: integerFlag(values['total-steps'], 'total-steps', 1),
+    out: values.out,
+    resume: values.resume,
+    onnx: values.onnx,
+    force: values.force!,
+  };
+}
+
+export async function runTrainCartPole(o: TrainCartPoleOptions): Promise<number> {
+  for (const [flag, file] of [['out', o.out], ['onnx', o.onnx]] as const) {
+    if (file && fs.existsSync(file) && !o.force && path.resolve(file) !== path.resolve(o.resume ?? '')) {
       throw new UsageError(`--${flag}: ${file} exists; pass --force to replace it`);
     }
   }
-
   let trainer: CartPoleTrainer;
-  if (values.resume) {
+  if (o.resume) {
     try {
-      trainer = loadCheckpoint(values.resume);
+      trainer = loadCheckpoint(o.resume);
     } catch (err) {
-      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.stderr.write(`error: ${errorMessage(err)}\n`);
       return 1;
     }
-    if (algo && algo !== trainer.algo) throw new UsageError(`--algo ${algo} does not match the checkpoint's algorithm (${trainer.algo})`);
-    if (seed !== undefined && seed !== trainer.seed) throw new UsageError(`--seed ${seed} does not match the checkpoint's seed (${trainer.seed})`);
-    if (totalSteps !== undefined && totalSteps !== trainer.totalTimesteps) throw new UsageError(`--total-steps ${totalSteps} does not match the checkpoint's schedule length (${trainer.totalTimesteps})`);
+    if (o.algo && o.algo !== trainer.algo) throw new UsageError(`--algo ${o.algo} does not match the checkpoint's algorithm (${trainer.algo})`);
+    if (o.seed !== undefined && o.seed !== trainer.seed) throw new UsageError(`--seed ${o.seed} does not match the checkpoint's seed (${trainer.seed})`);
+    if (o.totalSteps !== undefined && o.totalSteps !== trainer.totalTimesteps) throw new UsageError(`--total-steps ${o.totalSteps} does not match the checkpoint's schedule length (${trainer.totalTimesteps})`);
   } else {
     // the schedules (lr annealing, ε, β) span the requested run, as CleanRL's --total-timesteps
-    trainer = CartPoleTrainer.create({ algo: algo!, seed: seed ?? 1, totalTimesteps: totalSteps ?? steps, dqn: DQN_CARTPOLE });
+    trainer = CartPoleTrainer.create({ algo: o.algo!, seed: o.seed ?? 1, totalTimesteps: o.totalSteps ?? o.steps, dqn: DQN_CARTPOLE });
   }
 
-  let stopped = false;
-  const onSigint = () => (stopped = true);
+  const control = new TrainingControl();
+  const onSigint = () => control.stop();
   process.once('SIGINT', onSigint);
   const progress = progressReporter();
   let latest: Record<string, number> = {};
   const started = Date.now();
   const startStep = trainer.globalStep;
   try {
-    // run() is synchronous: train in chunks and yield between them so Ctrl+C is seen
-    for (;;) {
-      const chunkEnd = Math.min(steps, trainer.globalStep + 4096);
-      trainer.run(chunkEnd, {
-        onUpdate: (stats) => (latest = { ...stats }),
-        onEpisode: (e, t) => {
-          const line = { step: e.step, episode: t.curve.length, return: e.return, length: e.length, ...latest };
-          process.stdout.write(progress.done() + JSON.stringify(line) + '\n');
-        },
-      });
-      progress.tick(() => `${trainer.algo}: step ${trainer.globalStep.toLocaleString()} / ${steps.toLocaleString()}, mean return (last 100) ${trainer.meanReturnLast(100)?.toFixed(1) ?? '–'}`);
-      if (trainer.globalStep >= steps || stopped) break;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await trainCartPoleInChunks(trainer, o.steps, control, {
+      onUpdate: (stats) => (latest = { ...stats }),
+      onEpisode: (e, t) => {
+        const line = { step: e.step, episode: t.curve.length, return: e.return, length: e.length, ...latest };
+        process.stdout.write(progress.done() + JSON.stringify(line) + '\n');
+      },
+      onChunk: () => progress.tick(() => `${trainer.algo}: step ${trainer.globalStep.toLocaleString()} / ${o.steps.toLocaleString()}, mean return (last 100) ${trainer.meanReturnLast(100)?.toFixed(1) ?? '–'}`),
+    });
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
   try {
-    if (values.out) saveCheckpoint(values.out, trainer.toCheckpoint());
-    if (values.onnx) {
+    if (o.out) saveCheckpoint(o.out, trainer.toCheckpoint());
+    if (o.onnx) {
       const net = trainer.agent instanceof Ppo ? trainer.agent.actor : trainer.agent.qNetwork;
-      exportPolicy(net, values.onnx, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } });
+      exportPolicy(net, o.onnx, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } });
     }
   } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.stderr.write(`error: ${errorMessage(err)}\n`);
     return 1;
   }
+  const stopped = control.stopped;
   const seconds = Math.max(0.001, (Date.now() - started) / 1000);
   const summary = {
     algo: trainer.algo,
@@ -138,8 +149,8 @@ async function trainCartPole(args: string[]): Promise<number> {
     seed: trainer.seed,
     stepsPerSecond: Math.round((trainer.globalStep - startStep) / seconds),
     ...(stopped ? { interrupted: true } : {}),
-    ...(values.out ? { checkpoint: path.resolve(values.out) } : {}),
-    ...(values.onnx ? { onnx: path.resolve(values.onnx) } : {}),
+    ...(o.out ? { checkpoint: path.resolve(o.out) } : {}),
+    ...(o.onnx ? { onnx: path.resolve(o.onnx) } : {}),
   };
   process.stdout.write(progress.done() + JSON.stringify(summary) + '\n');
   return stopped ? 130 : 0;

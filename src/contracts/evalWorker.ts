@@ -3,21 +3,13 @@
  * worker loads the problem set and the samples and drives the sandbox, so parsing big problem and
  * sample files and judging thousands of outputs never stalls the extension host's event loop.
  */
+import type { EvalJobSource, SamplesSource } from '../core/eval/job';
 import type { EvalSummary, SampleResult } from '../core/eval/types';
 
-/** Which samples to judge. */
-export type SamplesSource =
-  | { kind: 'reference' }
-  /** A samples JSONL file, or a folder of solution files (`<problem-id>.py|js|ts`). */
-  | { kind: 'path'; path: string };
+export type { SamplesSource };
 
-export interface EvalJobRequest {
-  problemSet: string;
-  samples: SamplesSource;
-  /** Only these problems (the Testing view runs one or a few); all when absent. */
-  problemIds?: string[];
-  /** Only samples whose origin (file path) is one of these (Run Tests on one solution file). */
-  origins?: string[];
+/** What to judge (see EvalJobSource), and how. */
+export interface EvalJobRequest extends EvalJobSource {
   /** The run file: results are appended as they come; an existing file of the same run is resumed. */
   runFile?: string;
   k: number[];

@@ -8,8 +8,6 @@ import type { GenerationRequest, GenerationResult } from '../core/models/generat
 import type { ModelErrorCode } from '../core/models/errors';
 import type { LoadOptions, ModelInfo, PrmInput, RewardModelOptions, RmInput } from '../core/models/types';
 
-export type OpenKind = 'reward' | 'prm' | 'causal-lm';
-
 export type HostToWorker =
   | { type: 'open'; id: number; kind: 'reward' | 'prm'; dir: string; options: RewardModelOptions }
   | { type: 'open'; id: number; kind: 'causal-lm'; dir: string; options: LoadOptions }

@@ -1,6 +1,6 @@
 /**
  * The agent worker thread: trains one run (the hierarchical synthesis agent, or CartPole with PPO / DQN)
- * or solves one problem with a trained agent, for the extension host (see ./agentWorkerMessages.ts).
+ * or solves one problem with a trained agent, for the extension host (see src/contracts/agentWorker.ts).
  * Plain Node, no 'vscode'. Pause keeps the whole training state here in memory; Stop writes the
  * checkpoint and ends the thread; a later run resumes it from the file, bit-exact.
  */
@@ -16,6 +16,7 @@ import { loadSynthProblems, type SynthProblem } from '../core/agents/synth/probl
 import { solveWithAgent } from '../core/agents/synth/search';
 import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint, saveCheckpoint, trainSynthAgent, type SynthCheckpoint, type SynthProgress } from '../core/agents/synth/train';
+import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingLoop';
 import type { AgentTrainingPoint } from '../contracts/agentTraining';
 import { CHECKPOINT_FILE, EPISODES_FILE, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
 import { errorMessage } from '../core/shared/errors';
@@ -24,44 +25,7 @@ const port = parentPort;
 if (!port) throw new Error('agentWorker must run in a worker thread');
 const post = (m: WorkerToHost) => port.postMessage(m);
 
-/** Pause / resume / stop requests, as the training loops see them. */
-class Control {
-  paused = false;
-  stopped = false;
-  /** Aborts the synthesis trainer's current call (pause or stop). */
-  abort = new AbortController();
-  private wake: (() => void) | undefined;
-
-  pause(): void {
-    this.paused = true;
-    this.abort.abort();
-  }
-  resume(): void {
-    this.paused = false;
-    this.wake?.();
-  }
-  stop(): void {
-    this.stopped = true;
-    this.abort.abort();
-    this.wake?.();
-  }
-  /** Resolves when a paused run is resumed or stopped. */
-  waitWhilePaused(): Promise<void> {
-    if (!this.paused || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
-  fresh(): AbortSignal {
-    this.abort = new AbortController();
-    return this.abort.signal;
-  }
-}
-
-const control = new Control();
+const control = new TrainingControl();
 
 port.on('message', (m: HostToWorker) => {
   if (m.type === 'pause') control.pause();
@@ -219,29 +183,18 @@ async function trainCartPole(job: TrainJob): Promise<void> {
     saveCartPoleCheckpoint(checkpointFile, trainer.toCheckpoint());
     post({ type: 'checkpoint', path: checkpointFile, step: trainer.globalStep, savedAt: new Date().toISOString() });
   };
-  const interrupted = () => control.paused || control.stopped;
-  while (trainer.globalStep < target) {
-    // a chunk at a time, so pause / stop messages get in between
-    trainer.run(Math.min(target, trainer.globalStep + 2000), {
-      shouldStop: interrupted,
-      onUpdate: (s) => {
-        last = s;
-      },
-      onEpisode: () => {
-        if (trainer.curve.length % every === 0) post({ type: 'progress', point: pointAt(trainer.curve.length, speed.at(trainer.globalStep)) });
-      },
-    });
-    await new Promise((r) => setImmediate(r));
-    if (control.stopped) break;
-    if (control.paused) {
-      post({ type: 'paused', step: trainer.globalStep, episodes: trainer.curve.length });
-      await control.waitWhilePaused();
-      speed.reset(trainer.globalStep);
-      if (control.stopped) break;
-    }
-  }
+  const { done } = await trainCartPoleInChunks(trainer, target, control, {
+    onUpdate: (s) => {
+      last = s;
+    },
+    onEpisode: () => {
+      if (trainer.curve.length % every === 0) post({ type: 'progress', point: pointAt(trainer.curve.length, speed.at(trainer.globalStep)) });
+    },
+    onPaused: () => post({ type: 'paused', step: trainer.globalStep, episodes: trainer.curve.length }),
+    onResumed: () => speed.reset(trainer.globalStep),
+  });
   save();
-  post({ type: 'finished', reason: trainer.globalStep >= target ? 'done' : 'stopped', step: trainer.globalStep, episodes: trainer.curve.length });
+  post({ type: 'finished', reason: done ? 'done' : 'stopped', step: trainer.globalStep, episodes: trainer.curve.length });
 }
 
 async function solve(job: SolveJob): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The model worker thread: owns the onnxruntime sessions of reward models, process reward models and
- * local causal LMs for one host (see ./modelWorkerMessages.ts). Concurrent score requests meet in each
+ * local causal LMs for one host (see src/contracts/modelWorker.ts). Concurrent score requests meet in each
  * reward model's dynamic batcher here, so requests from many callers become one batch.
  */
 import { parentPort } from 'node:worker_threads';

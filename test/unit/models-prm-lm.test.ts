@@ -124,7 +124,7 @@ describe('local causal LM (tiny-gpt2-lm, KV cache)', () => {
 });
 
 test('the model worker: same scores and generation as in-process, progress, cancellation, errors keep their code', async () => {
-  const host = new ModelHost();
+  const host = new ModelHost(path.join(ROOT, 'src', 'workers', 'modelWorker.ts'));
   try {
     const rmRef = reference('tiny-bert-rm') as { samples: string[]; logits: number[] };
     const rm = await host.openRewardModel(path.join(MODELS, 'tiny-bert-rm'));

@@ -1,80 +1,54 @@
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { HostToWorker, SolveJob, SolveOutcome, TrainJob, WorkerToHost } from '../../contracts/agentWorker';
+import { WorkerClient, type Reply } from '../../core/shared/workerClient';
 
 /**
- * One agent worker thread (dist/agentWorker.js) running one training run or one search, so the
- * networks never run on the extension host's event loop. `onMessage` sees everything it reports;
- * `exited` resolves when the thread is gone (an error or an exit before the end becomes an 'error').
+ * The agent worker thread (dist/agentWorker.js): one training run or one search per thread, so the
+ * networks never run on the extension host's event loop.
  */
-export class AgentWorkerClient {
-  private readonly worker: Worker;
-  private ended = false;
-  readonly exited: Promise<void>;
+export type AgentWorker = WorkerClient<HostToWorker, WorkerToHost>;
 
-  constructor(extensionPath: string, start: HostToWorker, onMessage: (m: WorkerToHost) => void) {
-    this.worker = new Worker(path.join(extensionPath, 'dist', 'agentWorker.js'));
-    let finished = false;
-    this.exited = new Promise<void>((resolve) => {
-      this.worker.on('message', (m: WorkerToHost) => {
-        if (m.type === 'finished' || m.type === 'solved' || m.type === 'error') finished = true;
-        onMessage(m);
-      });
-      this.worker.on('error', (err) => {
-        finished = true;
-        onMessage({ type: 'error', message: err.message });
-      });
-      this.worker.on('exit', (code) => {
-        this.ended = true;
-        if (!finished) onMessage({ type: 'error', message: `the agent worker stopped (exit code ${code}) before it finished` });
-        resolve();
-      });
-    });
-    this.worker.postMessage(start);
-  }
+export function startAgentWorker(script: string): AgentWorker {
+  return new WorkerClient<HostToWorker, WorkerToHost>(script, { name: 'agent' });
+}
 
-  get running(): boolean {
-    return !this.ended;
-  }
-
-  send(m: HostToWorker): void {
-    if (!this.ended) this.worker.postMessage(m);
-  }
-
-  terminate(): Promise<void> {
-    if (this.ended) return Promise.resolve();
-    void this.worker.terminate();
-    return this.exited;
-  }
+/**
+ * Trains in `worker`: every message goes to `onMessage`; resolves when the run has finished (done or
+ * stopped, its checkpoint written), rejects with the worker's error or when the thread dies first.
+ */
+export function trainInWorker(worker: AgentWorker, job: TrainJob, onMessage: (m: WorkerToHost) => void): Promise<void> {
+  return worker.call<void>(
+    () => ({ type: 'train', job }),
+    (m): Reply<void> => {
+      if (m.type === 'error') return { error: new Error(m.message) };
+      onMessage(m);
+      return m.type === 'finished' ? { value: undefined } : undefined;
+    },
+  );
 }
 
 /** Runs one search in a worker; resolves with its outcome (cancel terminates the thread: a search keeps no state). */
 export function solveInWorker(
-  extensionPath: string,
+  script: string,
   job: SolveJob,
   hooks: { onProgress?: (episodes: number, budget: number) => void; cancel?: { onCancellationRequested(listener: () => void): { dispose(): void } } } = {},
 ): Promise<SolveOutcome | undefined> {
+  const worker = startAgentWorker(script);
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const client = new AgentWorkerClient(extensionPath, { type: 'solve', job }, (m) => {
-      if (settled) return;
-      if (m.type === 'solveProgress') hooks.onProgress?.(m.episodes, m.budget);
-      else if (m.type === 'solved') {
-        settled = true;
-        resolve(m.outcome);
-      } else if (m.type === 'error') {
-        settled = true;
-        reject(new Error(m.message));
-      }
-    });
     const sub = hooks.cancel?.onCancellationRequested(() => {
-      if (settled) return;
-      settled = true;
-      void client.terminate();
       resolve(undefined);
+      void worker.terminate();
     });
-    void client.exited.then(() => sub?.dispose());
+    worker
+      .call<SolveOutcome>(
+        () => ({ type: 'solve', job }),
+        (m) => {
+          if (m.type === 'solveProgress') hooks.onProgress?.(m.episodes, m.budget);
+          else if (m.type === 'solved') return { value: m.outcome };
+          else if (m.type === 'error') return { error: new Error(m.message) };
+          return undefined;
+        },
+      )
+      .then(resolve, reject)
+      .finally(() => sub?.dispose());
   });
 }
-
-export type { TrainJob };

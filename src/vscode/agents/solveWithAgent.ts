@@ -7,6 +7,7 @@ import { solutionsDir } from '../eval/evalSettings';
 import type { SolutionOutcome } from '../eval/problemTests';
 import { agentSettings, agentsDir, listRuns } from './agentSettings';
 import { solveInWorker } from './agentWorkerClient';
+import { workerScript } from '../shared/workerScript';
 import { openEpisodes } from './trainingPanel';
 import { errorMessage } from '../../core/shared/errors';
 
@@ -58,7 +59,7 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
     try {
       outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Solving ${problem.id} with the agent`, cancellable: true }, (progress, token) => {
         let shown = 0;
-        return solveInWorker(this.context.extensionPath, { checkpoint, problemDir: dir, budget, tracesFile }, {
+        return solveInWorker(workerScript(this.context.extensionPath, 'agentWorker'), { checkpoint, problemDir: dir, budget, tracesFile }, {
           cancel: token,
           onProgress: (episodes, total) => {
             const pct = Math.min(100, (100 * episodes) / total);

@@ -6,6 +6,7 @@ import { builtinProblemSet } from '../eval/evalSettings';
 import { AGENT_LABELS, agentSettings, agentsDir, createRunFolder, formatSteps, listRuns, updateRunInfo, type RunFolder } from './agentSettings';
 import type { TrainingPanel } from './trainingPanel';
 import { TrainingRun } from './trainingRun';
+import { workerScript } from '../shared/workerScript';
 
 const FIND_EXCLUDE = '**/{node_modules,.git,.reasoning-lab}/**';
 
@@ -122,7 +123,7 @@ export class TrainAgentCommand implements vscode.Disposable {
   }
 
   private start(folder: RunFolder, job: TrainJob): void {
-    const run = new TrainingRun(this.context.extensionPath, folder, job, this.log);
+    const run = new TrainingRun(workerScript(this.context.extensionPath, 'agentWorker'), folder, job, this.log);
     this.runs.push(run);
     this.panel.show(run);
     this.trackInNotification(run);

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { AgentTrainingPoint, AgentTrainingView } from '../../contracts/agentTraining';
 import type { TrainJob, WorkerToHost } from '../../contracts/agentWorker';
 import { AGENT_LABELS, updateRunInfo, type RunFolder } from './agentSettings';
-import { AgentWorkerClient } from './agentWorkerClient';
+import { startAgentWorker, trainInWorker, type AgentWorker } from './agentWorkerClient';
+import { errorMessage } from '../../core/shared/errors';
 
 export type TrainingChange = { kind: 'show' } | { kind: 'points'; from: number; points: AgentTrainingPoint[] };
 
@@ -18,7 +19,7 @@ const FLUSH_MS = 250;
  */
 export class TrainingRun implements vscode.Disposable {
   readonly view: AgentTrainingView;
-  private client?: AgentWorkerClient;
+  private client?: AgentWorker;
   private readonly changed = new vscode.EventEmitter<TrainingChange>();
   readonly onDidChange = this.changed.event;
   private pending: AgentTrainingPoint[] = [];
@@ -27,7 +28,8 @@ export class TrainingRun implements vscode.Disposable {
   private endRun!: () => void;
 
   constructor(
-    private readonly extensionPath: string,
+    /** The agent worker's script (dist/agentWorker.js). */
+    private readonly workerScript: string,
     readonly folder: RunFolder,
     private readonly job: TrainJob,
     private readonly log: (m: string) => void,
@@ -57,8 +59,11 @@ export class TrainingRun implements vscode.Disposable {
     this.ended = new Promise((r) => (this.endRun = r));
     this.view.status = 'starting';
     this.view.message = undefined;
-    this.client = new AgentWorkerClient(this.extensionPath, { type: 'train', job }, (m) => this.onMessage(m));
-    void this.client.exited.then(() => this.endRun());
+    const client = startAgentWorker(this.workerScript);
+    this.client = client;
+    // the failure is handled before whenEnded resolves: the command reads the status then
+    trainInWorker(client, job, (m) => this.onMessage(m)).catch((err) => this.fail(errorMessage(err)));
+    void client.exited.then(() => this.endRun());
     this.log(`training ${this.folder.id}: ${job.agent}, ${job.steps} steps, seed ${job.seed}${job.resumeFrom ? `, resuming ${job.resumeFrom}` : ''}`);
   }
 
@@ -96,14 +101,16 @@ export class TrainingRun implements vscode.Disposable {
         this.log(`training ${this.folder.id}: ${m.reason} at step ${m.step} (${m.episodes} episodes)`);
         this.changed.fire({ kind: 'show' });
         return;
-      case 'error':
-        this.flush();
-        v.status = 'error';
-        v.message = m.message;
-        this.log(`training ${this.folder.id} failed: ${m.message}`);
-        this.changed.fire({ kind: 'show' });
-        return;
     }
+  }
+
+  /** The worker reported an error, or died before the run finished. */
+  private fail(message: string): void {
+    this.flush();
+    this.view.status = 'error';
+    this.view.message = message;
+    this.log(`training ${this.folder.id} failed: ${message}`);
+    this.changed.fire({ kind: 'show' });
   }
 
   private flush(): void {
@@ -119,13 +126,13 @@ export class TrainingRun implements vscode.Disposable {
 
   pause(): void {
     if (this.view.status !== 'running') return;
-    this.client?.send({ type: 'pause' });
+    this.client?.post({ type: 'pause' });
   }
 
   /** Continues a paused run in its worker, or a stopped / finished one from its checkpoint. */
   resume(extraSteps: number): void {
     if (this.view.status === 'paused') {
-      this.client?.send({ type: 'resume' });
+      this.client?.post({ type: 'resume' });
       this.view.status = 'running';
       this.changed.fire({ kind: 'show' });
       return;
@@ -143,7 +150,7 @@ export class TrainingRun implements vscode.Disposable {
   /** Stops the run; the worker writes the checkpoint first. */
   stop(): void {
     if (!this.active || !this.client?.running) return;
-    this.client.send({ type: 'stop' });
+    this.client.post({ type: 'stop' });
     this.view.status = 'stopping';
     this.changed.fire({ kind: 'show' });
   }
@@ -160,7 +167,7 @@ export class TrainingRun implements vscode.Disposable {
     clearTimeout(this.flushTimer);
     // a window closing mid-run: ask for the checkpoint, and do not wait forever for it
     if (this.client?.running) {
-      this.client.send({ type: 'stop' });
+      this.client.post({ type: 'stop' });
       const c = this.client;
       setTimeout(() => void c.terminate(), 5000).unref();
     }

@@ -1,7 +1,6 @@
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { EvalJobRequest, JobSampleResult, WorkerToHost } from '../../contracts/evalWorker';
+import type { EvalJobRequest, HostToWorker, JobSampleResult, WorkerToHost } from '../../contracts/evalWorker';
 import type { EvalSummary } from '../../core/eval/types';
+import { WorkerClient } from '../../core/shared/workerClient';
 
 export interface EvalJobOutcome {
   summary: EvalSummary;
@@ -23,41 +22,38 @@ export interface EvalJobHooks {
  * host's event loop stays free while problem sets load and outputs are judged.
  */
 export class EvalJobs {
-  private readonly running = new Set<Worker>();
+  private readonly running = new Set<WorkerClient<HostToWorker, WorkerToHost>>();
 
-  constructor(private readonly extensionPath: string) {}
+  /** `workerScript`: the evaluation worker's script (dist/evalWorker.js). */
+  constructor(private readonly workerScript: string) {}
 
-  run(job: EvalJobRequest, hooks: EvalJobHooks = {}): Promise<EvalJobOutcome> {
-    const worker = new Worker(path.join(this.extensionPath, 'dist', 'evalWorker.js'));
+  async run(job: EvalJobRequest, hooks: EvalJobHooks = {}): Promise<EvalJobOutcome> {
+    const worker = new WorkerClient<HostToWorker, WorkerToHost>(this.workerScript, { name: 'evaluation' });
     this.running.add(worker);
+    const cancelSub = hooks.cancel?.onCancellationRequested(() => worker.post({ type: 'cancel' }));
     let warnings: string[] = [];
-    const cancelSub = hooks.cancel?.onCancellationRequested(() => worker.postMessage({ type: 'cancel' }));
-    return new Promise<EvalJobOutcome>((resolve, reject) => {
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        cancelSub?.dispose();
-        this.running.delete(worker);
-        fn();
-      };
-      worker.on('message', (m: WorkerToHost) => {
-        if (m.type === 'loaded') {
-          warnings = m.warnings;
-          hooks.onLoaded?.(m.problems, m.samples, m.warnings);
-        } else if (m.type === 'progress') hooks.onProgress?.(m.done, m.total, m.resumed);
-        else if (m.type === 'done') finish(() => resolve({ summary: m.summary, results: m.results, cancelled: m.cancelled, warnings, runFile: m.runFile }));
-        else if (m.type === 'error') finish(() => reject(new Error(m.message)));
-      });
-      worker.on('error', (err) => finish(() => reject(err)));
-      worker.on('exit', (code) => finish(() => reject(new Error(`the evaluation worker stopped (exit code ${code}) before it finished`))));
-      worker.postMessage({ type: 'start', job });
-    });
+    try {
+      return await worker.call<EvalJobOutcome>(
+        () => ({ type: 'start', job }),
+        (m) => {
+          if (m.type === 'loaded') {
+            warnings = m.warnings;
+            hooks.onLoaded?.(m.problems, m.samples, m.warnings);
+          } else if (m.type === 'progress') hooks.onProgress?.(m.done, m.total, m.resumed);
+          else if (m.type === 'done') return { value: { summary: m.summary, results: m.results, cancelled: m.cancelled, warnings, runFile: m.runFile } };
+          else if (m.type === 'error') return { error: new Error(m.message) };
+          return undefined;
+        },
+      );
+    } finally {
+      cancelSub?.dispose();
+      this.running.delete(worker);
+    }
   }
 
   dispose(): void {
     for (const w of this.running) {
-      w.postMessage({ type: 'cancel' });
+      w.post({ type: 'cancel' });
       // give the sandbox a moment to kill its process trees before the thread goes
       setTimeout(() => void w.terminate(), 2000).unref();
     }

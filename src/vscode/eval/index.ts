@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { EvalDashboardPanel } from './evalDashboardPanel';
 import { EvalJobs } from './evalJobs';
+import { workerScript } from '../shared/workerScript';
 import { runStore } from './evalSettings';
 import { ProblemTests } from './problemTests';
 import { RunCatalog } from './runCatalog';
@@ -12,7 +13,7 @@ import { SolveInEditor } from './solveInEditor';
  * problems, and solve-in-editor. Returns what the extension must dispose.
  */
 export function registerEvaluation(context: vscode.ExtensionContext, log: (message: string) => void): vscode.Disposable[] {
-  const jobs = new EvalJobs(context.extensionPath);
+  const jobs = new EvalJobs(workerScript(context.extensionPath, 'evalWorker'));
   const catalog = new RunCatalog(() => runStore(context));
   const dashboard = new EvalDashboardPanel(context.extensionUri, catalog, log);
   const runEvaluation = new RunEvaluationCommand(context, jobs, catalog, dashboard, log);

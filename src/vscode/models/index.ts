@@ -4,6 +4,7 @@ import { TraceStepperPanel } from '../traces/traceStepperPanel';
 import { DocumentModels } from './documentModels';
 import { registerGrmKeyCommands } from './grmJudge';
 import { ModelService } from './modelService';
+import { workerScript } from '../shared/workerScript';
 import { ModelStatusBar } from './modelStatusBar';
 import { PrmStepScores } from './prmStepScores';
 import { RmEvalPanel, registerRmEvalCommand } from './rmEvalPanel';
@@ -15,7 +16,7 @@ import { RmEvalPanel, registerRmEvalCommand } from './rmEvalPanel';
  */
 export function registerModels(context: vscode.ExtensionContext, scored: ScoredDocuments, output: vscode.LogOutputChannel): vscode.Disposable[] {
   const log = (m: string) => output.info(m);
-  const models = new ModelService(log);
+  const models = new ModelService(workerScript(context.extensionPath, 'modelWorker'), log);
   scored.useModels(new DocumentModels(models, context.secrets));
   const prm = new PrmStepScores(models);
   TraceStepperPanel.stepScorer = prm;

@@ -27,7 +27,8 @@ export class ModelService implements vscode.Disposable {
   private state: RewardModelState = { kind: 'none' };
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly log: (message: string) => void) {
+  /** `workerScript`: the model worker's script (dist/modelWorker.js). */
+  constructor(private readonly workerScript: string, private readonly log: (message: string) => void) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsModels(e)) void this.closeAll('settings changed');
     });
@@ -86,7 +87,7 @@ export class ModelService implements vscode.Disposable {
   }
 
   private ensureHost(): ModelHost {
-    this.host ??= new ModelHost();
+    this.host ??= new ModelHost(this.workerScript);
     return this.host;
   }
 
