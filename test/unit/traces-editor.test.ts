@@ -50,7 +50,7 @@ test('treeDrawing: a huge trace draws segments only', () => {
 
 test('buildReasoningTree stays linear on a multi-megabyte trace with thousands of attempts', async () => {
   const { buildReasoningTree } = await import('../../src/core/traces/tree');
-  const { reasoningSteps } = await import('../../src/core/rewards/steps');
+  const { reasoningSteps } = await import('../../src/core/rewards/reasoningSteps');
   const s = sample('rope_burning_impossible#0');
   const [think, answer] = s.completion.split('</think>');
   const huge = `${think}${think.replace('<think>', '').repeat(40)}</think>${answer}`;

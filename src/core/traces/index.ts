@@ -11,4 +11,4 @@ export { groupStats, meanStd, ADVANTAGE_EPS } from './groups';
 export { exportBestOfN } from './export';
 export { followTraceFile, type FollowBatch, type FollowOptions } from './follow';
 export { TrainingStepCurve } from './trainingSteps';
-export { segmentSteps, classifyStep, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from './steps';
+export { segmentSteps, classifyStep, reasoningSteps, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from '../rewards/reasoningSteps';

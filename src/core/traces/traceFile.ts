@@ -15,7 +15,7 @@ import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import { scoreRecord } from '../rewards/composite';
 import { approxTokenCount, splitThink } from '../rewards/text';
-import { reasoningSteps } from '../rewards/steps';
+import { reasoningSteps } from '../rewards/reasoningSteps';
 import type { RewardSpec } from '../rewards/types';
 import { detectShape, toSamples } from './detect';
 import { groupStats, type GroupMember } from './groups';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { scoreRecord } from '../../core/rewards/composite';
-import { reasoningSteps } from '../../core/rewards/steps';
+import { reasoningSteps } from '../../core/rewards/reasoningSteps';
 import { splitThink } from '../../core/rewards/text';
 import type { Step, TraceSample } from '../../core/traces';
 import { buildReasoningTree } from '../../core/traces/tree';
