@@ -12,3 +12,5 @@ export { exportBestOfN } from './export';
 export { followTraceFile, type FollowBatch, type FollowOptions } from './follow';
 export { TrainingStepCurve } from './trainingSteps';
 export { segmentSteps, classifyStep, reasoningSteps, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from '../rewards/reasoningSteps';
+export { SampleSet, BADGE_JUDGE, type VisibleGroup, type PassControl } from './sampleSet';
+export { compareSamples, describeFilter, formatFailed, parseRange, LANGUAGE_MIXED_BELOW, SAMPLE_SORTS, type SampleFilter, type SampleSort } from './sampleFilter';

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportBestOfN, type FieldMapping } from '../../core/traces';
+import { exportBestOfN, parseRange, type FieldMapping, type SampleFilter, type SampleSort } from '../../core/traces';
 import type { TraceSampleRef } from '../../contracts/traces';
 import type { RewardSpecSource } from '../rewards/rewardSpecSource';
 import { TraceGroupPanel } from './traceGroupPanel';
-import { TraceSession, type SampleFilter, type SampleSort } from './traceSession';
+import { TraceSession } from './traceSession';
 import { TraceStepperPanel } from './traceStepperPanel';
 import { TraceTreeProvider, type TraceNode } from './traceTree';
 import { TrainingStepsPanel } from './trainingStepsPanel';
@@ -342,17 +342,6 @@ export function registerTraceExplorer(extensionUri: vscode.Uri, specs: RewardSpe
     { dispose: () => session?.dispose() },
   ];
   return disposables;
-}
-
-/** "a..b" with either side optional; undefined when it does not parse. */
-export function parseRange(text: string): { min?: number; max?: number } | undefined {
-  const m = /^\s*(-?[\d.]*(?:e-?\d+)?)\s*(?:\.\.|…|,|to)\s*(-?[\d.]*(?:e-?\d+)?)\s*$/i.exec(text);
-  if (!m) return undefined;
-  const num = (s: string) => (s === '' ? undefined : Number(s));
-  const min = num(m[1]);
-  const max = num(m[2]);
-  if ((min !== undefined && !Number.isFinite(min)) || (max !== undefined && !Number.isFinite(max))) return undefined;
-  return { min, max };
 }
 
 /** `name`, or `name` with -2, -3, … before its extension: the first that does not exist in `dir`. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { GroupStats, MalformedEntry, SampleSummary } from '../../core/traces';
-import { TraceSession } from './traceSession';
+import { formatFailed, type GroupStats, type MalformedEntry, type SampleSummary } from '../../core/traces';
+import type { TraceSession } from './traceSession';
 
 export type TraceNode =
   | { kind: 'malformed'; items: MalformedEntry[] }
@@ -21,7 +21,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function sampleBadges(s: SampleSummary): string[] {
   const badges: string[] = [];
   if (s.think === 'unclosed') badges.push('unclosed <think>');
-  else if (TraceSession.formatFailed(s)) badges.push('format ✗');
+  else if (formatFailed(s)) badges.push('format ✗');
   if (s.accuracy === 0) badges.push('wrong answer');
   if (s.reflections > 0) badges.push(`↺ ${s.reflections} reflection${s.reflections === 1 ? '' : 's'}`);
   return badges;
