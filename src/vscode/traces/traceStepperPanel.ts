@@ -15,11 +15,15 @@ export class TraceStepperPanel implements vscode.Disposable {
   static readonly viewType = 'reasoningLab.traceStepper';
   private readonly panel: SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>;
   private current?: { session: TraceSession; sample: TraceSample; steps: TraceDetail['steps']; view: TraceStepperView };
-  /** Per-step PRM scores, set by the models adapter at activation when it is registered. */
-  static stepScorer: StepScorer | undefined;
   private prmRun?: AbortController;
 
-  constructor(extensionUri: vscode.Uri, private readonly openGroup: (session: TraceSession, group: string) => void, log: (m: string) => void) {
+  /** `stepScorer`: per-step scores of the process reward model (the models adapter's), painted when they arrive. */
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly openGroup: (session: TraceSession, group: string) => void,
+    private readonly stepScorer: StepScorer,
+    log: (m: string) => void,
+  ) {
     this.panel = new SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>(
       extensionUri,
       TraceStepperPanel.viewType,
@@ -60,8 +64,8 @@ export class TraceStepperPanel implements vscode.Disposable {
   /** PRM scores in the background (model worker): the stepper shows the steps at once and colours them when the scores arrive. */
   private async fillStepScores(shown: NonNullable<TraceStepperPanel['current']>): Promise<void> {
     this.prmRun?.abort();
-    const scorer = TraceStepperPanel.stepScorer;
-    if (!scorer?.configured(shown.session.uri)) return;
+    const scorer = this.stepScorer;
+    if (!scorer.configured(shown.session.uri)) return;
     const abort = new AbortController();
     this.prmRun = abort;
     const ref = { entry: shown.sample.entry, sub: shown.sample.sub };
