@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { exportBestOfN } from '../../core/traces';
-import type { TraceExplorer } from './traceExplorer';
+import type { ExplorerContext } from './explorerContext';
 
-export async function exportBest(explorer: TraceExplorer): Promise<void> {
+export async function exportBest(explorer: ExplorerContext): Promise<void> {
   const s = explorer.need();
   const kText = await vscode.window.showInputBox({
     title: 'Export Best-of-n (1/3)',

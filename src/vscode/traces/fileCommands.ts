@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FieldMapping } from '../../core/traces';
-import type { TraceExplorer } from './traceExplorer';
+import type { ExplorerContext } from './explorerContext';
 import { TraceSession } from './traceSession';
 
 const TRACE_FILE_GLOB = '**/*.{jsonl,json,jsonl.gz,json.gz,parquet,eval}';
@@ -37,7 +37,7 @@ async function pickTraceFile(): Promise<vscode.Uri | undefined> {
 }
 
 /** Open Trace File: index and analyze with progress and cancellation, then show it in the tree. */
-export async function openTrace(explorer: TraceExplorer, uri?: vscode.Uri): Promise<void> {
+export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri): Promise<void> {
   uri = uri instanceof vscode.Uri ? uri : await pickTraceFile();
   if (!uri) return;
   const spec = explorer.specs.current(uri);
@@ -85,7 +85,7 @@ export async function openLine(uri: vscode.Uri, line: number): Promise<void> {
 }
 
 /** Close Trace File: the tree empties and the stepper lets go of the file's sample. */
-export function closeTrace(explorer: TraceExplorer): void {
+export function closeTrace(explorer: ExplorerContext): void {
   const session = explorer.session;
   if (session) explorer.stepper.forget(session);
   explorer.replaceSession(undefined);

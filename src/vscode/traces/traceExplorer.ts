@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
+import type { TraceSampleRef } from '../../contracts/traces';
 import type { RewardSpecSource } from '../rewards/rewardSpecSource';
 import type { StepScorer } from '../models/prmStepScores';
 import { errorMessage } from '../../core/shared/errors';
+import type { ExplorerContext } from './explorerContext';
 import { exportBest } from './exportCommands';
 import { closeTrace, openLine, openTrace } from './fileCommands';
 import { applyFilter, pickFilter, pickSort } from './filterCommands';
 import { TraceGroupPanel } from './traceGroupPanel';
 import type { TraceSession } from './traceSession';
 import { TraceStepperPanel } from './traceStepperPanel';
-import { TraceTreeProvider } from './traceTree';
+import { TraceTreeProvider, type TraceNode } from './traceTree';
 import { TrainingStepsPanel } from './trainingStepsPanel';
 import { follow, openGroup, openSample } from './viewCommands';
 
@@ -18,7 +20,7 @@ import { follow, openGroup, openSample } from './viewCommands';
  * (fileCommands), filters and sorting (filterCommands), best-of-n export (exportCommands), the panels
  * and follow mode (viewCommands).
  */
-export class TraceExplorer implements vscode.Disposable {
+export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   private current?: TraceSession;
   readonly tree = new TraceTreeProvider();
   readonly stepper: TraceStepperPanel;
@@ -49,8 +51,8 @@ export class TraceExplorer implements vscode.Disposable {
       view.onDidChangeVisibility(() => this.tree.updateMessage()),
       command('reasoningLab.traces.open', (uri?: vscode.Uri) => openTrace(this, uri)),
       command('reasoningLab.traces.openLine', openLine),
-      command('reasoningLab.traces.openSample', (arg?: Parameters<typeof openSample>[1]) => openSample(this, arg)),
-      command('reasoningLab.traces.openGroup', (node?: Parameters<typeof openGroup>[1]) => openGroup(this, node)),
+      command('reasoningLab.traces.openSample', (arg?: TraceSampleRef | TraceNode) => openSample(this, arg)),
+      command('reasoningLab.traces.openGroup', (node?: TraceNode) => openGroup(this, node)),
       command('reasoningLab.traces.filter', () => pickFilter(this.need())),
       command('reasoningLab.traces.clearFilter', () => applyFilter(this.need(), {})),
       command('reasoningLab.traces.sort', () => pickSort(this.need())),
@@ -62,18 +64,15 @@ export class TraceExplorer implements vscode.Disposable {
     ];
   }
 
-  /** The open trace file, if any. */
   get session(): TraceSession | undefined {
     return this.current;
   }
 
-  /** The open trace file; a command that needs one says so when there is none. */
   need(): TraceSession {
     if (!this.current) throw new Error('Open a trace file first (Reasoning Lab: Open Trace File).');
     return this.current;
   }
 
-  /** Show `next` (or nothing) in the tree; the session shown before is closed. */
   replaceSession(next: TraceSession | undefined): void {
     this.current?.dispose();
     this.current = next;

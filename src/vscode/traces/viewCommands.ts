@@ -1,11 +1,11 @@
 /** Trace Explorer commands that open the stepper, the group view and the training-step chart, and follow a growing file. */
 import * as vscode from 'vscode';
 import type { TraceSampleRef } from '../../contracts/traces';
-import type { TraceExplorer } from './traceExplorer';
+import type { ExplorerContext } from './explorerContext';
 import type { TraceNode } from './traceTree';
 
 /** Open in Trace Stepper: from the tree (a sample node) or a webview (a sample reference). */
-export async function openSample(explorer: TraceExplorer, arg?: TraceSampleRef | TraceNode): Promise<void> {
+export async function openSample(explorer: ExplorerContext, arg?: TraceSampleRef | TraceNode): Promise<void> {
   const s = explorer.need();
   const ref = arg && 'kind' in arg ? (arg.kind === 'sample' ? { entry: arg.summary.entry, sub: arg.summary.sub } : undefined) : arg;
   if (!ref) throw new Error('Choose a sample in the Trace Explorer.');
@@ -13,7 +13,7 @@ export async function openSample(explorer: TraceExplorer, arg?: TraceSampleRef |
 }
 
 /** Open Group View: the group of a tree node, else one picked from the groups shown. */
-export async function openGroup(explorer: TraceExplorer, node?: TraceNode): Promise<void> {
+export async function openGroup(explorer: ExplorerContext, node?: TraceNode): Promise<void> {
   const s = explorer.need();
   let key: string | undefined;
   if (node?.kind === 'group') key = node.stats.key;
@@ -30,7 +30,7 @@ export async function openGroup(explorer: TraceExplorer, node?: TraceNode): Prom
 }
 
 /** Follow: new records join the tree as a training run writes them; the training-step chart opens beside. */
-export function follow(explorer: TraceExplorer): void {
+export function follow(explorer: ExplorerContext): void {
   const s = explorer.need();
   s.startFollowing(explorer.log);
   explorer.stepsPanel.show(s, true);
