@@ -52,7 +52,7 @@ export const tracesCommand: CliCommand = {
 };
 
 /** What `traces` was asked to do, checked: one of four modes over one input file. */
-export interface TracesOptions {
+interface TracesOptions {
   input: string;
   fields: FieldMapping;
   format?: TraceFormat;
@@ -84,7 +84,7 @@ function describe(p: TraceProgress): string {
 }
 
 /** Read the command line into options; every mistake in it is a UsageError (exit 2). */
-export function parseTracesArgs(args: string[]): TracesOptions {
+function parseTracesArgs(args: string[]): TracesOptions {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -157,7 +157,7 @@ function parseSort(sort: string | undefined): SampleSort {
 }
 
 /** Run `traces` with checked options: the exit code. */
-export async function runTraces(o: TracesOptions): Promise<number> {
+async function runTraces(o: TracesOptions): Promise<number> {
   const input = o.input;
   const resolved = resolveRewardSpec(o.rewards, (file) => fs.readFileSync(file, 'utf8'));
   if (!resolved.spec) {

@@ -18,7 +18,7 @@ const oneLine = (s: string, n: number) => {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Badges of a sample, as short words (also in the tooltip and the filters' vocabulary). */
-export function sampleBadges(s: SampleSummary): string[] {
+function sampleBadges(s: SampleSummary): string[] {
   const badges: string[] = [];
   if (s.think === 'unclosed') badges.push('unclosed <think>');
   else if (formatFailed(s)) badges.push('format ✗');
