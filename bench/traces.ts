@@ -3,9 +3,11 @@
  * with a real <think> trace, gts, score, step) and compare with a plain line count of the same file
  * in the same run (`wc -l`, spawned). Also: time to the first page (open + read 50 records) and the
  * peak RSS of this process while indexing (sampled every 10 ms). Goals: index ≤ 3× `wc -l`, peak RSS
- * under 300 MB. The file goes to os.tmpdir() and is removed afterwards.
+ * under 300 MB. Then the same records as one JSON document (`{"results": [...]}`, one element per
+ * line), which the JSON array scanner indexes, against `wc -l` of that file. The files go to
+ * os.tmpdir() and are removed afterwards.
  *
- *   BENCH_TRACE_MB=1024 (default)   BENCH_ROUNDS=2 (best of)
+ *   BENCH_TRACE_MB=1024 (default)   BENCH_TRACE_JSON_MB=256 (default)   BENCH_ROUNDS=2 (best of)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,20 +17,25 @@ import { openTraceFile } from '../src/core/traces';
 import { mulberry32 } from './random';
 
 const MB = Number(process.env.BENCH_TRACE_MB ?? 1024);
+const JSON_MB = Number(process.env.BENCH_TRACE_JSON_MB ?? 256);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures');
 
-/** Write ~MB megabytes of rollout records made from real R1 reasoning (test/fixtures, see SOURCES.md). */
-function writeRollouts(file: string): { bytes: number; records: number } {
+/**
+ * Write ~mb megabytes of rollout records made from real R1 reasoning (test/fixtures, see SOURCES.md):
+ * JSONL, or one JSON document whose "results" array holds the records, one per line.
+ */
+function writeRollouts(file: string, mb: number, container: 'jsonl' | 'json-array'): { bytes: number; records: number } {
   const traces = fs
     .readFileSync(path.join(FIXTURES, 'r1_misguided_attention.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { prompt: string; thinking: string; output: string });
   const rand = mulberry32(7);
-  const target = MB * 1024 * 1024;
+  const target = mb * 1024 * 1024;
   const fd = fs.openSync(file, 'w');
-  let bytes = 0;
+  const [head, separator, tail] = container === 'jsonl' ? ['', '\n', '\n'] : ['{"results": [\n', ',\n', '\n]}\n'];
+  let bytes = fs.writeSync(fd, head);
   let records = 0;
   let batch: string[] = [];
   while (bytes < target) {
@@ -40,12 +47,12 @@ function writeRollouts(file: string): { bytes: number; records: number } {
     batch.push(JSON.stringify({ input: t.prompt, output, gts: '42', score: rand() < 0.4 ? 1 : 0, step }));
     records++;
     if (batch.length === 2000) {
-      const chunk = batch.join('\n') + '\n';
-      bytes += fs.writeSync(fd, chunk);
+      // the separator goes before each chunk but the first: the array's last element has no comma after it
+      bytes += fs.writeSync(fd, (records > batch.length ? separator : '') + batch.join(separator));
       batch = [];
     }
   }
-  if (batch.length) bytes += fs.writeSync(fd, batch.join('\n') + '\n');
+  bytes += fs.writeSync(fd, (batch.length && records > batch.length ? separator : '') + batch.join(separator) + tail);
   fs.closeSync(fd);
   return { bytes, records };
 }
@@ -76,30 +83,43 @@ async function indexOnce(file: string): Promise<{ seconds: number; firstPage: nu
   return r;
 }
 
+/** Best-of-ROUNDS index of `file` against `wc -l` of it; `extraLines`: lines that hold no record. */
+async function measure(file: string, bytes: number, extraLines: number): Promise<{ ratio: number }> {
+  await wcLines(file); // warm the page cache for both alike
+  let wc = { seconds: Infinity, lines: 0 };
+  let idx = { seconds: Infinity, firstPage: Infinity, count: 0, peakRss: 0, indexBytes: 0 };
+  for (let r = 0; r < ROUNDS; r++) {
+    const w = await wcLines(file);
+    if (w.seconds < wc.seconds) wc = w;
+    const i = await indexOnce(file);
+    if (i.seconds < idx.seconds) idx = { ...i, peakRss: Math.max(i.peakRss, idx.peakRss) };
+    else idx.peakRss = Math.max(idx.peakRss, i.peakRss);
+  }
+  if (wc.lines !== idx.count + extraLines) throw new Error(`wc -l counted ${wc.lines} lines, the index ${idx.count} records`);
+  const ratio = idx.seconds / wc.seconds;
+  const peakMb = idx.peakRss / 1048576;
+  console.log(`  wc -l:        ${wc.seconds.toFixed(2)} s (${wc.lines.toLocaleString()} lines)`);
+  console.log(`  index:        ${idx.seconds.toFixed(2)} s (${idx.count.toLocaleString()} records, ${(bytes / 1048576 / idx.seconds).toFixed(0)} MB/s), first page of 50 records after ${idx.firstPage.toFixed(2)} s`);
+  console.log(`  ratio:        ${ratio.toFixed(2)}× wc -l (goal ≤ 3×) ${ratio <= 3 ? 'OK' : 'OVER'}`);
+  console.log(`  peak RSS:     ${peakMb.toFixed(0)} MB (goal < 300 MB) ${peakMb < 300 ? 'OK' : 'OVER'}; offset index ${(idx.indexBytes / 1048576).toFixed(1)} MB`);
+  return { ratio };
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-traces-'));
-  const file = path.join(dir, 'rollouts.jsonl');
   try {
-    const t0 = Date.now();
-    const { bytes, records } = writeRollouts(file);
-    console.log(`trace index: ${(bytes / 1048576).toFixed(0)} MB of verl-style rollouts, ${records.toLocaleString()} records (${(bytes / records / 1024).toFixed(1)} KB mean), written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    await wcLines(file); // warm the page cache for both alike
-    let wc = { seconds: Infinity, lines: 0 };
-    let idx = { seconds: Infinity, firstPage: Infinity, count: 0, peakRss: 0, indexBytes: 0 };
-    for (let r = 0; r < ROUNDS; r++) {
-      const w = await wcLines(file);
-      if (w.seconds < wc.seconds) wc = w;
-      const i = await indexOnce(file);
-      if (i.seconds < idx.seconds) idx = { ...i, peakRss: Math.max(i.peakRss, idx.peakRss) };
-      else idx.peakRss = Math.max(idx.peakRss, i.peakRss);
-    }
-    if (wc.lines !== idx.count) throw new Error(`wc -l counted ${wc.lines} lines, the index ${idx.count} records`);
-    const ratio = idx.seconds / wc.seconds;
-    const peakMb = idx.peakRss / 1048576;
-    console.log(`  wc -l:        ${wc.seconds.toFixed(2)} s (${wc.lines.toLocaleString()} lines)`);
-    console.log(`  index:        ${idx.seconds.toFixed(2)} s (${idx.count.toLocaleString()} records, ${(bytes / 1048576 / idx.seconds).toFixed(0)} MB/s), first page of 50 records after ${idx.firstPage.toFixed(2)} s`);
-    console.log(`  ratio:        ${ratio.toFixed(2)}× wc -l (goal ≤ 3×) ${ratio <= 3 ? 'OK' : 'OVER'}`);
-    console.log(`  peak RSS:     ${peakMb.toFixed(0)} MB (goal < 300 MB) ${peakMb < 300 ? 'OK' : 'OVER'}; offset index ${(idx.indexBytes / 1048576).toFixed(1)} MB`);
+    const file = path.join(dir, 'rollouts.jsonl');
+    let t0 = Date.now();
+    const jsonl = writeRollouts(file, MB, 'jsonl');
+    console.log(`trace index: ${(jsonl.bytes / 1048576).toFixed(0)} MB of verl-style rollouts, ${jsonl.records.toLocaleString()} records (${(jsonl.bytes / jsonl.records / 1024).toFixed(1)} KB mean), written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await measure(file, jsonl.bytes, 0);
+    fs.rmSync(file);
+
+    const doc = path.join(dir, 'rollouts.json');
+    t0 = Date.now();
+    const json = writeRollouts(doc, JSON_MB, 'json-array');
+    console.log(`trace index, JSON array: ${(json.bytes / 1048576).toFixed(0)} MB, {"results": [...]} with ${json.records.toLocaleString()} records, written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await measure(doc, json.bytes, 2); // the '{"results": [' line and the ']}' line
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

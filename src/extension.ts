@@ -5,7 +5,7 @@ import { registerScoreCommands } from './vscode/rewards/scoreCommands';
 import { ScoreCodeLens } from './vscode/rewards/scoreCodeLens';
 import { ScoredDocuments } from './vscode/rewards/scoredDocuments';
 import { registerSpecCommands } from './vscode/rewards/specCommands';
-import { registerTraceExplorer } from './vscode/traces/traceCommands';
+import { TraceExplorer } from './vscode/traces/traceExplorer';
 import { registerEvaluation } from './vscode/eval';
 import { registerModels } from './vscode/models';
 import { registerAgents } from './vscode/agents';
@@ -18,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const scored = new ScoredDocuments(specs);
   const panel = new BreakdownPanel(context.extensionUri, scored, specs, log);
   const codeLens = new ScoreCodeLens(scored);
+  const models = registerModels(context, scored, output);
   context.subscriptions.push(
     output,
     specs,
@@ -28,9 +29,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider({ scheme: 'untitled' }, codeLens),
     ...registerScoreCommands(scored, panel),
     ...registerSpecCommands(),
-    ...registerTraceExplorer(context.extensionUri, specs, log),
+    new TraceExplorer(context.extensionUri, specs, models.stepScorer, log),
     ...registerEvaluation(context, log),
-    ...registerModels(context, scored, output),
+    ...models.disposables,
     ...registerAgents(context, log),
   );
 }

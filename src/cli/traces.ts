@@ -1,17 +1,32 @@
 /**
- * reasoning-lab traces <file> [--stats] | --export-best --k N --out sft.jsonl | --follow
+ * reasoning-lab traces <file> [--stats] | --export-best --k N --out sft.jsonl | --follow | --samples
  *
  * --stats (the default) prints ONE JSON object: records, samples, groups, malformed [{line, reason}],
  * steps {total, meanPerRecord}, reflections, zeroAdvantageGroups, rewards, timing. --export-best writes
  * the top-k samples per group as SFT chat JSONL (never over an existing file). --follow prints one JSON
- * line per batch of new records with the per-training-step curve, until Ctrl+C.
+ * line per batch of new records with the per-training-step curve, until Ctrl+C. --samples prints one
+ * JSON line per sample that passes the Trace Explorer's filters, in its order (groups, then samples).
  * Progress goes to stderr on a terminal; Ctrl+C cancels (exit 130, partial numbers marked cancelled).
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PRESETS, resolveRewardSpec } from '../core/rewards';
+import { resolveRewardSpec, type RewardSpec } from '../core/rewards';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
-import { exportBestOfN, followTraceFile, openTraceFile, type FieldMapping, type TraceFormat, type TraceProgress } from '../core/traces';
+import {
+  describeFilter,
+  exportBestOfN,
+  followTraceFile,
+  openTraceFile,
+  parseRange,
+  SAMPLE_SORTS,
+  SampleSet,
+  type FieldMapping,
+  type SampleFilter,
+  type SampleSort,
+  type TraceFile,
+  type TraceFormat,
+  type TraceProgress,
+} from '../core/traces';
 import { openOutput, progressReporter, UsageError, type CliCommand } from './common';
 
 const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
@@ -25,9 +40,30 @@ export const tracesCommand: CliCommand = {
     --follow                 print a JSON line per batch of new records (per-step reward and CoT length) until Ctrl+C
     --rewards <preset|file>  score samples that have no reward in the file (default r1); --rescore scores all
     --field name=path        map a field when detection guesses wrong (${FIELD_NAMES.join(', ')}); repeatable
-    --format <name>          force the format: ${FORMATS.join(' | ')}`,
-  run: traces,
+    --format <name>          force the format: ${FORMATS.join(' | ')}
+    --samples                print a JSON line per sample, filtered and sorted as in the Trace Explorer:
+      --reward <min..max>    reward in a range (either end may be empty)
+      --reflection           has a reflection or backtrack step
+      --format-failed        R1's strict <think> template fails, or <think> is never closed
+      --language-mixed       under 90% of the reasoning in the target language
+      --text <text>          the prompt or the completion contains this text (case-insensitive)
+      --sort <order>         ${SAMPLE_SORTS.join(' | ')} (default file)`,
+  run: async (args) => runTraces(parseTracesArgs(args)),
 };
+
+/** What `traces` was asked to do, checked: one of four modes over one input file. */
+interface TracesOptions {
+  input: string;
+  fields: FieldMapping;
+  format?: TraceFormat;
+  /** A preset name or a spec file (read when the command runs). */
+  rewards: string;
+  mode:
+    | { kind: 'stats'; rescore: boolean }
+    | { kind: 'export-best'; k: number; out: string; correctOnly: boolean; system?: string }
+    | { kind: 'follow' }
+    | { kind: 'samples'; filter: SampleFilter; sort: SampleSort };
+}
 
 function parseFields(list: string[] | undefined): FieldMapping {
   const out: Record<string, string> = {};
@@ -47,7 +83,8 @@ function describe(p: TraceProgress): string {
     : `${p.phase === 'analyze' ? 'analyzing' : 'exporting'}: ${pct}% (${p.done} of ${p.total} records)…`;
 }
 
-async function traces(args: string[]): Promise<number> {
+/** Read the command line into options; every mistake in it is a UsageError (exit 2). */
+function parseTracesArgs(args: string[]): TracesOptions {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -55,6 +92,7 @@ async function traces(args: string[]): Promise<number> {
       stats: { type: 'boolean', default: false },
       'export-best': { type: 'boolean', default: false },
       follow: { type: 'boolean', default: false },
+      samples: { type: 'boolean', default: false },
       k: { type: 'string' },
       out: { type: 'string' },
       'correct-only': { type: 'boolean', default: false },
@@ -63,21 +101,65 @@ async function traces(args: string[]): Promise<number> {
       rescore: { type: 'boolean', default: false },
       field: { type: 'string', multiple: true },
       format: { type: 'string' },
+      reward: { type: 'string' },
+      reflection: { type: 'boolean', default: false },
+      'format-failed': { type: 'boolean', default: false },
+      'language-mixed': { type: 'boolean', default: false },
+      text: { type: 'string' },
+      sort: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('traces needs exactly one input file');
-  const input = positionals[0];
-  const modes = [values['export-best'], values.follow, values.stats].filter(Boolean).length;
-  if (modes > 1) throw new UsageError('choose one of --stats, --export-best, --follow');
+  const modes = [values['export-best'], values.follow, values.stats, values.samples].filter(Boolean).length;
+  if (modes > 1) throw new UsageError('choose one of --stats, --export-best, --follow, --samples');
   if (values.format && !FORMATS.includes(values.format as TraceFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-  let k = 0;
+  let mode: TracesOptions['mode'] = { kind: 'stats', rescore: values.rescore };
   if (values['export-best']) {
-    k = Number(values.k ?? '1');
+    const k = Number(values.k ?? '1');
     if (!Number.isInteger(k) || k < 1) throw new UsageError('--k must be a whole number ≥ 1');
     if (!values.out) throw new UsageError('--export-best needs --out <file>');
+    mode = { kind: 'export-best', k, out: values.out, correctOnly: values['correct-only'], system: values.system };
+  } else if (values.follow) {
+    mode = { kind: 'follow' };
   }
-  const fields = parseFields(values.field);
-  const resolved = resolveRewardSpec(values.rewards!, (file) => fs.readFileSync(file, 'utf8'));
+  const sampleOptions = ['reward', 'reflection', 'format-failed', 'language-mixed', 'text', 'sort'] as const;
+  if (values.samples) {
+    mode = { kind: 'samples', filter: parseFilter(values), sort: parseSort(values.sort) };
+  } else {
+    const stray = sampleOptions.find((o) => values[o] !== undefined && values[o] !== false);
+    if (stray) throw new UsageError(`--${stray} filters the list of --samples; add --samples`);
+  }
+  return { input: positionals[0], fields: parseFields(values.field), format: values.format as TraceFormat | undefined, rewards: values.rewards!, mode };
+}
+
+function parseFilter(values: { reward?: string; reflection?: boolean; 'format-failed'?: boolean; 'language-mixed'?: boolean; text?: string }): SampleFilter {
+  const filter: SampleFilter = {};
+  if (values.reward !== undefined) {
+    const r = parseRange(values.reward);
+    if (!r) throw new UsageError(`--reward expects min..max (either may be empty, e.g. 0.5..  or  ..0); got "${values.reward}"`);
+    if (r.min !== undefined) filter.rewardMin = r.min;
+    if (r.max !== undefined) filter.rewardMax = r.max;
+  }
+  if (values.reflection) filter.hasReflection = true;
+  if (values['format-failed']) filter.formatFailed = true;
+  if (values['language-mixed']) filter.languageMixed = true;
+  if (values.text !== undefined) {
+    if (!values.text.trim()) throw new UsageError('--text needs some text to look for');
+    filter.text = values.text.trim();
+  }
+  return filter;
+}
+
+function parseSort(sort: string | undefined): SampleSort {
+  if (sort === undefined) return 'file';
+  if (!SAMPLE_SORTS.includes(sort as SampleSort)) throw new UsageError(`--sort must be one of ${SAMPLE_SORTS.join(', ')}; got "${sort}"`);
+  return sort as SampleSort;
+}
+
+/** Run `traces` with checked options: the exit code. */
+async function runTraces(o: TracesOptions): Promise<number> {
+  const input = o.input;
+  const resolved = resolveRewardSpec(o.rewards, (file) => fs.readFileSync(file, 'utf8'));
   if (!resolved.spec) {
     process.stderr.write(`error: invalid reward spec\n${formatSpecErrors(resolved.errors)}\n`);
     return 2;
@@ -92,9 +174,9 @@ async function traces(args: string[]): Promise<number> {
   }
   // fail on an existing --out before the long work starts
   let out: ReturnType<typeof openOutput> | undefined;
-  if (values['export-best']) {
-    if (fs.existsSync(values.out!)) throw new UsageError(`${values.out} exists; traces --export-best never replaces a file: choose another --out`);
-    out = openOutput(values.out!, input, false);
+  if (o.mode.kind === 'export-best') {
+    if (fs.existsSync(o.mode.out)) throw new UsageError(`${o.mode.out} exists; traces --export-best never replaces a file: choose another --out`);
+    out = openOutput(o.mode.out, input, false);
   }
 
   const controller = new AbortController();
@@ -105,7 +187,7 @@ async function traces(args: string[]): Promise<number> {
   const started = Date.now();
   let tf;
   try {
-    tf = await openTraceFile(input, { fields, format: values.format as TraceFormat | undefined, follow: values.follow }, { onProgress, signal: controller.signal });
+    tf = await openTraceFile(input, { fields: o.fields, format: o.format, follow: o.mode.kind === 'follow' }, { onProgress, signal: controller.signal });
   } catch (err) {
     process.off('SIGINT', interrupt);
     await out?.abandon();
@@ -117,7 +199,7 @@ async function traces(args: string[]): Promise<number> {
     return 1;
   }
   try {
-    if (values.follow) {
+    if (o.mode.kind === 'follow') {
       process.stderr.write(`following ${input} (${tf.shape.format}); Ctrl+C stops\n`);
       for await (const b of followTraceFile(tf, { signal: controller.signal })) {
         const last = b.trainingSteps[b.trainingSteps.length - 1];
@@ -125,8 +207,9 @@ async function traces(args: string[]): Promise<number> {
       }
       return 0;
     }
-    if (out) {
-      const summary = await exportBestOfN(tf, out.stream, { k, correctOnly: values['correct-only'], rewards: spec, system: values.system, onProgress, signal: controller.signal });
+    if (out && o.mode.kind === 'export-best') {
+      const { k, correctOnly, system } = o.mode;
+      const summary = await exportBestOfN(tf, out.stream, { k, correctOnly, rewards: spec, system, onProgress, signal: controller.signal });
       if (summary.cancelled) {
         await out.abandon();
         process.stderr.write(`${progress.done()}interrupted: nothing written\n`);
@@ -134,12 +217,13 @@ async function traces(args: string[]): Promise<number> {
       }
       await out.commit();
       process.stderr.write(
-        `${progress.done()}wrote ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups (best ${k} by reward${values['correct-only'] ? ', correct and well-formatted only' : ''}) → ${values.out}\n`,
+        `${progress.done()}wrote ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups (best ${k} by reward${correctOnly ? ', correct and well-formatted only' : ''}) → ${o.mode.out}\n`,
       );
-      process.stdout.write(JSON.stringify({ out: values.out, k, ...summary, malformed: tf.malformed.map(({ line, reason }) => ({ line, reason })) }) + '\n');
+      process.stdout.write(JSON.stringify({ out: o.mode.out, k, ...summary, malformed: tf.malformed.map(({ line, reason }) => ({ line, reason })) }) + '\n');
       return summary.written > 0 ? 0 : 1;
     }
-    const a = await tf.analyze({ rewards: spec, rescore: values.rescore, keepSamples: false, onProgress, signal: controller.signal });
+    if (o.mode.kind === 'samples') return await listSamples(tf, spec, o.mode, { onProgress, signal: controller.signal }, progress);
+    const a = await tf.analyze({ rewards: spec, rescore: o.mode.kind === 'stats' && o.mode.rescore, keepSamples: false, onProgress, signal: controller.signal });
     const result = {
       file: input,
       format: tf.shape.format,
@@ -165,4 +249,40 @@ async function traces(args: string[]): Promise<number> {
     process.off('SIGINT', interrupt);
     await tf.close();
   }
+}
+
+/** --samples: the samples that pass the filter, a JSON line each, grouped and ordered as the Trace Explorer's tree. */
+async function listSamples(
+  tf: TraceFile,
+  spec: RewardSpec,
+  mode: { filter: SampleFilter; sort: SampleSort },
+  control: { onProgress: (p: TraceProgress) => void; signal: AbortSignal },
+  progress: ReturnType<typeof progressReporter>,
+): Promise<number> {
+  const samples = await SampleSet.analyze(tf, spec, control);
+  const ready =
+    samples &&
+    (await samples.prepare(tf, mode.filter, { signal: control.signal, onProgress: (fraction) => progress.tick(() => `filtering: ${Math.floor(fraction * 100)}%…`) }));
+  if (!samples || !ready) {
+    process.stderr.write(`${progress.done()}interrupted: no samples listed\n`);
+    return 130;
+  }
+  let shown = 0;
+  let groups = 0;
+  for (const g of samples.visibleGroups(mode.filter, mode.sort)) {
+    groups++;
+    for (const s of g.samples) {
+      shown++;
+      const language = samples.languageOf(s);
+      process.stdout.write(JSON.stringify({ ...s, ...(language !== undefined ? { language } : {}) }) + '\n');
+    }
+  }
+  const filter = describeFilter(mode.filter);
+  process.stderr.write(
+    `${progress.done()}${shown} of ${samples.sampleCount} samples in ${groups} of ${samples.groupCount} groups` +
+      (filter ? ` (filter: ${filter})` : '') +
+      (mode.sort !== 'file' ? ` sorted by ${mode.sort}` : '') +
+      `; ${tf.malformed.length} malformed\n`,
+  );
+  return shown > 0 ? 0 : 1;
 }

@@ -8,7 +8,7 @@ import { LocalLm, plainPrompt } from '../../src/core/models/localLm';
 import { ModelError } from '../../src/core/models/errors';
 import { ModelHost } from '../../src/core/models/modelHost';
 import { ProcessRewardModel } from '../../src/core/models/prm';
-import { segmentSteps } from '../../src/core/traces/steps';
+import { segmentSteps } from '../../src/core/rewards/reasoningSteps';
 import { ROOT } from './helpers/runCli';
 
 const MODELS = path.join(ROOT, 'examples', 'models');

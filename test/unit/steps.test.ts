@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyStep, MAX_STEP_CHARS, segmentSteps } from '../../src/core/traces/steps';
+import { classifyStep, MAX_STEP_CHARS, segmentSteps } from '../../src/core/rewards/reasoningSteps';
 import { steps } from '../../src/core/rewards/steps';
 import { r1Records, rec } from './helpers/rewardData';
 

@@ -118,3 +118,49 @@ test('follow: records appended by a writer arrive as batches with the per-step c
   assert.deepEqual(curve.map((p) => [p.step, p.samples, p.meanReward]), [[0, 1, 0], [1, 2, 0.5]]);
   assert.ok(curve[1].meanCotTokens > curve[0].meanCotTokens);
 });
+
+test('traces --samples: a JSON line per sample that passes the filters, in the Trace Explorer order', async () => {
+  const game24 = path.join(ROOT, 'examples', 'rollouts', 'game24-gpt4-cot.jsonl');
+  const all = await runCli(['traces', game24, '--samples']);
+  assert.equal(all.code, 0, all.stderr);
+  const rows = all.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, 72);
+  assert.match(all.stderr, /72 of 72 samples in 10 of 10 groups; 0 malformed/);
+  assert.ok(rows.every((r) => typeof r.id === 'string' && 'reward' in r && 'advantage' in r && 'reflections' in r && r.language === undefined));
+
+  // the editor's reward filter: 12 correct samples in 7 groups, best advantage first
+  const correct = await runCli(['traces', game24, '--samples', '--reward', '1..', '--sort', 'advantage-desc']);
+  assert.equal(correct.code, 0, correct.stderr);
+  const kept = correct.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(kept.length, 12);
+  assert.ok(kept.every((r) => r.reward === 1));
+  assert.equal(new Set(kept.map((r) => r.group)).size, 7);
+  assert.match(correct.stderr, /12 of 72 samples in 7 of 10 groups \(filter: reward 1…∞\) sorted by advantage-desc/);
+
+  // a text filter reads the texts; the language filter adds each sample's language share
+  const text = await runCli(['traces', game24, '--samples', '--text', '(10 - 4)', '--language-mixed']);
+  assert.equal(text.code, 1, 'nothing passes both: exit 1, as grep');
+  assert.equal(text.stdout, '');
+  assert.match(text.stderr, /0 of 72 samples/);
+  const withText = await runCli(['traces', game24, '--samples', '--text', '(10 - 4)']);
+  assert.equal(withText.code, 0, withText.stderr);
+  const matching = withText.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(matching.length >= 1 && matching.length < 72);
+});
+
+test('traces --samples: bad filters and sorts are usage errors that name the option', async () => {
+  const game24 = path.join(ROOT, 'examples', 'rollouts', 'game24-gpt4-cot.jsonl');
+  for (const [args, message] of [
+    [['--samples', '--reward', 'high'], /--reward expects min\.\.max.*got "high"/],
+    [['--samples', '--sort', 'best'], /--sort must be one of file, reward-desc.*got "best"/],
+    [['--samples', '--text', '  '], /--text needs some text/],
+    [['--reflection'], /--reflection filters the list of --samples; add --samples/],
+    [['--stats', '--sort', 'reward-desc'], /--sort filters the list of --samples/],
+    [['--samples', '--follow'], /choose one of --stats, --export-best, --follow, --samples/],
+  ] as const) {
+    const r = await runCli(['traces', game24, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+});

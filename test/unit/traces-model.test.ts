@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ADVANTAGE_EPS, buildReasoningTree, groupStats, meanStd, sampleDetail, segmentSteps, TrainingStepCurve, type TraceSample } from '../../src/core/traces';
-import { reasoningSteps } from '../../src/core/rewards/steps';
+import { reasoningSteps } from '../../src/core/rewards/reasoningSteps';
 
 const sample = (completion: string): TraceSample => ({ id: 't', entry: 0, sub: 0, line: 1, prompt: 'Make 24 from 4 4 6 8', completion, group: 'g' });
 

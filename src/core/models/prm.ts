@@ -1,6 +1,6 @@
 /**
  * A process reward model: a score for each reasoning step, Qwen2.5-Math-PRM style. The completion is
- * cut into the trace explorer's steps (segmentSteps, src/core/traces/steps.ts), each step is followed
+ * cut into the trace explorer's steps (segmentSteps, src/core/rewards/reasoningSteps.ts), each step is followed
  * by the model's step separator token, and the score of a step is the probability of the "good" label
  * at its separator (a token classifier's output [batch, sequence, labels]; one label = sigmoid).
  *
@@ -13,7 +13,7 @@
  * then the steps past the maximum length get a null score.
  */
 import type * as Ort from 'onnxruntime-node';
-import { segmentSteps } from '../traces/steps';
+import { segmentSteps } from '../rewards/reasoningSteps';
 import { DynamicBatcher, padBatch } from './batcher';
 import { ModelError, throwIfAborted } from './errors';
 import { readModelFolder, type ModelFolder } from './modelFolder';

@@ -5,8 +5,7 @@
  * occur equally often, 0 when every step has the same kind; 0 or 1 step → 0.
  */
 import type { RewardFunction, RewardRecord, RewardValue } from './types';
-import { STEP_KINDS } from '../traces/steps';
-import { reasoningSteps } from './steps';
+import { reasoningSteps, STEP_KINDS } from './reasoningSteps';
 import { strOpt } from './text';
 
 export interface NoveltyOptions {

@@ -1,32 +1,17 @@
 /**
  * steps: reasoning efficiency, the log-inverse of the number of reasoning steps, 1 / log2(n + 1)
  * (n = 1 → 1, n = 3 → 0.5, n = 7 → 0.33). Range (0, 1]; no steps at all → 1 (nothing was spent).
- * Steps come from the shared segmentation (src/core/traces/steps.ts) of the reasoning (inside the
+ * Steps come from the shared segmentation (reasoningSteps.ts) of the reasoning (inside the
  * think tags; the whole text when untagged).
  */
 import type { Highlight, RewardFunction, RewardRecord, RewardValue } from './types';
-import { segmentSteps, type Step } from '../traces/steps';
-import { splitThink, strOpt } from './text';
+import { reasoningSteps } from './reasoningSteps';
+import { strOpt } from './text';
 
 export interface StepsOptions {
   thinkTag?: string;
   /** Cap on step highlights (default 200). */
   maxHighlights?: number;
-}
-
-let cacheText: string | undefined;
-let cacheTag: string | undefined;
-let cacheSteps: Step[] | undefined;
-
-/** Steps of the reasoning part of a completion, offsets into the completion (cached for the last completion). */
-export function reasoningSteps(completion: string, thinkTag = 'think'): Step[] {
-  if (cacheSteps && cacheText === completion && cacheTag === thinkTag) return cacheSteps;
-  const sp = splitThink(completion, thinkTag);
-  const steps = segmentSteps(completion, sp.thinkStart, sp.thinkEnd);
-  cacheText = completion;
-  cacheTag = thinkTag;
-  cacheSteps = steps;
-  return steps;
 }
 
 export const steps: RewardFunction<StepsOptions> = {

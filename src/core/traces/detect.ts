@@ -158,7 +158,7 @@ function scalarString(v: unknown): string | undefined {
   return undefined;
 }
 
-export function promptKey(prompt: string): string {
+function promptKey(prompt: string): string {
   return 'prompt:' + createHash('sha1').update(prompt).digest('base64url').slice(0, 16);
 }
 

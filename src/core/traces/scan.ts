@@ -5,23 +5,19 @@
  *   a non-blank line. A line that does not look like a JSON object (first non-blank byte not `{`/`[`,
  *   or no matching closing byte at its end, as in a truncated last line) is listed as malformed here;
  *   JSON and UTF-8 errors inside a line are found when it is read.
- * - scanJsonArray: a JSON document, byte by byte outside strings and with indexOf jumps inside them;
- *   an entry is an object element of the top-level array, or of the array under a top-level key
- *   (`{"results": [...]}`, Inspect's `{"samples": [...]}`).
+ * - scanJsonArray: a JSON document, lexed by JsonLexer (byte by byte outside strings, indexOf jumps
+ *   inside them); an entry is an object element of the top-level array, or of the array under a
+ *   top-level key (`{"results": [...]}`, Inspect's `{"samples": [...]}`).
  *
  * Neither holds more than one chunk: memory is the chunk plus the index (16 bytes per entry).
  */
 import type { FileHandle } from 'node:fs/promises';
+import { isJsonSpace, JsonLexer, type JsonStructureHandler } from './jsonLexer';
 import { EntryOffsets } from './offsets';
 import type { JobControl, MalformedEntry } from './types';
 
 export const CHUNK_BYTES = 1 << 20;
 const PROGRESS_MS = 200;
-
-function isWs(b: number): boolean {
-  // JSON whitespace, and the UTF-8 BOM bytes (only ever at the very start)
-  return b === 32 || b === 10 || b === 13 || b === 9 || b === 0xef || b === 0xbb || b === 0xbf;
-}
 
 function show(b: number): string {
   return b >= 32 && b < 127 ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, '0')}`;
@@ -90,7 +86,7 @@ export async function scanJsonl(
       if (first === -1) {
         for (let j = i; j < nl; j++) {
           const b = v[j];
-          if (!isWs(b)) {
+          if (!isJsonSpace(b)) {
             first = b;
             break;
           }
@@ -100,7 +96,7 @@ export async function scanJsonl(
         let l = -1;
         for (let j = nl - 1; j >= i; j--) {
           const b = v[j];
-          if (!isWs(b)) {
+          if (!isJsonSpace(b)) {
             l = b;
             break;
           }
@@ -118,14 +114,14 @@ export async function scanJsonl(
     if (i < bytesRead) {
       if (first === -1) {
         for (let j = i; j < bytesRead; j++) {
-          if (!isWs(v[j])) {
+          if (!isJsonSpace(v[j])) {
             first = v[j];
             break;
           }
         }
       }
       for (let j = bytesRead - 1; j >= i; j--) {
-        if (!isWs(v[j])) {
+        if (!isJsonSpace(v[j])) {
           last = v[j];
           break;
         }
@@ -159,151 +155,131 @@ export interface JsonArrayScanResult {
 /** Keys tried first when a JSON object holds several arrays of objects. */
 const PREFERRED_KEYS = ['samples', 'results', 'data', 'records', 'rows', 'items', 'rollouts', 'completions', 'examples'];
 
+/**
+ * The indexing policy over the lexer's structure: the first top-level value is the document; when it
+ * is an array, its object elements are entries; when it is an object, each of its top-level keys
+ * whose value is an array collects that array's object elements, and the end picks one key.
+ */
+class ArrayIndexer implements JsonStructureHandler {
+  /** 0x5b '[' or 0x7b '{' once the top-level value opened. */
+  top = 0;
+  topStart = -1;
+  /** The document does not start like JSON: nothing is indexed. */
+  notJson = false;
+  /** Entries per top-level key ('' for a top-level array). */
+  readonly arrays = new Map<string, EntryOffsets>();
+  /** The array whose elements are being read, and the depth its elements open at. */
+  private current: EntryOffsets | undefined;
+  private elemDepth = 1;
+  elemStart = -1;
+  elemLine = 0;
+  private lastKey = '';
+
+  constructor(private readonly malformed: MalformedEntry[]) {}
+
+  open(bracket: number, offset: number, depth: number, line: number): boolean {
+    if (depth === 0) {
+      if (this.top !== 0) {
+        this.malformed.push({ line, reason: 'more than one JSON value in the file: the rest is ignored' });
+        return false;
+      }
+      this.top = bracket;
+      this.topStart = offset;
+      if (bracket === 0x5b) {
+        this.current = new EntryOffsets();
+        this.arrays.set('', this.current);
+        this.elemDepth = 1;
+      }
+    } else if (bracket === 0x5b && this.top === 0x7b && depth === 1) {
+      this.current = this.arrays.get(this.lastKey) ?? new EntryOffsets();
+      this.arrays.set(this.lastKey, this.current);
+      this.elemDepth = 2;
+    } else if (bracket === 0x7b && this.current && depth === this.elemDepth) {
+      this.elemStart = offset;
+      this.elemLine = line;
+    }
+    return true;
+  }
+
+  close(bracket: number, offset: number, depth: number, line: number): void {
+    if (bracket === 0x7d && depth === this.elemDepth && this.current && this.elemStart >= 0) {
+      this.current.push(this.elemStart, offset + 1 - this.elemStart, this.elemLine);
+      this.elemStart = -1;
+    } else if (bracket === 0x5d && this.current && depth === this.elemDepth - 1) {
+      this.current = undefined;
+    }
+    if (depth < 0) this.malformed.push({ line, reason: `unbalanced '${String.fromCharCode(bracket)}'` });
+  }
+
+  /** Strings at the top object's first level are its keys (and values): the last one names the next array. */
+  stringStart(depth: number): boolean {
+    return this.top === 0x7b && depth === 1;
+  }
+
+  string(text: string): void {
+    this.lastKey = text.slice(0, 200);
+  }
+
+  stray(byte: number, line: number): boolean {
+    if (this.top !== 0) return true; // after the document: ignored
+    this.malformed.push({ line, reason: `not JSON: the file starts with ${show(byte)}` });
+    this.notJson = true;
+    return false;
+  }
+
+  /** The key whose array holds the entries: a preferred key that has some, else the longest array. */
+  chosenKey(): string | undefined {
+    for (const k of PREFERRED_KEYS) if ((this.arrays.get(k)?.count ?? 0) > 0) return k;
+    let key: string | undefined;
+    let best = 0;
+    for (const [k, a] of this.arrays) if (a.count > best) {
+      best = a.count;
+      key = k;
+    }
+    return key;
+  }
+
+  /** Entries found so far (progress). */
+  get found(): number {
+    let n = 0;
+    for (const a of this.arrays.values()) n = Math.max(n, a.count);
+    return n;
+  }
+}
+
 /** Index the object elements of a JSON document's top-level array (or of the array under one of its top-level keys). */
 export async function scanJsonArray(fh: FileHandle, size: number, malformed: MalformedEntry[], control: JobControl): Promise<JsonArrayScanResult> {
   const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, size)));
-  let top = 0; // 0x5b '[' or 0x7b '{' once seen
-  let topStart = -1;
-  let depth = 0;
-  let line = 1;
-  let inStr = false;
-  let carriedBackslashes = 0;
-  let keyParts: Buffer[] = [];
-  let capturing = false;
-  let lastKey = '';
-  let elemStart = -1;
-  let elemLine = 0;
-  let current: EntryOffsets | undefined; // entries of the array being read
-  const arrays = new Map<string, EntryOffsets>();
-  let elemDepth = 1; // depth at which an element's '{' is seen
+  const policy = new ArrayIndexer(malformed);
+  const lexer = new JsonLexer(policy);
   let pos = 0;
   let lastReport = Date.now();
-
   while (pos < size) {
     if (control.signal?.aborted) return { entries: new EntryOffsets(), top: 'none', cancelled: true };
     const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
     if (bytesRead === 0) break;
-    const v = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-    const base = pos;
-    let i = 0;
-    while (i < bytesRead) {
-      if (inStr) {
-        const q = v.indexOf(0x22, i);
-        if (q === -1) {
-          // count the backslash run at the chunk's end (an escape may straddle chunks)
-          let k = 0;
-          for (let j = bytesRead - 1; j >= i && v[j] === 0x5c; j--) k++;
-          carriedBackslashes = k === bytesRead - i ? carriedBackslashes + k : k;
-          if (capturing) keyParts.push(Buffer.from(v.subarray(i, bytesRead)));
-          i = bytesRead;
-          break;
-        }
-        let k = 0;
-        for (let j = q - 1; j >= i && v[j] === 0x5c; j--) k++;
-        if (k === q - i) k += carriedBackslashes;
-        carriedBackslashes = 0;
-        if (capturing) keyParts.push(Buffer.from(v.subarray(i, q)));
-        i = q + 1;
-        if (k % 2 === 1) {
-          if (capturing) keyParts.push(Buffer.from('"'));
-          continue;
-        }
-        inStr = false;
-        if (capturing) {
-          capturing = false;
-          lastKey = Buffer.concat(keyParts).toString('utf8').slice(0, 200);
-          keyParts = [];
-        }
-        continue;
-      }
-      const b = v[i];
-      switch (b) {
-        case 0x22:
-          inStr = true;
-          carriedBackslashes = 0;
-          capturing = top === 0x7b && depth === 1;
-          keyParts = [];
-          break;
-        case 0x0a:
-          line++;
-          break;
-        case 0x7b: // {
-        case 0x5b: // [
-          if (depth === 0) {
-            if (top !== 0) {
-              malformed.push({ line, reason: 'more than one JSON value in the file: the rest is ignored' });
-              pos = size;
-              i = bytesRead;
-              continue;
-            }
-            top = b;
-            topStart = base + i;
-            if (b === 0x5b) {
-              current = new EntryOffsets();
-              arrays.set('', current);
-              elemDepth = 1;
-            }
-          } else if (b === 0x5b && top === 0x7b && depth === 1) {
-            current = arrays.get(lastKey) ?? new EntryOffsets();
-            arrays.set(lastKey, current);
-            elemDepth = 2;
-          } else if (b === 0x7b && current && depth === elemDepth) {
-            elemStart = base + i;
-            elemLine = line;
-          }
-          depth++;
-          break;
-        case 0x7d: // }
-        case 0x5d: // ]
-          depth--;
-          if (b === 0x7d && depth === elemDepth && current && elemStart >= 0) {
-            current.push(elemStart, base + i + 1 - elemStart, elemLine);
-            elemStart = -1;
-          } else if (b === 0x5d && current && depth === elemDepth - 1) {
-            current = undefined;
-          }
-          if (depth < 0) {
-            malformed.push({ line, reason: `unbalanced '${String.fromCharCode(b)}'` });
-            depth = 0;
-          }
-          break;
-        default:
-          if (depth === 0 && !isWs(b) && top === 0) {
-            malformed.push({ line, reason: `not JSON: the file starts with ${show(b)}` });
-            return { entries: new EntryOffsets(), top: 'none', cancelled: false };
-          }
-      }
-      i++;
-    }
-    pos = base + bytesRead;
-    if (control.onProgress && Date.now() - lastReport >= PROGRESS_MS) {
-      lastReport = Date.now();
-      let n = 0;
-      for (const a of arrays.values()) n = Math.max(n, a.count);
-      control.onProgress({ phase: 'index', done: pos, total: size, unit: 'bytes', entries: n });
-    }
-  }
-  if (elemStart >= 0) malformed.push({ line: elemLine, reason: 'truncated: this element never closes (the file was cut off)' });
-  else if (depth > 0 || inStr) malformed.push({ line, reason: 'truncated: the JSON document ends before it closes (the file was cut off)' });
-
-  if (top === 0x5b) return { entries: arrays.get('') ?? new EntryOffsets(), top: 'array', cancelled: false };
-  if (top === 0x7b) {
-    let key: string | undefined;
-    for (const k of PREFERRED_KEYS) if ((arrays.get(k)?.count ?? 0) > 0) {
-      key = k;
+    const more = lexer.feed(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), pos);
+    pos += bytesRead;
+    if (!more) {
+      if (policy.notJson) return { entries: new EntryOffsets(), top: 'none', cancelled: false };
+      pos = size; // a second value: the rest of the file is not read
       break;
     }
-    if (key === undefined) {
-      let best = 0;
-      for (const [k, a] of arrays) if (a.count > best) {
-        best = a.count;
-        key = k;
-      }
+    if (control.onProgress && Date.now() - lastReport >= PROGRESS_MS) {
+      lastReport = Date.now();
+      control.onProgress({ phase: 'index', done: pos, total: size, unit: 'bytes', entries: policy.found });
     }
-    if (key !== undefined) return { entries: arrays.get(key)!, key, top: 'array', cancelled: false };
+  }
+  if (policy.elemStart >= 0) malformed.push({ line: policy.elemLine, reason: 'truncated: this element never closes (the file was cut off)' });
+  else if (lexer.depth > 0 || lexer.inString) malformed.push({ line: lexer.line, reason: 'truncated: the JSON document ends before it closes (the file was cut off)' });
+
+  if (policy.top === 0x5b) return { entries: policy.arrays.get('') ?? new EntryOffsets(), top: 'array', cancelled: false };
+  if (policy.top === 0x7b) {
+    const key = policy.chosenKey();
+    if (key !== undefined) return { entries: policy.arrays.get(key)!, key, top: 'array', cancelled: false };
     // no array of objects: the document itself is the one entry
     const one = new EntryOffsets();
-    if (depth === 0) one.push(topStart, pos - topStart, 1);
+    if (lexer.depth === 0) one.push(policy.topStart, pos - policy.topStart, 1);
     return { entries: one, top: 'object', cancelled: false };
   }
   return { entries: new EntryOffsets(), top: 'none', cancelled: false };

@@ -284,7 +284,7 @@ export function abortError(): Error {
   return e;
 }
 
-export async function isGzip(file: string): Promise<boolean> {
+async function isGzip(file: string): Promise<boolean> {
   const fh = await fsp.open(file, 'r');
   try {
     const b = Buffer.alloc(2);
@@ -296,7 +296,7 @@ export async function isGzip(file: string): Promise<boolean> {
 }
 
 /** Decompress a .gz file, streaming, into a new file under os.tmpdir(); returns its path. */
-export async function gunzipToTemp(file: string, control: JobControl = {}): Promise<string> {
+async function gunzipToTemp(file: string, control: JobControl = {}): Promise<string> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'reasoning-lab-trace-'));
   const out = path.join(dir, path.basename(file).replace(/\.gz$/i, ''));
   const total = (await fsp.stat(file)).size;

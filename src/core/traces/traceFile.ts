@@ -15,7 +15,7 @@ import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import { scoreRecord } from '../rewards/composite';
 import { approxTokenCount, splitThink } from '../rewards/text';
-import { reasoningSteps } from '../rewards/steps';
+import { reasoningSteps } from '../rewards/reasoningSteps';
 import type { RewardSpec } from '../rewards/types';
 import { detectShape, toSamples } from './detect';
 import { groupStats, type GroupMember } from './groups';
@@ -103,7 +103,6 @@ export function detectContainer(file: string, head: Buffer): Container {
 export class TraceFile {
   private discovered: MalformedEntry[] = [];
   private discoveredEntries = new Set<number>();
-  private lastAnalysis?: TraceAnalysis;
 
   private constructor(
     /** The path as given. */
@@ -258,7 +257,7 @@ export class TraceFile {
       if (s) s.advantage = m.advantage;
     }
     const rewarded = fromFile + scored;
-    const result: TraceAnalysis = {
+    return {
       records,
       samples,
       groups: groupList.length,
@@ -273,14 +272,6 @@ export class TraceFile {
       timing: { indexMs: this.indexMs, analyzeMs: Date.now() - started },
       cancelled: !!options.signal?.aborted,
     };
-    if (!result.cancelled) this.lastAnalysis = result;
-    return result;
-  }
-
-  /** GRPO groups (runs analyze() unless a finished analysis is at hand). */
-  async groups(options: AnalyzeOptions = {}): Promise<TraceAnalysis['groupStats']> {
-    if (this.lastAnalysis && !options.rewards && !options.rescore) return this.lastAnalysis.groupStats;
-    return (await this.analyze(options)).groupStats;
   }
 
   /** How the file on disk differs from what was indexed. */
@@ -290,14 +281,13 @@ export class TraceFile {
 
   /**
    * Pick up changes: appended entries are indexed (follow); a truncated or rewritten file is indexed
-   * again, with a message saying so (earlier analyses are dropped).
+   * again, with a message saying so (what reads found malformed before is dropped).
    */
   async refresh(control: JobControl & { follow?: boolean } = {}): Promise<{ change: FileChange; added: number; message?: string }> {
     const r = await this.source.refresh(control);
     if (r.change === 'truncated' || r.change === 'rewritten') {
       this.discovered = [];
       this.discoveredEntries.clear();
-      this.lastAnalysis = undefined;
     }
     return r;
   }

@@ -13,7 +13,7 @@
  */
 import { extractAnswer } from '../rewards/answer';
 import { splitThink } from '../rewards/text';
-import type { Step } from './steps';
+import type { Step } from '../rewards/reasoningSteps';
 import type { ReasoningTree, TreeNode } from './types';
 
 /**

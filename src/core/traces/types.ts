@@ -13,7 +13,7 @@
  *   records carry one).
  */
 import type { CompositeScore, RewardSpec } from '../rewards/types';
-import type { Step } from './steps';
+import type { Step } from '../rewards/reasoningSteps';
 
 /** The shapes the reader recognises (detected from the first records; see detect.ts). */
 export type TraceFormat =

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import type { ScoredDocuments } from '../rewards/scoredDocuments';
-import { TraceStepperPanel } from '../traces/traceStepperPanel';
 import { DocumentModels } from './documentModels';
 import { registerGrmKeyCommands } from './grmJudge';
 import { ModelService } from './modelService';
 import { workerScript } from '../shared/workerScript';
 import { ModelStatusBar } from './modelStatusBar';
-import { PrmStepScores } from './prmStepScores';
+import { PrmStepScores, type StepScorer } from './prmStepScores';
 import { RmEvalPanel, registerRmEvalCommand } from './rmEvalPanel';
 
 /**
@@ -14,14 +13,13 @@ import { RmEvalPanel, registerRmEvalCommand } from './rmEvalPanel';
  * reward-model status bar item, PRM scores in the Trace Stepper, Evaluate Reward Model, the judge's
  * API key commands. Every ONNX model runs in the model worker (src/core/models/modelHost.ts).
  */
-export function registerModels(context: vscode.ExtensionContext, scored: ScoredDocuments, output: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerModels(context: vscode.ExtensionContext, scored: ScoredDocuments, output: vscode.LogOutputChannel): { disposables: vscode.Disposable[]; stepScorer: StepScorer } {
   const log = (m: string) => output.info(m);
   const models = new ModelService(workerScript(context.extensionPath, 'modelWorker'), log);
   scored.useModels(new DocumentModels(models, context.secrets));
   const prm = new PrmStepScores(models);
-  TraceStepperPanel.stepScorer = prm;
   const rmEval = new RmEvalPanel(context.extensionUri, models, log);
-  return [
+  const disposables = [
     models,
     new ModelStatusBar(models, output),
     rmEval,
@@ -30,6 +28,6 @@ export function registerModels(context: vscode.ExtensionContext, scored: ScoredD
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('reasoningLab.prm') || e.affectsConfiguration('reasoningLab.models')) prm.clear();
     }),
-    { dispose: () => (TraceStepperPanel.stepScorer = undefined) },
   ];
+  return { disposables, stepScorer: prm };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { GroupStats, MalformedEntry, SampleSummary } from '../../core/traces';
-import { TraceSession } from './traceSession';
+import { formatFailed, type GroupStats, type MalformedEntry, type SampleSummary } from '../../core/traces';
+import type { TraceSession } from './traceSession';
 
 export type TraceNode =
   | { kind: 'malformed'; items: MalformedEntry[] }
@@ -18,10 +18,10 @@ const oneLine = (s: string, n: number) => {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Badges of a sample, as short words (also in the tooltip and the filters' vocabulary). */
-export function sampleBadges(s: SampleSummary): string[] {
+function sampleBadges(s: SampleSummary): string[] {
   const badges: string[] = [];
   if (s.think === 'unclosed') badges.push('unclosed <think>');
-  else if (TraceSession.formatFailed(s)) badges.push('format ✗');
+  else if (formatFailed(s)) badges.push('format ✗');
   if (s.accuracy === 0) badges.push('wrong answer');
   if (s.reflections > 0) badges.push(`↺ ${s.reflections} reflection${s.reflections === 1 ? '' : 's'}`);
   return badges;

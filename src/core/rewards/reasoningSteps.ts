@@ -1,6 +1,7 @@
 /**
- * Step segmentation of a reasoning trace, shared by the step-efficiency and novelty rewards and the
- * trace explorer.
+ * Step segmentation of a reasoning trace, the one place it is done: the step-efficiency and novelty
+ * rewards, the process reward model and the trace explorer all use it (`reasoningSteps` for the
+ * reasoning part of a completion, `segmentSteps` for any span of text).
  *
  * Boundaries, in order:
  *   1. blank lines (paragraphs);
@@ -15,7 +16,7 @@
  *   else reasoning.
  * Offsets are UTF-16 offsets into the given text; steps are trimmed of surrounding whitespace.
  */
-import { approxTokenCount } from '../rewards/text';
+import { approxTokenCount, splitThink } from './text';
 
 export type StepKind = 'reasoning' | 'reflection' | 'backtrack' | 'verification' | 'conclusion';
 export const STEP_KINDS: readonly StepKind[] = ['reasoning', 'reflection', 'backtrack', 'verification', 'conclusion'];
@@ -161,4 +162,19 @@ function splitLong(text: string, s: number, e: number, emit: (s: number, e: numb
     lastBoundary = b;
   }
   if (chunkStart < e) emit(chunkStart, e);
+}
+
+let cacheText: string | undefined;
+let cacheTag: string | undefined;
+let cacheSteps: Step[] | undefined;
+
+/** Steps of the reasoning part of a completion, offsets into the completion (cached for the last completion). */
+export function reasoningSteps(completion: string, thinkTag = 'think'): Step[] {
+  if (cacheSteps && cacheText === completion && cacheTag === thinkTag) return cacheSteps;
+  const sp = splitThink(completion, thinkTag);
+  const steps = segmentSteps(completion, sp.thinkStart, sp.thinkEnd);
+  cacheText = completion;
+  cacheTag = thinkTag;
+  cacheSteps = steps;
+  return steps;
 }

@@ -1,10 +1,10 @@
-import type { ReasoningTree } from '../../core/traces';
 import type { TraceTreeDrawing } from '../../contracts/traces';
+import type { ReasoningTree } from './types';
 
 /** Above this many nodes the stepper draws one segment per attempt instead of a dot per step. */
 export const MAX_TREE_DOTS = 400;
 
-/** Lay out the reasoning path tree for the stepper: lanes by attempt, x by depth (see protocol.ts). */
+/** Lay out the reasoning path tree for the stepper: lanes by attempt, x by depth (see contracts/traces.ts). */
 export function treeDrawing(tree: ReasoningTree): TraceTreeDrawing {
   const byAttempt = new Map<number, TraceTreeDrawing['segments'][number]>();
   let maxDepth = 0;

@@ -1,0 +1,196 @@
+/**
+ * The samples of one trace file as the explorer lists them: per-sample summaries and GRPO groups from
+ * an analysis, kept up to date while a file is followed, shown through a SampleFilter in a SampleSort
+ * order. Two filter conditions need more than the summaries (the share of target-language words, and
+ * text in the prompt or completion): `prepare` computes them with one pass over the file, cancellable.
+ * The Trace Explorer tree and `traces --samples` both read from here.
+ */
+import { scoreRecord } from '../rewards/composite';
+import { PRESETS } from '../rewards/presets';
+import type { RewardSpec } from '../rewards/types';
+import { groupStats, type GroupMember } from './groups';
+import { compareSamples, formatFailed, LANGUAGE_MIXED_BELOW, type SampleFilter, type SampleSort } from './sampleFilter';
+import { summarize, type TraceFile } from './traceFile';
+import { TrainingStepCurve } from './trainingSteps';
+import type { GroupStats, JobControl, SampleSummary, TraceAnalysis, TraceEntry, TraceSample, TrainingStepPoint } from './types';
+
+/** Format and accuracy for the badges and the format filter: R1's strict template and answer check, whatever spec gives the reward. */
+export const BADGE_JUDGE: RewardSpec = PRESETS.r1;
+const LANGUAGE_ONLY: RewardSpec = { name: 'language', components: { language: { weight: 1 } } };
+
+/** Progress (0..1) and cancellation of a pass over the file. */
+export interface PassControl {
+  onProgress: (fraction: number) => void;
+  signal: AbortSignal;
+}
+
+export interface VisibleGroup {
+  stats: GroupStats;
+  /** The group's samples that pass the filter, in the chosen order. */
+  samples: SampleSummary[];
+}
+
+const key = (entry: number, sub: number) => `${entry}/${sub}`;
+
+export class SampleSet {
+  private summaries = new Map<string, SampleSummary>();
+  private groups = new Map<string, { prompt: string; step?: number; members: GroupMember[]; stats: GroupStats }>();
+  private groupOrder: string[] = [];
+  private language = new Map<string, number | null>();
+  private languageDone = false;
+  private textMatches?: { text: string; keys: Set<string> };
+  trainingSteps: TrainingStepPoint[] = [];
+
+  /** From an analysis that kept its sample summaries (and judged them with BADGE_JUDGE, for the format filter). */
+  constructor(analysis: TraceAnalysis) {
+    this.load(analysis);
+  }
+
+  /** Analyze `file` (rewards from the file, else scored with `spec`; badges judged by BADGE_JUDGE). Undefined when cancelled. */
+  static async analyze(file: TraceFile, spec: RewardSpec, control: JobControl = {}): Promise<SampleSet | undefined> {
+    const a = await file.analyze({ rewards: spec, judge: BADGE_JUDGE, ...control });
+    return a.cancelled ? undefined : new SampleSet(a);
+  }
+
+  /** Analyze `file` again from scratch (it was truncated or rewritten). False when cancelled (the set is unchanged). */
+  async reanalyze(file: TraceFile, spec: RewardSpec, control: JobControl = {}): Promise<boolean> {
+    const a = await file.analyze({ rewards: spec, judge: BADGE_JUDGE, ...control });
+    if (a.cancelled) return false;
+    this.load(a);
+    return true;
+  }
+
+  /** Start over from a (new) analysis: what the language and text passes found is dropped. */
+  private load(a: TraceAnalysis): void {
+    this.summaries.clear();
+    this.groups.clear();
+    this.groupOrder = [];
+    for (const s of a.sampleSummaries) this.summaries.set(key(s.entry, s.sub), s);
+    for (const g of a.groupStats) {
+      this.groups.set(g.key, { prompt: g.prompt, step: g.step, members: g.members.map(({ entry, sub, id, reward }) => ({ entry, sub, id, reward })), stats: g });
+      this.groupOrder.push(g.key);
+    }
+    this.trainingSteps = a.trainingSteps;
+    this.language.clear();
+    this.languageDone = false;
+    this.textMatches = undefined;
+  }
+
+  get sampleCount(): number {
+    return this.summaries.size;
+  }
+
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  summary(entry: number, sub: number): SampleSummary | undefined {
+    return this.summaries.get(key(entry, sub));
+  }
+
+  group(groupKey: string): GroupStats | undefined {
+    return this.groups.get(groupKey)?.stats;
+  }
+
+  /** The share of target-language words in the sample's reasoning, once a language pass ran (null: not measurable). */
+  languageOf(s: SampleSummary): number | null | undefined {
+    return this.language.get(key(s.entry, s.sub));
+  }
+
+  /** Groups with at least one sample passing the filter, each with its passing samples (sorted). */
+  visibleGroups(filter: SampleFilter, sort: SampleSort): VisibleGroup[] {
+    const out: VisibleGroup[] = [];
+    for (const k of this.groupOrder) {
+      const g = this.groups.get(k)!;
+      const samples: SampleSummary[] = [];
+      for (const m of g.stats.members) {
+        const s = this.summaries.get(key(m.entry, m.sub));
+        if (s && this.passes(s, filter)) samples.push(s);
+      }
+      if (samples.length) out.push({ stats: g.stats, samples: sort === 'file' ? samples : samples.sort((a, b) => compareSamples(sort, a, b)) });
+    }
+    if (sort !== 'file') {
+      // groups follow their best sample under the chosen order
+      out.sort((a, b) => compareSamples(sort, a.samples[0], b.samples[0]));
+    }
+    return out;
+  }
+
+  private passes(s: SampleSummary, f: SampleFilter): boolean {
+    if (f.rewardMin !== undefined && (s.reward === null || s.reward < f.rewardMin)) return false;
+    if (f.rewardMax !== undefined && (s.reward === null || s.reward > f.rewardMax)) return false;
+    if (f.hasReflection && s.reflections === 0) return false;
+    if (f.formatFailed && !formatFailed(s)) return false;
+    if (f.languageMixed) {
+      const v = this.language.get(key(s.entry, s.sub));
+      if (v === null || v === undefined || v >= LANGUAGE_MIXED_BELOW) return false;
+    }
+    if (f.text && !this.textMatches?.keys.has(key(s.entry, s.sub))) return false;
+    return true;
+  }
+
+  /**
+   * Compute what `filter` needs beyond the summaries (language shares, text matches), reading `file`
+   * once per missing condition. False when cancelled (what was found so far is not used).
+   */
+  async prepare(file: TraceFile, filter: SampleFilter, control: PassControl): Promise<boolean> {
+    if (filter.languageMixed && !this.languageDone) {
+      const ok = await pass(file, control, (s) => {
+        const sc = scoreRecord(s, LANGUAGE_ONLY);
+        this.language.set(key(s.entry, s.sub), sc.components.language?.value ?? null);
+      });
+      if (!ok) return false;
+      this.languageDone = true;
+    }
+    if (filter.text && this.textMatches?.text !== filter.text) {
+      const needle = filter.text.toLowerCase();
+      const keys = new Set<string>();
+      const ok = await pass(file, control, (s) => {
+        if (s.prompt.toLowerCase().includes(needle) || s.completion.toLowerCase().includes(needle)) keys.add(key(s.entry, s.sub));
+      });
+      if (!ok) return false;
+      this.textMatches = { text: filter.text, keys };
+    }
+    return true;
+  }
+
+  /** New records (follow): summarized, their groups' statistics and advantages updated, the step curve recomputed. */
+  add(entries: readonly TraceEntry[], spec: RewardSpec): void {
+    const touched = new Set<string>();
+    for (const e of entries) {
+      for (const s of e.samples) {
+        const sum = summarize(s, spec, false, BADGE_JUDGE);
+        this.summaries.set(key(s.entry, s.sub), sum);
+        let g = this.groups.get(s.group);
+        if (!g) {
+          g = { prompt: s.prompt.slice(0, 200), step: s.step, members: [], stats: groupStats(s.group, s.prompt, [], s.step) };
+          this.groups.set(s.group, g);
+          this.groupOrder.push(s.group);
+        }
+        g.members.push({ entry: s.entry, sub: s.sub, id: s.id, reward: sum.reward });
+        touched.add(s.group);
+      }
+    }
+    for (const k of touched) {
+      const g = this.groups.get(k)!;
+      g.stats = groupStats(k, g.prompt, g.members, g.step);
+      for (const m of g.stats.members) {
+        const s = this.summaries.get(key(m.entry, m.sub));
+        if (s) s.advantage = m.advantage;
+      }
+    }
+    // the curve over every summary (a follow batch's own curve starts where following began)
+    const curve = new TrainingStepCurve();
+    for (const s of this.summaries.values()) curve.add(s.step, s.reward, s.cotTokens);
+    this.trainingSteps = curve.points();
+    if (this.textMatches) this.textMatches = undefined; // a new record may match: the next filter pass recomputes
+    this.languageDone = false;
+  }
+}
+
+async function pass(file: TraceFile, control: PassControl, fn: (s: TraceSample) => void): Promise<boolean> {
+  for await (const e of file.entries({ signal: control.signal, onProgress: (p) => control.onProgress(p.total ? p.done / p.total : 0) })) {
+    for (const s of e.samples) fn(s);
+  }
+  return !control.signal.aborted;
+}

@@ -1,0 +1,72 @@
+/**
+ * What the Trace Stepper shows of one sample, built from its detail (sampleDetail): the view it paints
+ * first (offsets, kinds and token counts of the steps, the reward breakdown, the reasoning path tree
+ * laid out) and the pages of step rows it asks for as it scrolls. The text itself goes in windows.
+ */
+import type { StepKindLetter, TraceStepperView, TraceStepRow } from '../../contracts/traces';
+import { treeDrawing } from './treeDrawing';
+import type { SampleSummary, TraceDetail } from './types';
+
+const KIND_LETTER: Record<string, StepKindLetter> = { reasoning: 'r', reflection: 'f', backtrack: 'b', verification: 'v', conclusion: 'c' };
+const PROMPT_HEAD = 4000;
+const PREVIEW_CHARS = 120;
+/** The longest step page the webview may ask for. */
+export const MAX_STEP_PAGE = 500;
+
+/** Where the sample sits: its file, its summary in the explorer (reward, advantage) and its group's size. */
+export interface StepperContext {
+  file: { label: string; path: string };
+  summary?: SampleSummary;
+  groupSize: number;
+}
+
+/** The stepper's first view of a sample (its detail built with the spec whose breakdown it shows). */
+export function stepperView(detail: TraceDetail, context: StepperContext): TraceStepperView {
+  const { sample, steps, score } = detail;
+  const summary = context.summary;
+  return {
+    file: context.file,
+    sample: {
+      entry: sample.entry,
+      sub: sample.sub,
+      id: sample.id,
+      line: sample.line,
+      group: sample.group,
+      reward: summary?.reward ?? sample.reward ?? null,
+      advantage: summary?.advantage ?? null,
+      rewardSource: summary?.rewardSource ?? (sample.reward !== undefined ? 'file' : 'none'),
+    },
+    prompt: sample.prompt.slice(0, PROMPT_HEAD),
+    promptLength: sample.prompt.length,
+    completionLength: sample.completion.length,
+    think: detail.think,
+    kinds: steps.map((s) => KIND_LETTER[s.kind] ?? 'r').join(''),
+    starts: steps.map((s) => s.start),
+    ends: steps.map((s) => s.end),
+    tokens: steps.map((s) => s.tokens),
+    // filled by the process reward model after the stepper shows the sample, when one is configured
+    stepScores: null,
+    score: score && Object.keys(score.components).length
+      ? {
+          spec: score.spec,
+          total: score.total,
+          max: score.max,
+          components: Object.entries(score.components).map(([name, c]) => ({ name, value: c!.value, weight: c!.weight, detail: c!.detail.slice(0, 300) })),
+        }
+      : null,
+    tree: treeDrawing(detail.tree),
+    groupSize: context.groupSize,
+  };
+}
+
+/** Steps [from, to) as rows with a one-line preview, at most MAX_STEP_PAGE of them. */
+export function stepRows(steps: TraceDetail['steps'], from: number, to: number): TraceStepRow[] {
+  const lo = Math.max(0, Math.floor(from));
+  const hi = Math.min(steps.length, Math.floor(to), lo + MAX_STEP_PAGE);
+  const out: TraceStepRow[] = [];
+  for (let i = lo; i < hi; i++) {
+    const s = steps[i];
+    out.push({ index: i, kind: KIND_LETTER[s.kind] ?? 'r', tokens: s.tokens, preview: s.text.slice(0, PREVIEW_CHARS).replace(/\s+/g, ' ') });
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/** Export Best-of-n: the top k samples of every prompt group as SFT chat JSONL beside the trace file (rejection sampling). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { exportBestOfN } from '../../core/traces';
+import type { ExplorerContext } from './explorerContext';
+
+export async function exportBest(explorer: ExplorerContext): Promise<void> {
+  const s = explorer.need();
+  const kText = await vscode.window.showInputBox({
+    title: 'Export Best-of-n (1/3)',
+    prompt: 'Keep the top k samples of every prompt group, by reward',
+    value: '1',
+    validateInput: (v) => (/^\s*[1-9]\d*\s*$/.test(v) ? undefined : 'A whole number ≥ 1'),
+  });
+  if (kText === undefined) return;
+  const k = Number(kText.trim());
+  const mode = await vscode.window.showQuickPick(
+    [
+      { label: 'All samples', correctOnly: false, description: 'top k by reward' },
+      { label: 'Only correct, well-formatted samples', correctOnly: true, description: 'accuracy = 1 and format = 1 (R1 rules), then top k' },
+    ],
+    { title: 'Export Best-of-n (2/3)' },
+  );
+  if (!mode) return;
+  const dir = path.dirname(s.uri.fsPath);
+  const base = path.basename(s.uri.fsPath).replace(/\.(jsonl|json)(\.gz)?$|\.(parquet|eval)$/i, '');
+  const proposed = freeName(dir, `${base}.best-of-${k}${mode.correctOnly ? '.correct' : ''}.sft.jsonl`);
+  const outName = await vscode.window.showInputBox({
+    title: 'Export Best-of-n (3/3)',
+    prompt: `Write the SFT JSONL to (relative to ${path.basename(dir)}/; an existing file is never replaced)`,
+    value: path.basename(proposed),
+    validateInput: (v) => {
+      if (!v.trim()) return 'A file name';
+      return fs.existsSync(path.resolve(dir, v.trim())) ? `${v.trim()} exists; choose another name (it is never overwritten)` : undefined;
+    },
+  });
+  if (outName === undefined) return;
+  const out = path.resolve(dir, outName.trim());
+  const spec = explorer.specs.current(s.uri);
+  const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting best-of-${k}`, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    // write beside the target, then link it into place: never over a file that appeared meanwhile
+    const tmp = `${out}.${process.pid}.partial`;
+    const stream = fs.createWriteStream(tmp, { flags: 'wx' });
+    try {
+      const r = await exportBestOfN(s.file, stream, {
+        k,
+        correctOnly: mode.correctOnly,
+        rewards: spec,
+        signal: controller.signal,
+        onProgress: (p) => progress.report({ message: `${p.phase}: ${p.done} of ${p.total}` }),
+      });
+      await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      if (r.cancelled) {
+        fs.rmSync(tmp, { force: true });
+        return r;
+      }
+      fs.linkSync(tmp, out); // fails with EEXIST rather than replacing
+      fs.rmSync(tmp, { force: true });
+      return r;
+    } catch (e) {
+      stream.destroy();
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+  });
+  if (summary.cancelled) {
+    void vscode.window.showInformationMessage('Export cancelled; nothing was written.');
+    return;
+  }
+  const skipped = summary.skipped;
+  const text =
+    `Exported ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups to ${path.basename(out)}` +
+    (summary.meanRewardWritten !== null ? ` (mean reward ${summary.meanRewardWritten.toFixed(2)})` : '') +
+    `; skipped ${skipped.beyondK} beyond k, ${skipped.incorrect} incorrect, ${skipped.noReward} without reward.`;
+  explorer.log(text);
+  const choice = await vscode.window.showInformationMessage(text, 'Open');
+  if (choice === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(out));
+}
+
+/** `name`, or `name` with -2, -3, … before its extension: the first that does not exist in `dir`. */
+function freeName(dir: string, name: string): string {
+  const ext = name.endsWith('.sft.jsonl') ? '.sft.jsonl' : path.extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  let candidate = path.join(dir, name);
+  for (let i = 2; fs.existsSync(candidate); i++) candidate = path.join(dir, `${stem}-${i}${ext}`);
+  return candidate;
+}

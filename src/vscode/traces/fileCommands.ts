@@ -1,0 +1,92 @@
+/** Trace Explorer commands that open and close trace files, and show a record's line in the editor. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FieldMapping } from '../../core/traces';
+import type { ExplorerContext } from './explorerContext';
+import { TraceSession } from './traceSession';
+
+const TRACE_FILE_GLOB = '**/*.{jsonl,json,jsonl.gz,json.gz,parquet,eval}';
+const FIELDS_SETTING = 'reasoningLab.traces.fields';
+
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+async function pickTraceFile(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file' && /\.(jsonl|json|gz|parquet|eval)$/i.test(active.fsPath)) return active;
+  const exclude = '**/{node_modules,.git,.vscode,.reasoning-lab}/**';
+  const [candidates, models] = await Promise.all([
+    vscode.workspace.findFiles(TRACE_FILE_GLOB, exclude, 500),
+    vscode.workspace.findFiles('**/*.onnx', exclude, 200),
+  ]);
+  // A model folder's config.json / tokenizer.json are not rollout logs; they would crowd the list.
+  const modelDirs = new Set(models.map((m) => path.dirname(m.fsPath)));
+  const found = candidates.filter((uri) => !modelDirs.has(path.dirname(uri.fsPath)));
+  found.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
+  const items = [...found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), browse];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Open Trace File', placeHolder: 'A rollout log: JSONL, JSON, gzipped, Parquet or Inspect .eval' });
+  if (!pick) return undefined;
+  if (pick.uri) return pick.uri;
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: 'Open Trace File',
+    filters: { 'Rollout logs': ['jsonl', 'json', 'gz', 'parquet', 'eval'], 'All files': ['*'] },
+  });
+  return chosen?.[0];
+}
+
+/** Open Trace File: index and analyze with progress and cancellation, then show it in the tree. */
+export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri): Promise<void> {
+  uri = uri instanceof vscode.Uri ? uri : await pickTraceFile();
+  if (!uri) return;
+  const spec = explorer.specs.current(uri);
+  const fields = vscode.workspace.getConfiguration(undefined, uri).get<FieldMapping>(FIELDS_SETTING) ?? {};
+  const label = path.basename(uri.fsPath);
+  const opened = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Opening ${label}`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      let last = 0;
+      return TraceSession.open(uri!, spec, Object.keys(fields).length ? fields : undefined, {
+        signal: controller.signal,
+        onProgress: (m, fraction) => {
+          const pct = Math.round(fraction * 100);
+          progress.report({ message: m, increment: Math.max(0, pct - last) });
+          last = Math.max(last, pct);
+        },
+      });
+    },
+  );
+  if (!opened) {
+    void vscode.window.showInformationMessage(`Opening ${label} was cancelled.`);
+    return;
+  }
+  // show the view first, then fill it: one refresh, so no item is re-created under a click
+  await vscode.commands.executeCommand('reasoningLab.traces.focus');
+  explorer.replaceSession(opened);
+  const bad = opened.malformed.length;
+  explorer.log(`opened ${uri.fsPath}: ${opened.file.shape.reason}; ${opened.sampleCount} samples, ${opened.groupCount} groups, ${bad} malformed`);
+  void vscode.window.showInformationMessage(
+    `${label}: ${count(opened.sampleCount, 'sample')} in ${count(opened.groupCount, 'group')}` + (bad ? `; ${bad} malformed line${bad === 1 ? '' : 's'} skipped (listed under “Malformed”)` : '') + '.',
+  );
+}
+
+/** Show a record's line in the editor (a binary or huge file gets a message instead). */
+export async function openLine(uri: vscode.Uri, line: number): Promise<void> {
+  const pos = new vscode.Position(Math.max(0, line - 1), 0);
+  const stat = fs.statSync(uri.fsPath);
+  if (/\.(gz|parquet|eval)$/i.test(uri.fsPath) || stat.size > 50 * 1024 * 1024) {
+    void vscode.window.showInformationMessage(`${path.basename(uri.fsPath)} line ${line} (the file is binary or too large to open as text).`);
+    return;
+  }
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true, viewColumn: vscode.ViewColumn.One });
+}
+
+/** Close Trace File: the tree empties and the stepper lets go of the file's sample. */
+export function closeTrace(explorer: ExplorerContext): void {
+  const session = explorer.session;
+  if (session) explorer.stepper.forget(session);
+  explorer.replaceSession(undefined);
+}

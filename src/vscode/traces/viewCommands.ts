@@ -1,0 +1,38 @@
+/** Trace Explorer commands that open the stepper, the group view and the training-step chart, and follow a growing file. */
+import * as vscode from 'vscode';
+import type { TraceSampleRef } from '../../contracts/traces';
+import type { ExplorerContext } from './explorerContext';
+import type { TraceNode } from './traceTree';
+
+/** Open in Trace Stepper: from the tree (a sample node) or a webview (a sample reference). */
+export async function openSample(explorer: ExplorerContext, arg?: TraceSampleRef | TraceNode): Promise<void> {
+  const s = explorer.need();
+  const ref = arg && 'kind' in arg ? (arg.kind === 'sample' ? { entry: arg.summary.entry, sub: arg.summary.sub } : undefined) : arg;
+  if (!ref) throw new Error('Choose a sample in the Trace Explorer.');
+  await explorer.stepper.show(s, ref.entry, ref.sub);
+}
+
+/** Open Group View: the group of a tree node, else one picked from the groups shown. */
+export async function openGroup(explorer: ExplorerContext, node?: TraceNode): Promise<void> {
+  const s = explorer.need();
+  let key: string | undefined;
+  if (node?.kind === 'group') key = node.stats.key;
+  else if (node?.kind === 'sample') key = node.summary.group;
+  else {
+    const groups = s.visibleGroups();
+    const pick = await vscode.window.showQuickPick(
+      groups.map((g) => ({ label: g.stats.prompt.replace(/\s+/g, ' ').slice(0, 100), description: `${g.stats.size} samples, mean ${g.stats.mean?.toFixed(2) ?? 'n/a'}`, key: g.stats.key })),
+      { title: 'Open Group View', matchOnDescription: true },
+    );
+    key = pick?.key;
+  }
+  if (key) explorer.groupPanel.show(s, key);
+}
+
+/** Follow: new records join the tree as a training run writes them; the training-step chart opens beside. */
+export function follow(explorer: ExplorerContext): void {
+  const s = explorer.need();
+  s.startFollowing(explorer.log);
+  explorer.stepsPanel.show(s, true);
+  void vscode.window.showInformationMessage(`Following ${s.label}: new records appear as they are written.`);
+}
