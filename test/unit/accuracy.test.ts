@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accuracy } from '../../src/core/rewards/accuracy';
-import { compareAnswers, extractAnswer, normalizeAnswer, parseNumber } from '../../src/core/rewards/answer';
+import { extractAnswer } from '../../src/core/rewards/answer';
+import { compareAnswers, parseNumber } from '../../src/core/rewards/equivalence';
+import { normalizeAnswer } from '../../src/core/rewards/latex';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, hermes, readJsonlFixture, rec } from './helpers/rewardData';
@@ -37,7 +39,7 @@ test('numbers: separators, fractions, LaTeX, percent, scientific, negatives', ()
   assert.equal(parseNumber('-0.5')?.value, -0.5);
   assert.equal(parseNumber('3/4')?.value, 0.75);
   assert.equal(parseNumber('\\frac{3}{4}')?.value, 0.75);
-  assert.equal(parseNumber('-\\frac34')?.value, -0.75);
+  assert.equal(parseNumber(normalizeAnswer('-\\frac34'))?.value, -0.75);
   assert.equal(parseNumber('1e3')?.value, 1000);
   assert.equal(parseNumber('2.5\\times10^{3}')?.value, 2500);
   assert.deepEqual(parseNumber('50%'), { value: 50, percent: true });
