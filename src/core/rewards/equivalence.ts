@@ -34,21 +34,22 @@ const SYMBOLIC_BUDGET = 12;
 export function compareAnswers(candidate: string, reference: string, tolerance: number): Comparison {
   const a = normalizeAnswer(candidate);
   const b = normalizeAnswer(reference);
-  return compareNormalized(a, b, tolerance, 0, { symbolic: SYMBOLIC_BUDGET });
+  return compareNormalized(a, b, tolerance, 0, { symbolic: SYMBOLIC_BUDGET }, candidate, reference);
 }
 
 interface Budget {
   symbolic: number;
 }
 
-function compareNormalized(a: string, b: string, tol: number, depth: number, budget: Budget): Comparison {
+/** `rawA` / `rawB`: the texts before normalization (top level only), to tell a unit from a phrase. */
+function compareNormalized(a: string, b: string, tol: number, depth: number, budget: Budget, rawA?: string, rawB?: string): Comparison {
   if (a === b) return { match: true, how: 'string' };
   if (a.length > MAX_COMPARE_CHARS || b.length > MAX_COMPARE_CHARS) return { match: false, how: 'string', note: 'too long to compare as math' };
   const a2 = answerSide(a).replace(CHOICE_RE, '$1');
   const b2 = answerSide(b).replace(CHOICE_RE, '$1');
   if (a2 === b2 && a2.length > 0) return { match: true, how: 'string' };
-  const qa = parseQuantity(a2);
-  const qb = parseQuantity(b2);
+  const qa = parseQuantity(a2, rawA);
+  const qb = parseQuantity(b2, rawB);
   if (qa && qb) return compareQuantities(qa, qb, tol);
   if (qa || qb) {
     const other = decimalComma(qa ? b2 : a2);
@@ -221,8 +222,12 @@ function isUnit(u: string): boolean {
   return SHORT_UNITS.has(word) || word.length >= 4;
 }
 
-/** A number, optionally with a currency sign before and a unit after it ("15cm^2", "€1,000.99", "7liters"). */
-export function parseQuantity(norm: string): Quantity | undefined {
+/**
+ * A number, optionally with a currency sign before and a unit after it ("15cm^2", "€1,000.99", "7liters").
+ * With the raw text, the unit must be one word of it: "1 kilogram of feathers" is a phrase, not 1 of the
+ * unit "kilogramoffeathers".
+ */
+export function parseQuantity(norm: string, raw?: string): Quantity | undefined {
   const n = parseNumber(norm);
   if (n) return n;
   if (norm.length > 100) return undefined;
@@ -235,8 +240,18 @@ export function parseQuantity(norm: string): Quantity | undefined {
   }
   const m = UNIT_TAIL_RE.exec(s);
   if (!m || m.index === 0 || s[m.index - 1] === '\\' || !isUnit(m[1])) return undefined;
+  if (raw !== undefined && !isWordOf(/^[a-z]*/.exec(m[1])?.[0] ?? '', raw)) return undefined;
   const num = parseNumber(s.slice(0, m.index));
   return num ? { ...num, unit: m[1] } : undefined;
+}
+
+function isWordOf(word: string, raw: string): boolean {
+  if (word.length === 0) return true;
+  const text = raw.toLowerCase();
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+    if (!/[a-z]/.test(text[i - 1] ?? '') && !/[a-z]/.test(text[i + word.length] ?? '')) return true;
+  }
+  return false;
 }
 
 /** "2,74" read with a decimal comma, when it is not a thousands group ("1,234"). */
@@ -451,7 +466,7 @@ function compareCollections(a: Collection, b: Collection, tol: number, depth: nu
   const kb = kind(b);
   const how = ka === kb ? ka : ka === 'set' || kb === 'set' ? 'set' : ka === 'list' ? kb : ka;
   if ((a.open === 'matrix') !== (b.open === 'matrix') || (a.open === 'union') !== (b.open === 'union')) {
-    return { match: false, how, note: `a ${ka} vs a ${kb}` };
+    return { match: false, how, note: `${withArticle(ka)} vs ${withArticle(kb)}` };
   }
   // sets and bare lists compare unordered (a set is not a tuple); unions too; tuples, intervals and a
   // tuple against a bare list in order
@@ -494,6 +509,10 @@ function compareCollections(a: Collection, b: Collection, tol: number, depth: nu
   return { match: true, how };
 }
 
+function withArticle(kind: string): string {
+  return (/^[aeiou]/.test(kind) ? 'an ' : 'a ') + kind;
+}
+
 /** Items without repeats ("(3,17)" and "(3;17)" are one: `;` is a list comma, see latex.ts). */
 function distinct(items: string[]): string[] {
   const seen = new Set<string>();
@@ -531,7 +550,7 @@ export function fmt(v: number): string {
 
 /** The numeric value of an answer for the detail ("3/4 = 0.75"), or undefined. */
 export function numericValue(raw: string): number | undefined {
-  const p = parseQuantity(answerSide(normalizeAnswer(raw)));
+  const p = parseQuantity(answerSide(normalizeAnswer(raw)), raw);
   return p ? p.value : undefined;
 }
 
