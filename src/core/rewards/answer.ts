@@ -46,35 +46,38 @@ interface Box {
  * stack finds every box's closing brace, so many unbalanced `\boxed{` cost no more than balanced ones.
  */
 function findBoxes(s: string, from: number, to: number): { boxes: Box[]; spaced: number } {
-  const opens: number[] = [];
+  // command offsets and argument braces in order: the two commands' occurrences merged as found
   const ats: number[] = [];
-  let spaced = -1; // last "\boxed 5"
-  for (const cmd of BOX_COMMANDS) {
-    let i = s.indexOf(cmd, from);
-    while (i !== -1 && i + cmd.length <= to) {
-      const after = i + cmd.length;
-      const c = s.charCodeAt(after);
-      if (c === 123) {
-        opens.push(after);
-        ats.push(i);
-      } else if (c === 32 && cmd === '\\boxed' && i > spaced) spaced = i;
-      i = s.indexOf(cmd, after);
-    }
+  const opens: number[] = [];
+  let spaced = -1; // last "\\boxed 5"
+  let b = s.indexOf('\\boxed', from);
+  let f = s.indexOf('\\fbox', from);
+  for (;;) {
+    const isBox = b !== -1 && (f === -1 || b < f);
+    const i = isBox ? b : f;
+    if (i === -1) break;
+    const after = i + (isBox ? 6 : 5);
+    if (after > to) break;
+    const c = s.charCodeAt(after);
+    if (c === 123) {
+      ats.push(i);
+      opens.push(after);
+    } else if (c === 32 && isBox) spaced = i;
+    if (isBox) b = s.indexOf('\\boxed', after);
+    else f = s.indexOf('\\fbox', after);
   }
   if (opens.length === 0) return { boxes: [], spaced };
-  const order = opens.map((_, k) => k).sort((x, y) => opens[x] - opens[y]);
-  const sortedOpens = order.map((k) => opens[k]);
-  const closes = new Int32Array(sortedOpens.length).fill(-1);
+  const closes = new Int32Array(opens.length).fill(-1);
   const stack: number[] = []; // box index, or -1 for any other brace
   let next = 0;
-  for (let i = sortedOpens[0]; i < to; i++) {
+  for (let i = opens[0]; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c === 92 /* \ */) {
       i++;
       continue;
     }
     if (c === 123) {
-      if (next < sortedOpens.length && sortedOpens[next] === i) stack.push(next++);
+      if (next < opens.length && opens[next] === i) stack.push(next++);
       else stack.push(-1);
     } else if (c === 125 && stack.length > 0) {
       const k = stack.pop() as number;
@@ -82,7 +85,7 @@ function findBoxes(s: string, from: number, to: number): { boxes: Box[]; spaced:
     }
   }
   const boxes: Box[] = [];
-  for (let k = 0; k < sortedOpens.length; k++) if (closes[k] !== -1) boxes.push({ at: ats[order[k]], open: sortedOpens[k], close: closes[k] });
+  for (let k = 0; k < opens.length; k++) if (closes[k] !== -1) boxes.push({ at: ats[k], open: opens[k], close: closes[k] });
   return { boxes, spaced };
 }
 
