@@ -68,16 +68,20 @@ export function judgeAccuracy(record: RewardRecord, options: AccuracyOptions): A
   const where = sp.state === 'unclosed' ? ` (no closing ${sp.closeTag}: searched the whole text)` : '';
   const ex = extractAnswer(text, sp.finalStart, sp.finalEnd);
   const textRef = textReferenceWords(reference);
+  const refValue = numericValue(reference);
   let cmp: Comparison | undefined;
   let used = ex;
+  let usedValue: number | undefined;
   let via = '';
   if (ex && ex.text.trim().length > 0) {
     cmp = compareAnswers(ex.text, reference, tol);
-    if (!cmp.match && ex.method !== 'last-number' && !ex.joined && numericValue(reference) !== undefined && numericValue(ex.text) === undefined) {
+    usedValue = numericValue(ex.text);
+    if (!cmp.match && ex.method !== 'last-number' && !ex.joined && refValue !== undefined && usedValue === undefined) {
       const inner = lastNumberIn(ex.text);
       if (inner) {
         used = { ...inner, start: ex.start + inner.start, end: ex.start + inner.end, method: ex.method, display: ex.display };
         cmp = compareAnswers(inner.text, reference, tol);
+        usedValue = numericValue(inner.text);
         via = ` (its last number ${inner.text})`;
       }
     }
@@ -101,9 +105,7 @@ export function judgeAccuracy(record: RewardRecord, options: AccuracyOptions): A
   if (!ex || !cmp || !used) {
     return { value: 0, detail: `no final answer found${where}; reference ${refShown}` };
   }
-  const value = numericValue(used === ex ? ex.text : used.text);
-  const valueNote = value !== undefined && !isPlainNumber(used.text) ? ` = ${fmt(value)}` : '';
-  const refValue = numericValue(reference);
+  const valueNote = usedValue !== undefined && !isPlainNumber(used.text) ? ` = ${fmt(usedValue)}` : '';
   const refNote = refValue !== undefined && !isPlainNumber(reference) ? ` = ${fmt(refValue)}` : '';
   const how = cmp.how + (cmp.note ? `, ${cmp.note}` : '');
   const detail =

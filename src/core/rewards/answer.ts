@@ -158,7 +158,7 @@ function extractAnswerTag(s: string, from: number, to: number): Extracted | unde
 
 // Phrases announcing the final answer. Linear: alternation of literals with bounded \s.
 const PHRASE_RE =
-  /(?:the\s+(?:final\s+|correct\s+)?answer\s+is\s*[:：]?|final\s+answer\s*(?:is\s*)?[:：]?|\banswer\s*\**\s*[:：]|#{1,6}[ \t]*answer\b|^#{4}(?=[ \t]*\S)|答案(?:是|为|：|:)|最终答案(?:是|为)?[:：]?)/gim;
+  /(?:the\s+(?:final\s+|correct\s+)?answer\s+is\s*[:：]?|final\s+answer\s*(?:is\s*)?[:：]?|\banswer[\s*]*[:：]|#{1,6}[ \t]*answer\b|^#{4}(?=[ \t]*\S)|答案(?:是|为|：|:)|最终答案(?:是|为)?[:：]?)/gim;
 
 function extractPhrase(s: string, from: number, to: number): (Extracted & { math?: boolean }) | undefined {
   const part = from === 0 && to === s.length ? s : s.slice(from, to);
@@ -183,9 +183,20 @@ function extractPhrase(s: string, from: number, to: number): (Extracted & { math
 }
 
 const TAIL_LEAD_RE = /^(?:\s|\*|_|:|：|is\b|that\b)+/;
-const TAIL_TRAIL_RE = /(?:\s|\*|_|\.|。|\$|\\\)|\\\]|,)+$/;
 // The end of the first sentence: a period (not a decimal point), or "I hope it is correct".
-const SENTENCE_END_RE = /[.!?。！？](?=\s|$)|\s+I hope\b/;
+const SENTENCE_END_RE = /[.!?。！？](?=\s|$)|\sI hope\b/;
+const TRAILING_MARKUP = new Set([' ', '\t', '\r', '\n', '*', '_', '.', '。', '$', ',']);
+
+/** t without trailing spaces, markup, periods and closing math delimiters (a loop: no regex backtracking over a long run). */
+function trimTrailingMarkup(t: string): string {
+  let e = t.length;
+  for (;;) {
+    if (e > 0 && TRAILING_MARKUP.has(t[e - 1])) e--;
+    else if (e > 1 && t[e - 2] === '\\' && (t[e - 1] === ')' || t[e - 1] === ']')) e -= 2;
+    else break;
+  }
+  return t.slice(0, e);
+}
 
 /**
  * The answer in a phrase's tail s[i, e) (one line; `to` bounds a display math block that spans lines):
@@ -207,8 +218,7 @@ function phraseTail(s: string, i: number, e: number, to: number): { text: string
   let t = s.slice(a, e);
   const end = SENTENCE_END_RE.exec(t);
   if (end) t = t.slice(0, end.index);
-  const trail = TAIL_TRAIL_RE.exec(t);
-  if (trail) t = t.slice(0, trail.index);
+  t = trimTrailingMarkup(t);
   let st = a;
   // math delimiters left at the start ("$x = 5" whose closing delimiter is past the line)
   const open = /^(?:\$+|\\\(|\\\[)\s*/.exec(t);

@@ -100,16 +100,17 @@ const NE_RE = /\\neq(?![a-zA-Z])|≠|!=/g;
 const LT_RE = /\\lt(?![a-zA-Z])/g;
 const GT_RE = /\\gt(?![a-zA-Z])/g;
 const APPROX_RE = /≈|\\simeq(?![a-zA-Z])|\\sim(?![a-zA-Z])/g;
-// "6 and 8", "1, 2, and 3", "(11,7) or (7,11)", "(11,7)or(7,11)": a list; Chinese 和 / 或 too
-const CONJUNCTION_RE = /\s*,?\s+(?:and|or)\s+|(?<=[)\]}])\s*(?:and|or)\s*(?=[([{\\])|\s*(?:和|或|、)\s*/g;
+// "6 and 8", "1, 2, and 3", "(11,7) or (7,11)", "(11,7)or(7,11)": a list; Chinese 和 / 或 too.
+// Whitespace runs are one space by then, so no pattern here backtracks over a long run.
+const CONJUNCTION_RE = /,? (?:and|or) |,(?:and|or) |(?<=[)\]}]) ?(?:and|or) ?(?=[([{\\])| ?(?:和|或|、) ?/g;
 // "32, 349" is a list, not 32349: a comma then a space before a group of three digits separates items
 // (written `;`, which the list reader splits on too and no number reading accepts)
-const LIST_COMMA_RE = /(\d),\s+(?=\d{3}(?!\d))/g;
+const LIST_COMMA_RE = /(\d), (?=\d{3}(?!\d))/g;
 // Text escaped twice (JSON-in-JSON: "\\frac{1}{2}") when no command has a single backslash
 const DOUBLE_ESCAPED_RE = /\\\\[a-zA-Z]/;
 const SINGLE_COMMAND_RE = /(?<!\\)\\[a-zA-Z]/;
 const WS_RE = /\s+/g;
-const TRAILING_RE = /[.。,;，；\s]+$/;
+const TRAILING = new Set(['.', '。', ',', ';', '，', '；']);
 
 /** Answers with nothing to normalize but case: integers and single words. */
 const FAST_RE = /^(?:[+-]?\d+|[A-Za-z]+)$/;
@@ -123,7 +124,22 @@ const FAST_RE = /^(?:[+-]?\d+|[A-Za-z]+)$/;
  */
 export function normalizeAnswer(raw: string): string {
   if (FAST_RE.test(raw)) return raw.toLowerCase();
-  let s = raw;
+  const hit = memo.get(raw);
+  if (hit !== undefined) return hit;
+  const out = normalize(raw);
+  // one judgement normalizes the same reference and answer several times; a group of samples shares a reference
+  if (raw.length <= 4096) {
+    if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+    memo.set(raw, out);
+  }
+  return out;
+}
+
+const memo = new Map<string, string>();
+const MEMO_SIZE = 64;
+
+function normalize(raw: string): string {
+  let s = raw.replace(WS_RE, ' ');
   if (s.indexOf('*') !== -1 || s.indexOf('_') !== -1) s = s.replace(MD_EMPH_RE, '');
   if (s.indexOf('$') !== -1) s = s.replace(ESCAPED_DOLLAR_RE, ' ').replace(DOLLAR_RE, ' ');
   if (s.indexOf('\\') !== -1) {
@@ -136,15 +152,18 @@ export function normalizeAnswer(raw: string): string {
     s = s.replace(/\\%/g, '%').replace(FRAC_VARIANT_RE, '\\frac');
     s = s.replace(FRAC_DIGITS_RE, '\\frac{$1}{$2}').replace(FRAC_DIGIT_BRACE_RE, '\\frac{$1}{').replace(SQRT_BARE_RE, '\\sqrt{$1}');
     s = s.replace(LT_RE, '<').replace(GT_RE, '>');
+    s = s.replace(WS_RE, ' ');
   } else if (s.indexOf('{') !== -1) {
     s = s.replace(THOUSANDS_SEP_RE, '$1');
   }
   s = s.replace(DEGREE_RE, '');
   s = s.replace(LE_RE, '\\le ').replace(GE_RE, '\\ge ').replace(NE_RE, '\\ne ').replace(APPROX_RE, '\\approx ');
-  s = s.replace(/−/g, '-').replace(/×/g, '\\times ').replace(/π/g, '\\pi ').replace(/\+\s*\\infty/g, '\\infty');
+  s = s.replace(/−/g, '-').replace(/×/g, '\\times ').replace(/π/g, '\\pi ').replace(/\+ ?\\infty/g, '\\infty');
   s = s.replace(CONJUNCTION_RE, ',').replace(LIST_COMMA_RE, '$1;');
   s = s.replace(WS_RE, '');
-  s = s.replace(TRAILING_RE, '');
-  if (s.startsWith(',')) s = s.replace(/^,+/, '');
-  return s.toLowerCase();
+  let end = s.length;
+  while (end > 0 && TRAILING.has(s[end - 1])) end--;
+  let start = 0;
+  while (start < end && s[start] === ',') start++;
+  return s.slice(start, end).toLowerCase();
 }
