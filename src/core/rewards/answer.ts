@@ -30,7 +30,6 @@ export interface Extracted {
   joined?: number;
 }
 
-const BOX_COMMANDS = ['\\boxed', '\\fbox'];
 const MAX_JOINED = 20;
 
 interface Box {
@@ -41,15 +40,31 @@ interface Box {
   close: number;
 }
 
+// Reused buffers (as the word scanner's): the boxes' command offsets, argument braces and closing
+// braces, and the brace stack. Valid until the next findBoxes call.
+let boxAt: Int32Array = new Int32Array(64);
+let boxOpen: Int32Array = new Int32Array(64);
+let boxClose: Int32Array = new Int32Array(64);
+let braceStack: Int32Array = new Int32Array(256);
+
+function grown(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  let n = a.length;
+  while (n < need) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
 /**
- * The balanced boxes of s[from, to), in order of their command's offset. One forward pass with a brace
- * stack finds every box's closing brace, so many unbalanced `\boxed{` cost no more than balanced ones.
+ * The boxes of s[from, to), in order: boxAt / boxOpen / boxClose[0, count) (boxClose −1 when the
+ * argument never closes). One forward pass with a brace stack finds every box's closing brace, so many
+ * unbalanced `\\boxed{` cost no more than balanced ones; typed buffers keep it linear in practice too.
  */
-function findBoxes(s: string, from: number, to: number): { boxes: Box[]; spaced: number } {
-  // command offsets and argument braces in order: the two commands' occurrences merged as found
-  const ats: number[] = [];
-  const opens: number[] = [];
+function findBoxes(s: string, from: number, to: number): { count: number; spaced: number } {
+  let count = 0;
   let spaced = -1; // last "\\boxed 5"
+  // the two commands' occurrences merged in order as they are found
   let b = s.indexOf('\\boxed', from);
   let f = s.indexOf('\\fbox', from);
   for (;;) {
@@ -60,33 +75,36 @@ function findBoxes(s: string, from: number, to: number): { boxes: Box[]; spaced:
     if (after > to) break;
     const c = s.charCodeAt(after);
     if (c === 123) {
-      ats.push(i);
-      opens.push(after);
+      if (count === boxAt.length) {
+        boxAt = grown(boxAt, count + 1);
+        boxOpen = grown(boxOpen, count + 1);
+      }
+      boxAt[count] = i;
+      boxOpen[count++] = after;
     } else if (c === 32 && isBox) spaced = i;
     if (isBox) b = s.indexOf('\\boxed', after);
     else f = s.indexOf('\\fbox', after);
   }
-  if (opens.length === 0) return { boxes: [], spaced };
-  const closes = new Int32Array(opens.length).fill(-1);
-  const stack: number[] = []; // box index, or -1 for any other brace
+  if (count === 0) return { count, spaced };
+  boxClose = grown(boxClose, count);
+  boxClose.fill(-1, 0, count);
+  let top = 0; // braceStack[0, top): a box index, or −1 for any other brace
   let next = 0;
-  for (let i = opens[0]; i < to; i++) {
+  for (let i = boxOpen[0]; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c === 92 /* \ */) {
       i++;
       continue;
     }
     if (c === 123) {
-      if (next < opens.length && opens[next] === i) stack.push(next++);
-      else stack.push(-1);
-    } else if (c === 125 && stack.length > 0) {
-      const k = stack.pop() as number;
-      if (k >= 0) closes[k] = i;
+      if (top === braceStack.length) braceStack = grown(braceStack, top + 1);
+      braceStack[top++] = next < count && boxOpen[next] === i ? next++ : -1;
+    } else if (c === 125 && top > 0) {
+      const k = braceStack[--top];
+      if (k >= 0) boxClose[k] = i;
     }
   }
-  const boxes: Box[] = [];
-  for (let k = 0; k < opens.length; k++) if (closes[k] !== -1) boxes.push({ at: ats[k], open: opens[k], close: closes[k] });
-  return { boxes, spaced };
+  return { count, spaced };
 }
 
 // Between two boxes of one list: a conjunction and a few words at most ("papers and", "for part (a) and").
@@ -101,24 +119,26 @@ function isConnectorGap(gap: string): boolean {
 }
 
 function extractBoxed(s: string, from: number, to: number): Extracted | undefined {
-  const { boxes, spaced } = findBoxes(s, from, to);
-  const last = boxes.length > 0 ? boxes[boxes.length - 1] : undefined;
+  const { count, spaced } = findBoxes(s, from, to);
+  let k = count - 1;
+  while (k >= 0 && boxClose[k] === -1) k--;
+  const last: Box | undefined = k >= 0 ? { at: boxAt[k], open: boxOpen[k], close: boxClose[k] } : undefined;
   if (spaced !== -1 && (!last || spaced > last.at)) {
-    // "\boxed 5"
+    // "\\boxed 5"
     const st = spaced + '\\boxed '.length;
     let j = st;
     while (j < to && s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 36 && s.charCodeAt(j) !== 10) j++;
     if (j > st) return { text: s.slice(st, j), start: st, end: j, method: 'boxed', display: s.slice(spaced, j) };
   }
   if (!last) return undefined;
-  // walk back over earlier boxes a conjunction apart (a box nested in another is not a sibling)
+  // walk back over earlier boxes a conjunction apart (a box containing the later one is not a sibling)
   const list: Box[] = [last];
-  for (let k = boxes.length - 2; k >= 0 && list.length < MAX_JOINED; k--) {
-    const b = boxes[k];
+  for (let j = k - 1; j >= 0 && list.length < MAX_JOINED; j--) {
+    if (boxClose[j] === -1) continue;
     const first = list[list.length - 1];
-    if (b.close >= first.at) continue; // contains the later box
-    if (!isConnectorGap(s.slice(b.close + 1, first.at))) break;
-    list.push(b);
+    if (boxClose[j] >= first.at) continue;
+    if (!isConnectorGap(s.slice(boxClose[j] + 1, first.at))) break;
+    list.push({ at: boxAt[j], open: boxOpen[j], close: boxClose[j] });
   }
   list.reverse();
   const items: string[] = [];

@@ -297,13 +297,13 @@ interface Collection {
   items: string[];
 }
 
-/** Split at the given top-level offsets. */
-function splitAt(s: string, at: number[]): string[] {
+/** Split at the given top-level offsets of separators `width` chars long. */
+function splitAt(s: string, at: number[], width = 1): string[] {
   const parts: string[] = [];
   let last = 0;
   for (const i of at) {
     parts.push(s.slice(last, i));
-    last = i + 1;
+    last = i + width;
   }
   parts.push(s.slice(last));
   return parts;
@@ -363,13 +363,7 @@ function parseCollection(norm: string): Collection | undefined {
   if (matrix) return matrix;
   const cups = topLevelCup(norm);
   if (cups.length > 0) {
-    const parts: string[] = [];
-    let last = 0;
-    for (const i of cups) {
-      parts.push(norm.slice(last, i));
-      last = i + 4;
-    }
-    parts.push(norm.slice(last));
+    const parts = splitAt(norm, cups, '\\cup'.length);
     if (parts.some((p) => p.length === 0)) return undefined;
     return { open: 'union', items: parts };
   }
