@@ -67,7 +67,6 @@ export function judgeAccuracy(record: RewardRecord, options: AccuracyOptions): A
   }
   const where = sp.state === 'unclosed' ? ` (no closing ${sp.closeTag}: searched the whole text)` : '';
   const ex = extractAnswer(text, sp.finalStart, sp.finalEnd);
-  const textRef = textReferenceWords(reference);
   const refValue = numericValue(reference);
   let cmp: Comparison | undefined;
   let used = ex;
@@ -86,7 +85,8 @@ export function judgeAccuracy(record: RewardRecord, options: AccuracyOptions): A
       }
     }
   }
-  if ((!cmp || !cmp.match) && textRef) {
+  const textRef = cmp?.match ? undefined : textReferenceWords(reference);
+  if (textRef) {
     const [a, b, span] = phraseSpan(text, sp, ex);
     const found = findPhrase(text, a, b, textRef);
     if (found.hit) {

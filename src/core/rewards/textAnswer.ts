@@ -66,7 +66,8 @@ function words(s: string, start = 0, end = s.length): { text: string[]; starts: 
 
 /** The reference's words when it is a short text answer (1–8 words, at least one of three letters); undefined otherwise. */
 export function textReferenceWords(reference: string): string[] | undefined {
-  if (reference.length > 120 || /[\\^=_{}]/.test(reference.replace(/\\text\s*\{|\\textbf\s*\{|\\mathrm\s*\{/g, ''))) return undefined;
+  if (reference.length > 120 || !/\p{L}{3}|yes|no/iu.test(reference)) return undefined;
+  if (/[\\^=_{}]/.test(reference.replace(/\\text\s*\{|\\textbf\s*\{|\\mathrm\s*\{/g, ''))) return undefined;
   let w = words(reference).text;
   if (w.length > 1 && ARTICLES.has(w[0])) w = w.slice(1);
   if (w.length === 0 || w.length > MAX_REFERENCE_WORDS || !w.some((x) => /\p{L}{3,}/u.test(x) || POLAR.has(x))) return undefined;
