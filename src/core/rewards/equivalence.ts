@@ -84,20 +84,16 @@ const CHOICE_RE = /^\(([a-z])\)$/;
 
 /**
  * Is `lhs` a name of the answer (x, a_3, f(x), |AB|, A:B, \frac{NO}{BO}, (p, q)), not an expression?
- * A name starts with a letter, a command, `(` or `|` and has no top-level + or − (2x + z, a^2 + b: an
- * equation) and no power.
+ * A name starts with a letter, a command, `(` or `|`, and apart from its subscripts has no digit and no
+ * operator: "2x + z", "a^2 + b", "(6 - 4) * 5" are expressions (an equation, not an assignment).
  */
 function isName(lhs: string): boolean {
-  if (lhs.length === 0 || lhs.length > 40 || !NAME_RE.test(lhs) || lhs.includes('^')) return false;
-  let depth = 0;
-  for (let i = 0; i < lhs.length; i++) {
-    const c = lhs[i];
-    if (c === '(' || c === '{' || c === '[') depth++;
-    else if (c === ')' || c === '}' || c === ']') depth--;
-    else if ((c === '+' || c === '-') && depth === 0) return false;
-  }
-  return true;
+  if (lhs.length === 0 || lhs.length > 40 || !NAME_RE.test(lhs)) return false;
+  const bare = lhs.replace(SUBSCRIPT_RE, '').replace(/\\[a-z]+/g, '');
+  return !/[0-9+\-*/^]/.test(bare);
 }
+
+const SUBSCRIPT_RE = /_(?:\{[^{}]*\}|[a-z0-9])/g;
 
 /** Offsets of a top-level char (outside (), [], {}) in s. */
 function topLevel(s: string, ch: string): number[] {
