@@ -282,6 +282,7 @@ test('a reference written as a solution is reduced to its answer (MATH \\boxed, 
   const gsm = acc('<think>48 + 24</think>The answer is 72.', 'Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.\n#### 72');
   assert.equal(gsm.value, 1, gsm.detail);
   assert.equal(acc('<think>r</think>\\boxed{1,2}', '$\\boxed{1}\\boxed{2}$').value, 1, 'adjacent boxes of a reference are one list');
+  assert.equal(extractAnswer('#### Step 3: add\nThe total is 42.')?.text, '42', 'a markdown heading is not GSM8K\'s ####');
 });
 
 test('plain-text answers: a short text reference is a phrase of the final answer, and the detail says so', () => {

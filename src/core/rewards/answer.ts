@@ -176,9 +176,10 @@ function extractAnswerTag(s: string, from: number, to: number): Extracted | unde
   return { text: t, start: st + lead, end: st + lead + t.length, method: 'answer-tag', display: `<answer>${clipDisplay(t)}</answer>` };
 }
 
-// Phrases announcing the final answer. Linear: alternation of literals with bounded \s.
+// Phrases announcing the final answer. Linear: alternation of literals with bounded \s. GSM8K's "#### 72"
+// only before a number: "#### Step 3" is a markdown heading.
 const PHRASE_RE =
-  /(?:the\s+(?:final\s+|correct\s+)?answer\s+is\s*[:：]?|final\s+answer\s*(?:is\s*)?[:：]?|\banswer[\s*]*[:：]|#{1,6}[ \t]*answer\b|^#{4}(?=[ \t]*\S)|答案(?:是|为|：|:)|最终答案(?:是|为)?[:：]?)/gim;
+  /(?:the\s+(?:final\s+|correct\s+)?answer\s+is\s*[:：]?|final\s+answer\s*(?:is\s*)?[:：]?|\banswer[\s*]*[:：]|#{1,6}[ \t]*answer\b|^#{4}(?=[ \t]*[-+]?\$?\d)|答案(?:是|为|：|:)|最终答案(?:是|为)?[:：]?)/gim;
 
 function extractPhrase(s: string, from: number, to: number): (Extracted & { math?: boolean }) | undefined {
   const part = from === 0 && to === s.length ? s : s.slice(from, to);
