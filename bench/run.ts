@@ -6,6 +6,11 @@
  * Records are made from real DeepSeek-R1 and DeepHermes-3 reasoning (test/fixtures, see SOURCES.md):
  * a random slice of a real trace inside <think>…</think>, then the model's real answer text.
  *
+ * Then the accuracy reward alone on real answers of every style (math-verify's 267 cases: LaTeX, sets,
+ * matrices, formulas that take the symbolic path; 60 plain-text answers), against JSON.parse of the same
+ * lines; and on hostile answers (unbalanced \boxed{, dollars, nested braces) of 50, 200 and 800 KB: each
+ * 4× larger input should take about 4× longer (linear), not 16× (quadratic).
+ *
  *   BENCH_RECORDS=100000 (default)   BENCH_ROUNDS=2 (best of)
  */
 import * as fs from 'node:fs';
@@ -120,6 +125,56 @@ function perComponent(file: string): { name: string; ratio: number }[] {
   });
 }
 
+/** The accuracy reward alone on real answers of every style, against JSON.parse of the same lines. */
+function answerStyles(): { records: number; ratio: number; usPerRecord: number } {
+  const lines = [
+    ...fs.readFileSync(path.join(FIXTURES, 'math-verify', 'cases.jsonl'), 'utf8').split('\n'),
+    ...fs
+      .readFileSync(path.join(FIXTURES, 'text_answers.jsonl'), 'utf8')
+      .split('\n')
+      .map((l) => (l ? JSON.stringify({ ...JSON.parse(l), completion: `</think>\n\n${JSON.parse(l).output}` }) : l)),
+  ].filter(Boolean);
+  const fn = REWARD_FUNCTIONS.accuracy;
+  let parse = Infinity;
+  let score = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const t0 = process.hrtime.bigint();
+    const records: RewardRecord[] = lines.map((l) => JSON.parse(l) as RewardRecord);
+    const t1 = process.hrtime.bigint();
+    for (const r of records) fn.score(r, fn.defaults);
+    const t2 = process.hrtime.bigint();
+    parse = Math.min(parse, Number(t1 - t0));
+    score = Math.min(score, Number(t2 - t1));
+  }
+  return { records: lines.length, ratio: score / parse, usPerRecord: score / 1e3 / lines.length };
+}
+
+/** Hostile answers of growing size: the CPU time of each 4× larger input over the previous one. */
+function linearGrowth(): { name: string; ms: number[] }[] {
+  const kinds: Record<string, (bytes: number) => string> = {
+    'unbalanced \\boxed{': (n) => '\\boxed{'.repeat(Math.floor(n / 7)),
+    'dollar signs': (n) => '$1 and $'.repeat(Math.floor(n / 8)),
+    'nested braces': (n) => '\\boxed{' + '{'.repeat(Math.floor(n / 2)) + '}'.repeat(Math.floor(n / 2)),
+    'math spans': (n) => '\\( x^2 \\) and '.repeat(Math.floor(n / 15)),
+  };
+  const fn = REWARD_FUNCTIONS.accuracy;
+  return Object.entries(kinds).map(([name, make]) => ({
+    name,
+    ms: [50, 200, 800].map((kb) => {
+      const completion = `<think>r</think>${make(kb * 1024)}`;
+      let best = Infinity;
+      for (let round = 0; round < 5; round++) {
+        // CPU time: one synchronous call, and a growth ratio must not depend on what else the machine runs
+        const t0 = process.cpuUsage();
+        fn.score({ id: 'hostile', prompt: '', completion, answer: '1' }, fn.defaults);
+        const t = process.cpuUsage(t0);
+        best = Math.min(best, (t.user + t.system) / 1e3);
+      }
+      return best;
+    }),
+  }));
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   const file = path.join(dir, 'records.jsonl');
@@ -139,6 +194,15 @@ async function main() {
     console.log(`memory    RSS at 25/50/75/100% of the file: ${mb.join(' / ')} MB`);
     console.log('per component, alone, as a multiple of JSON.parse of the same lines (in memory):');
     for (const { name, ratio: r } of perComponent(file)) console.log(`  ${name.padEnd(11)} ${r.toFixed(2)}×`);
+    const styles = answerStyles();
+    console.log(
+      `accuracy on ${styles.records} real answers of every style (math-verify cases, plain text): ${styles.ratio.toFixed(1)}× JSON.parse of the same lines (${styles.usPerRecord.toFixed(0)} µs per record)`,
+    );
+    console.log('accuracy on hostile answers of 50 / 200 / 800 KB, CPU time (each 4× larger; linear ≈ 4×, quadratic ≈ 16×):');
+    for (const { name, ms } of linearGrowth()) {
+      const growth = ms.slice(1).map((m, i) => (m / Math.max(ms[i], 0.01)).toFixed(1) + '×');
+      console.log(`  ${name.padEnd(20)} ${ms.map((m) => m.toFixed(1) + ' ms').join(' / ')}   growth ${growth.join(', ')}`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

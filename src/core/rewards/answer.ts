@@ -1,51 +1,156 @@
 /**
- * Final-answer extraction and answer equivalence for the accuracy reward.
+ * Final-answer extraction for the accuracy reward.
  *
- * Extraction (from the answer part of a completion), first hit wins:
- *   1. the last `\boxed{…}` / `\fbox{…}` (nested braces; `\boxed 5` too);
+ * From the answer part of a completion, first hit wins:
+ *   1. the last `\boxed{…}` / `\fbox{…}` (nested braces; `\boxed 5` too); boxes a conjunction apart
+ *      ("\boxed{1} and \boxed{2}", "\boxed{(2, 2)} \quad \text{and} \quad \boxed{(6, 2)}") are one list;
  *   2. the last `<answer>…</answer>` block;
- *   3. the last "The answer is …" / "Final answer: …" / "Answer: …" / "答案是…" / "最终答案…" phrase
- *      / a "# Answer" heading (rest of that line, or the next non-empty line when the phrase ends its line);
- *   4. the last number (a number inside `\frac{…}{…}` stands for the whole fraction);
- *   5. a short answer part (one line, ≤ 200 chars) without any number is taken whole ("Canberra.").
+ *   3. the last "The answer is …" / "Final answer: …" / "Answer: …" / "#### …" (GSM8K) / "答案是…" /
+ *      "最终答案…" phrase / a "# Answer" heading: its math (`$28\%$`), else its first sentence;
+ *   4. the last math span (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`) or the last number, whichever ends later
+ *      (a number inside `\frac{…}{…}` stands for the whole fraction; `1 000`, `10{,}000` are one number);
+ *   5. a short answer part (one line, ≤ 200 chars) without any of those is taken whole ("Canberra.").
  *
- * Equivalence: normalized exact string, then numbers with a relative tolerance (thousands separators,
- * decimals, negatives, a/b, \frac{a}{b} (\dfrac, \tfrac, \frac34), percentages, scientific notation
- * 1e5 / 3\times10^{5}), then sets / tuples / lists elementwise (sets and bare lists unordered, tuples and
- * [lists] ordered), recursively.
+ * Every scanner here is linear in the searched span: braces are matched in one pass with a stack, and
+ * each pattern is searched once.
  */
 
-export type ExtractionMethod = 'boxed' | 'answer-tag' | 'phrase' | 'last-number' | 'whole';
+export type ExtractionMethod = 'boxed' | 'answer-tag' | 'phrase' | 'last-math' | 'last-number' | 'whole';
 
 export interface Extracted {
-  /** The extracted answer text (inner text of the box / tag, the phrase's tail, the number). */
+  /** The extracted answer text (inner text of the box / tag, the phrase's tail, the math span, the number). */
   text: string;
-  /** Offsets of `text` in the searched string. */
+  /** Offsets of the answer in the searched string (for joined boxes: from the first box to the last). */
   start: number;
   end: number;
   method: ExtractionMethod;
   /** How it appeared, for the detail: "\boxed{3/4}". */
   display: string;
+  /** Several boxes read as one list: their number (text is their contents joined by ", "). */
+  joined?: number;
 }
 
-const BOX_COMMANDS = ['\\boxed', '\\fbox'];
+const MAX_JOINED = 20;
 
-/** Find the matching close brace for the `{` at `open`; -1 when unbalanced. */
-export function matchBrace(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
+interface Box {
+  /** Offset of the command (`\boxed`). */
+  at: number;
+  /** Offset of the argument's `{`; its text is (open, close). */
+  open: number;
+  close: number;
+}
+
+// Reused buffers (as the word scanner's): the boxes' command offsets, argument braces and closing
+// braces, and the brace stack. Valid until the next findBoxes call.
+let boxAt: Int32Array = new Int32Array(64);
+let boxOpen: Int32Array = new Int32Array(64);
+let boxClose: Int32Array = new Int32Array(64);
+let braceStack: Int32Array = new Int32Array(256);
+
+function grown(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  let n = a.length;
+  while (n < need) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The boxes of s[from, to), in order: boxAt / boxOpen / boxClose[0, count) (boxClose −1 when the
+ * argument never closes). One forward pass with a brace stack finds every box's closing brace, so many
+ * unbalanced `\\boxed{` cost no more than balanced ones; typed buffers keep it linear in practice too.
+ */
+function findBoxes(s: string, from: number, to: number): { count: number; spaced: number } {
+  let count = 0;
+  let spaced = -1; // last "\\boxed 5"
+  // the two commands' occurrences merged in order as they are found
+  let b = s.indexOf('\\boxed', from);
+  let f = s.indexOf('\\fbox', from);
+  for (;;) {
+    const isBox = b !== -1 && (f === -1 || b < f);
+    const i = isBox ? b : f;
+    if (i === -1) break;
+    const after = i + (isBox ? 6 : 5);
+    if (after > to) break;
+    const c = s.charCodeAt(after);
+    if (c === 123) {
+      if (count === boxAt.length) {
+        boxAt = grown(boxAt, count + 1);
+        boxOpen = grown(boxOpen, count + 1);
+      }
+      boxAt[count] = i;
+      boxOpen[count++] = after;
+    } else if (c === 32 && isBox) spaced = i;
+    if (isBox) b = s.indexOf('\\boxed', after);
+    else f = s.indexOf('\\fbox', after);
+  }
+  if (count === 0) return { count, spaced };
+  boxClose = grown(boxClose, count);
+  boxClose.fill(-1, 0, count);
+  let top = 0; // braceStack[0, top): a box index, or −1 for any other brace
+  let next = 0;
+  for (let i = boxOpen[0]; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c === 92 /* \ */) {
-      i++; // skip escaped char (\{ \})
+      i++;
       continue;
     }
-    if (c === 123) depth++;
-    else if (c === 125) {
-      depth--;
-      if (depth === 0) return i;
+    if (c === 123) {
+      if (top === braceStack.length) braceStack = grown(braceStack, top + 1);
+      braceStack[top++] = next < count && boxOpen[next] === i ? next++ : -1;
+    } else if (c === 125 && top > 0) {
+      const k = braceStack[--top];
+      if (k >= 0) boxClose[k] = i;
     }
   }
-  return -1;
+  return { count, spaced };
+}
+
+// Between two boxes of one list: a conjunction and a few words at most ("papers and", "for part (a) and").
+const GAP_MARKUP_RE = /\$|\\[()[\]]|\\q?quad|\\[,;:! ]|~|\*\*|\\(?:text|textnormal|textrm|mbox)\s*\{|\}/g;
+const GAP_CONNECTOR_RE = /[,;、]|(?:^|[^a-z])(?:and|or)(?:[^a-z]|$)|和|或/i;
+const GAP_SENTENCE_RE = /[.!?。！？](?:\s|$)|\n\s*\n/;
+
+function isConnectorGap(gap: string): boolean {
+  if (gap.length > 120) return false;
+  const g = gap.replace(GAP_MARKUP_RE, ' ').trim();
+  return g.length === 0 || (g.length <= 30 && GAP_CONNECTOR_RE.test(g) && !GAP_SENTENCE_RE.test(g));
+}
+
+function extractBoxed(s: string, from: number, to: number): Extracted | undefined {
+  const { count, spaced } = findBoxes(s, from, to);
+  let k = count - 1;
+  while (k >= 0 && boxClose[k] === -1) k--;
+  const last: Box | undefined = k >= 0 ? { at: boxAt[k], open: boxOpen[k], close: boxClose[k] } : undefined;
+  if (spaced !== -1 && (!last || spaced > last.at)) {
+    // "\\boxed 5"
+    const st = spaced + '\\boxed '.length;
+    let j = st;
+    while (j < to && s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 36 && s.charCodeAt(j) !== 10) j++;
+    if (j > st) return { text: s.slice(st, j), start: st, end: j, method: 'boxed', display: s.slice(spaced, j) };
+  }
+  if (!last) return undefined;
+  // walk back over earlier boxes a conjunction apart (a box containing the later one is not a sibling)
+  const list: Box[] = [last];
+  for (let j = k - 1; j >= 0 && list.length < MAX_JOINED; j--) {
+    if (boxClose[j] === -1) continue;
+    const first = list[list.length - 1];
+    if (boxClose[j] >= first.at) continue;
+    if (!isConnectorGap(s.slice(boxClose[j] + 1, first.at))) break;
+    list.push({ at: boxAt[j], open: boxOpen[j], close: boxClose[j] });
+  }
+  list.reverse();
+  const items: string[] = [];
+  for (const b of list) {
+    const t = s.slice(b.open + 1, b.close).trim();
+    if (!items.includes(t)) items.push(t);
+  }
+  const first = list[0];
+  if (items.length === 1) {
+    return { text: s.slice(last.open + 1, last.close), start: last.open + 1, end: last.close, method: 'boxed', display: s.slice(last.at, last.close + 1) };
+  }
+  return { text: items.join(', '), start: first.open + 1, end: last.close, method: 'boxed', display: clipDisplay(s.slice(first.at, last.close + 1)), joined: items.length };
 }
 
 /** Offset of the last occurrence of `needle` in s[from, to) (forward indexOf: faster than lastIndexOf in V8). */
@@ -57,41 +162,6 @@ function lastIndexIn(s: string, needle: string, from: number, to: number): numbe
     i = s.indexOf(needle, i + needle.length);
   }
   return last;
-}
-
-function extractBoxed(s: string, from: number, to: number): Extracted | undefined {
-  let best: Extracted | undefined;
-  for (const cmd of BOX_COMMANDS) {
-    // candidates from the last backwards: the last one with a balanced argument wins
-    const found: number[] = [];
-    let i = s.indexOf(cmd, from);
-    while (i !== -1 && i + cmd.length <= to) {
-      found.push(i);
-      i = s.indexOf(cmd, i + cmd.length);
-    }
-    for (let f = found.length - 1; f >= 0; f--) {
-      const at = found[f];
-      if (best && at < best.start) break;
-      const after = at + cmd.length;
-      const c = s.charCodeAt(after);
-      if (c === 123) {
-        const close = matchBrace(s, after);
-        if (close !== -1 && close < to) {
-          best = { text: s.slice(after + 1, close), start: after + 1, end: close, method: 'boxed', display: s.slice(at, close + 1) };
-          break;
-        }
-      } else if (c === 32 && cmd === '\\boxed') {
-        // "\boxed 5"
-        let j = after + 1;
-        while (j < to && s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 36 && s.charCodeAt(j) !== 10) j++;
-        if (j > after + 1) {
-          best = { text: s.slice(after + 1, j), start: after + 1, end: j, method: 'boxed', display: s.slice(at, j) };
-          break;
-        }
-      }
-    }
-  }
-  return best;
 }
 
 function extractAnswerTag(s: string, from: number, to: number): Extracted | undefined {
@@ -106,11 +176,12 @@ function extractAnswerTag(s: string, from: number, to: number): Extracted | unde
   return { text: t, start: st + lead, end: st + lead + t.length, method: 'answer-tag', display: `<answer>${clipDisplay(t)}</answer>` };
 }
 
-// Phrases announcing the final answer. Linear: alternation of literals with bounded \s.
+// Phrases announcing the final answer. Linear: alternation of literals with bounded \s. GSM8K's "#### 72"
+// only before a number: "#### Step 3" is a markdown heading.
 const PHRASE_RE =
-  /(?:the\s+(?:final\s+|correct\s+)?answer\s+is\s*[:：]?|final\s+answer\s*(?:is\s*)?[:：]?|\banswer\s*\**\s*[:：]|#{1,6}[ \t]*answer\b|答案(?:是|为|：|:)|最终答案(?:是|为)?[:：]?)/gi;
+  /(?:the\s+(?:final\s+|correct\s+)?answer\s+is\s*[:：]?|final\s+answer\s*(?:is\s*)?[:：]?|\banswer[\s*]*[:：]|#{1,6}[ \t]*answer\b|^#{4}(?=[ \t]*[-+]?\$?\d)|答案(?:是|为|：|:)|最终答案(?:是|为)?[:：]?)/gim;
 
-function extractPhrase(s: string, from: number, to: number): Extracted | undefined {
+function extractPhrase(s: string, from: number, to: number): (Extracted & { math?: boolean }) | undefined {
   const part = from === 0 && to === s.length ? s : s.slice(from, to);
   PHRASE_RE.lastIndex = 0;
   let last: RegExpExecArray | null = null;
@@ -125,65 +196,243 @@ function extractPhrase(s: string, from: number, to: number): Extracted | undefin
   for (let tries = 0; tries < 3 && i < to; tries++) {
     let e = s.indexOf('\n', i);
     if (e === -1 || e > to) e = to;
-    const line = s.slice(i, e);
-    const cleaned = cleanPhraseTail(line);
-    if (cleaned.text.length > 0) {
-      const st = i + cleaned.offset;
-      return { text: cleaned.text, start: st, end: st + cleaned.text.length, method: 'phrase', display: `${last[0].trim()} ${clipDisplay(cleaned.text)}` };
-    }
+    const tail = phraseTail(s, i, e, to);
+    if (tail) return { ...tail, method: 'phrase', display: `${last[0].trim()} ${clipDisplay(tail.text)}` };
     i = e + 1;
   }
   return undefined;
 }
 
-/** Strip markdown emphasis, colons, leading "is", math delimiters and trailing period from a phrase tail. */
-function cleanPhraseTail(line: string): { text: string; offset: number } {
-  let a = 0;
-  let b = line.length;
-  const skipLead = /^(?:\s|\*|_|:|：|is\b|\$|\\\(|\\\[)+/;
-  const m = skipLead.exec(line);
-  if (m) a = m[0].length;
-  let t = line.slice(a, b);
-  const trail = /(?:\s|\*|_|\.|。|\$|\\\)|\\\])+$/.exec(t);
-  if (trail) t = t.slice(0, trail.index);
-  b = a + t.length;
-  if (t.length > 200) t = t.slice(0, 200);
-  return { text: t, offset: a };
+const TAIL_LEAD_RE = /^(?:\s|\*|_|:|：|is\b|that\b)+/;
+// The end of the first sentence: a period (not a decimal point), or "I hope it is correct".
+const SENTENCE_END_RE = /[.!?。！？](?=\s|$)|\sI hope\b/;
+const TRAILING_MARKUP = new Set([' ', '\t', '\r', '\n', '*', '_', '.', '。', '$', ',']);
+
+/** t without trailing spaces, markup, periods and closing math delimiters (a loop: no regex backtracking over a long run). */
+function trimTrailingMarkup(t: string): string {
+  let e = t.length;
+  for (;;) {
+    if (e > 0 && TRAILING_MARKUP.has(t[e - 1])) e--;
+    else if (e > 1 && t[e - 2] === '\\' && (t[e - 1] === ')' || t[e - 1] === ']')) e -= 2;
+    else break;
+  }
+  return t.slice(0, e);
+}
+
+/**
+ * The answer in a phrase's tail s[i, e) (one line; `to` bounds a display math block that spans lines):
+ * a math span at its start (`$28 \%$. I hope…` → `28 \%`), else its first sentence without markup.
+ */
+function phraseTail(s: string, i: number, e: number, to: number): { text: string; start: number; end: number; math?: boolean } | undefined {
+  const line = s.slice(i, e);
+  const lead = TAIL_LEAD_RE.exec(line);
+  const a = i + (lead ? lead[0].length : 0);
+  const math = mathSpanAt(s, a, to);
+  if (math) {
+    const [ms, me] = trimRange(s, math[0], math[1]);
+    if (me > ms) {
+      // a percent sign right after the math belongs to it
+      const pct = /^\s*(?:\\?%|percent\b)/.test(s.slice(math[2], Math.min(math[2] + 10, to)));
+      return { text: s.slice(ms, me) + (pct ? '%' : ''), start: ms, end: me, math: true };
+    }
+  }
+  let t = s.slice(a, e);
+  const end = SENTENCE_END_RE.exec(t);
+  if (end) t = t.slice(0, end.index);
+  t = trimTrailingMarkup(t);
+  let st = a;
+  // math delimiters left at the start ("$x = 5" whose closing delimiter is past the line)
+  const open = /^(?:\$+|\\\(|\\\[)\s*/.exec(t);
+  if (open) {
+    st += open[0].length;
+    t = t.slice(open[0].length);
+  }
+  if (t.length === 0) return undefined;
+  t = t.slice(0, 200);
+  return { text: t, start: st, end: st + t.length };
+}
+
+function trimRange(s: string, a: number, b: number): [number, number] {
+  while (a < b && /\s/.test(s[a])) a++;
+  while (b > a && /\s/.test(s[b - 1])) b--;
+  return [a, b];
+}
+
+/** A math span opening exactly at `at`: [content start, content end, offset after the closing delimiter]. */
+function mathSpanAt(s: string, at: number, to: number): [number, number, number] | undefined {
+  if (s.startsWith('$$', at)) {
+    const c = s.indexOf('$$', at + 2);
+    return c !== -1 && c + 2 <= to ? [at + 2, c, c + 2] : undefined;
+  }
+  if (s.charCodeAt(at) === 36) {
+    const c = s.indexOf('$', at + 1);
+    const nl = s.indexOf('\n', at + 1);
+    return c !== -1 && c < to && (nl === -1 || nl > c) ? [at + 1, c, c + 1] : undefined;
+  }
+  if (s.startsWith('\\(', at) || s.startsWith('\\[', at)) {
+    const close = s[at + 1] === '(' ? '\\)' : '\\]';
+    const c = s.indexOf(close, at + 2);
+    return c !== -1 && c + 2 <= to ? [at + 2, c, c + 2] : undefined;
+  }
+  return undefined;
 }
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/**
+ * The last math span of s[from, to): `$…$` (one line; an opening `$` right after a digit or a closing one
+ * right before a digit is a currency sign), `$$…$$`, `\(…\)`, `\[…\]`. Dollar signs are paired in one
+ * forward pass; the bracket forms are found from the end. Spans without a letter or digit are skipped.
+ * `spanEnd` is the offset after the closing delimiter.
+ */
+function extractLastMath(s: string, from: number, to: number): { ex: Extracted; spanEnd: number } | undefined {
+  let best: [number, number, number, number] | undefined; // [open, contentStart, contentEnd, spanEnd]
+  const consider = (open: number, cs: number, ce: number, end: number) => {
+    if (!/[0-9A-Za-z]/.test(s.slice(cs, Math.min(ce, cs + 400)))) return;
+    if (!best || end > best[3]) best = [open, cs, ce, end];
+  };
+  let open = -1;
+  let display = false;
+  let nl = -1; // the first newline at or after `open` (moves forward only: linear)
+  const next = (at: number) => s.indexOf('$', at);
+  let i = next(from);
+  while (i !== -1 && i < to) {
+    if (i > from && s.charCodeAt(i - 1) === 92) {
+      i = next(i + 1); // \$
+      continue;
+    }
+    const dbl = i + 1 < to && s.charCodeAt(i + 1) === 36;
+    if (open !== -1 && display) {
+      if (dbl) {
+        consider(open, open + 2, i, i + 2);
+        open = -1;
+        i = next(i + 2);
+      } else i = next(i + 1);
+      continue;
+    }
+    if (open !== -1) {
+      if (nl < open) {
+        nl = s.indexOf('\n', open);
+        if (nl === -1) nl = s.length;
+      }
+      const crossesLine = nl < i;
+      if (!crossesLine && !isDigit(s.charCodeAt(i + 1)) && !dbl) {
+        consider(open, open + 1, i, i + 1);
+        open = -1;
+        i = next(i + 1);
+        continue;
+      }
+      open = -1; // not a closing dollar: it may open the next span
+    }
+    if (dbl) {
+      open = i;
+      display = true;
+      i = next(i + 2);
+    } else {
+      if (!(i > from && isDigit(s.charCodeAt(i - 1)))) {
+        open = i;
+        display = false;
+      }
+      i = next(i + 1);
+    }
+  }
+  for (const [o, c] of [
+    ['\\(', '\\)'],
+    ['\\[', '\\]'],
+  ]) {
+    let close = lastIndexIn(s, c, from, to);
+    // skip at most a few empty spans from the end
+    for (let tries = 0; close !== -1 && tries < 3; tries++) {
+      const op = s.lastIndexOf(o, close);
+      if (op < from) break;
+      if (/[0-9A-Za-z]/.test(s.slice(op + 2, close))) {
+        consider(op, op + 2, close, close + 2);
+        break;
+      }
+      close = op > from ? s.lastIndexOf(c, op - 1) : -1;
+    }
+  }
+  if (!best) return undefined;
+  const [o, cs0, ce0, end] = best;
+  const [cs, ce] = trimRange(s, cs0, ce0);
+  // a percent sign right after the span belongs to it ("$28$ %")
+  let text = s.slice(cs, ce);
+  if (/^\s*(?:\\?%|percent\b)/.test(s.slice(end, Math.min(end + 10, to)))) text += '%';
+  return { ex: { text, start: cs, end: ce, method: 'last-math', display: clipDisplay(s.slice(o, end)) }, spanEnd: end };
+}
+
+const THOUSANDS_SEPARATORS = [',', ' ', '{,}', ',\\!', '\\,', '\\!', '\\ '];
+
+/** The separator ending at `i` (exclusive) that sits between digit groups, or 0. */
+function separatorBefore(s: string, i: number, from: number): number {
+  for (const sep of THOUSANDS_SEPARATORS) {
+    const st = i - sep.length;
+    if (st - 1 >= from && s.startsWith(sep, st) && isDigit(s.charCodeAt(st - 1))) return sep.length;
+  }
+  return 0;
+}
+
+/**
+ * The last number of s[from, to). A number glued to the end of a word is not one ("AZYUK2A", "H2O"),
+ * unless the word is a LaTeX command ("\sqrt2"); the search goes on to the left of it.
+ */
 function extractLastNumber(s: string, from: number, to: number): Extracted | undefined {
+  let limit = to;
+  for (;;) {
+    const n = numberBefore(s, from, limit);
+    if (!n) return undefined;
+    let w = n.start;
+    while (w > from && isAsciiLetter(s.charCodeAt(w - 1))) w--;
+    if (w === n.start || (w > from && s.charCodeAt(w - 1) === 92)) return n;
+    limit = w; // each round moves left past what it read: linear
+  }
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function numberBefore(s: string, from: number, to: number): Extracted | undefined {
   let j = to - 1;
   while (j >= from && !isDigit(s.charCodeAt(j))) j--;
   if (j < from) return undefined;
   const end = j + 1;
-  let i = j;
-  // walk back over digits, inner separators , . / and exponent-free forms
-  while (i > from) {
+  let i = j + 1;
+  // walk back over digit groups joined by a decimal point, a slash, or a thousands separator before a
+  // group of exactly three digits ("1 000", "10{,}000", "12,\!000"); a comma before other groups is a
+  // decimal comma ("2,74")
+  for (;;) {
+    let g = i;
+    while (g > from && isDigit(s.charCodeAt(g - 1))) g--;
+    const groupLen = i - g;
+    i = g;
+    if (i <= from) break;
     const c = s.charCodeAt(i - 1);
-    if (isDigit(c)) i--;
-    else if ((c === 46 || c === 44 || c === 47) && i - 2 >= from && isDigit(s.charCodeAt(i - 2))) i--;
-    else break;
+    if ((c === 46 || c === 47) && i - 2 >= from && isDigit(s.charCodeAt(i - 2))) {
+      i--;
+      continue;
+    }
+    const sep = separatorBefore(s, i, from);
+    if (sep > 0 && (groupLen === 3 || (sep === 1 && c === 44))) {
+      i -= sep;
+      continue;
+    }
+    break;
   }
+  if (i > from && s.charCodeAt(i - 1) === 46 && !(i - 2 >= from && isDigit(s.charCodeAt(i - 2)))) i--; // ".4"
   if (i > from && s.charCodeAt(i - 1) === 45 /* - */) i--;
   let text = s.slice(i, end);
   let st = i;
-  // "1, 2" style: a trailing separator is not part of the number
-  while (text.length > 0 && /[,./]/.test(text[0])) {
-    text = text.slice(1);
-    st++;
-  }
   // a number inside \frac{…}{…} stands for the whole fraction
   const frac = s.lastIndexOf('frac', st);
-  if (frac !== -1 && st - frac < 80) {
+  if (frac !== -1 && frac >= from && st - frac < 80) {
     let fs = frac;
-    if (s.charCodeAt(fs - 1) === 100 /* d */ || s.charCodeAt(fs - 1) === 116 /* t */) fs--;
+    if (s.charCodeAt(fs - 1) === 100 /* d */ || s.charCodeAt(fs - 1) === 116 /* t */ || s.charCodeAt(fs - 1) === 99 /* c */) fs--;
     if (s.charCodeAt(fs - 1) === 92 && s.charCodeAt(frac + 4) === 123) {
-      const c1 = matchBrace(s, frac + 4);
-      const c2 = c1 !== -1 && s.charCodeAt(c1 + 1) === 123 ? matchBrace(s, c1 + 1) : -1;
+      const c1 = closeBrace(s, frac + 4, Math.min(to, frac + 200));
+      const c2 = c1 !== -1 && s.charCodeAt(c1 + 1) === 123 ? closeBrace(s, c1 + 1, Math.min(to, c1 + 200)) : -1;
       if (c2 !== -1 && c2 >= st + text.length - 1 && c2 < to) {
         let b = fs - 1;
         if (b > from && s.charCodeAt(b - 1) === 45) b--; // -\frac
@@ -191,16 +440,46 @@ function extractLastNumber(s: string, from: number, to: number): Extracted | und
       }
     }
   }
-  // a percent sign right after the number belongs to it
+  // "1, 2" style: a leading separator is not part of the number
+  while (text.length > 0 && /[,/ ]/.test(text[0])) {
+    text = text.slice(1);
+    st++;
+  }
+  // a percent sign (or the word) right after the number belongs to it
   let e = st + text.length;
-  if (s.charCodeAt(e) === 37 /* % */) {
+  const pct = /^\s?(?:\\?%|percent\b|pct\b)/.exec(s.slice(e, Math.min(e + 10, to)));
+  if (pct) {
     text += '%';
-    e++;
+    e += pct[0].length;
   }
   return { text, start: st, end: e, method: 'last-number', display: text };
 }
 
-/** A short answer part (one line, ≤ 200 chars) with no number is the answer itself ("Canberra."). */
+/** The closing brace of the `{` at `open` within s[open, limit); -1 when unbalanced there. */
+function closeBrace(s: string, open: number, limit: number): number {
+  let depth = 0;
+  for (let i = open; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) {
+      i++;
+      continue;
+    }
+    if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The last math span or the last number, whichever ends later (a number inside the span: the span). */
+function extractLast(s: string, from: number, to: number): Extracted | undefined {
+  const num = extractLastNumber(s, from, to);
+  const math = extractLastMath(s, from, to);
+  if (!math) return num;
+  if (!num) return math.ex;
+  return num.end > math.spanEnd ? num : math.ex;
+}
+
+/** A short answer part (one line, ≤ 200 chars) is the answer itself ("Canberra."). */
 function extractWhole(s: string, from: number, to: number): Extracted | undefined {
   let a = from;
   let b = to;
@@ -213,307 +492,45 @@ function extractWhole(s: string, from: number, to: number): Extracted | undefine
 
 /** Extract the final answer from s[from, to). */
 export function extractAnswer(s: string, from = 0, to = s.length): Extracted | undefined {
-  return extractBoxed(s, from, to) ?? extractAnswerTag(s, from, to) ?? extractPhrase(s, from, to) ?? extractLastNumber(s, from, to) ?? extractWhole(s, from, to);
+  const box = extractBoxed(s, from, to);
+  if (box) {
+    // "… \boxed{255} … The final answer is $10,455$.": a stated answer in math after the last box is the later word
+    const later = extractPhrase(s, box.end + 1, to);
+    return later?.math ? withoutFlag(later) : box;
+  }
+  const tag = extractAnswerTag(s, from, to);
+  if (tag) return tag;
+  const phrase = extractPhrase(s, from, to);
+  return (phrase && withoutFlag(phrase)) ?? extractLast(s, from, to) ?? extractWhole(s, from, to);
 }
 
-function clipDisplay(t: string): string {
-  return t.length > 60 ? t.slice(0, 59) + '…' : t;
+function withoutFlag(e: Extracted & { math?: boolean }): Extracted {
+  const { math: _math, ...rest } = e;
+  return rest;
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Normalization
-
-const TEXT_CMD_RE = /\\(?:text|textbf|textit|mathrm|mathbf|mathit|mbox|operatorname)\s*\{([^{}]*)\}/g;
-const SPACING_RE = /\\[,;:! ]|\\q?quad|~/g;
-const LEFT_RIGHT_RE = /\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])/g;
-const DEGREE_RE = /\^\s*\{?\\circ\}?|°/g;
-const DOLLAR_RE = /\$/g;
-const DISPLAY_DELIM_RE = /\\[()[\]]/g;
-const WS_RE = /\s+/g;
-const MD_EMPH_RE = /\*\*|__/g;
 
 /**
- * Normalize an answer string for exact comparison: strip $…$, \( \), \[ \], \text{…} wrappers,
- * \left/\right, LaTeX spacing, degrees, markdown bold, whitespace and a trailing period; \% → %;
- * \dfrac/\tfrac → \frac; lowercase.
+ * The answer a reference stands for: a reference written as a whole solution (MATH's `\boxed{…}`,
+ * GSM8K's "#### 72", a long text with "The final answer is …") is reduced to its final answer; a short
+ * reference is itself.
  */
-const SIMPLE_ANSWER_RE = /^[A-Za-z0-9+\-/:=<>!?'"&@#^|~ ]*$/;
-
-export function normalizeAnswer(raw: string): string {
-  // fast path: nothing to strip but whitespace and trailing periods
-  if (SIMPLE_ANSWER_RE.test(raw)) {
-    const t = raw.indexOf(' ') === -1 ? raw : raw.replace(WS_RE, '');
-    return t.toLowerCase();
+export function referenceAnswer(ref: string): { text: string; from?: string } {
+  if (ref.includes('\\boxed') || ref.includes('\\fbox')) {
+    const b = extractBoxed(ref, 0, ref.length);
+    if (b) return { text: b.text, from: b.joined ? `${b.joined} boxes` : '\\boxed' };
   }
-  let s = raw;
-  s = s.replace(MD_EMPH_RE, '');
-  s = s.replace(DOLLAR_RE, '').replace(DISPLAY_DELIM_RE, '');
-  for (let k = 0; k < 3 && s.includes('\\'); k++) {
-    const before = s;
-    s = s.replace(TEXT_CMD_RE, '$1');
-    if (s === before) break;
+  if (ref.length > 100 || ref.includes('####')) {
+    const p = extractPhrase(ref, 0, ref.length);
+    if (p) return { text: p.text, from: 'its final answer' };
   }
-  s = s.replace(LEFT_RIGHT_RE, '').replace(SPACING_RE, ' ').replace(DEGREE_RE, '');
-  s = s.replace(/\\%/g, '%').replace(/\\[dt]frac/g, '\\frac').replace(/\\displaystyle/g, '');
-  s = s.replace(WS_RE, '');
-  while (s.endsWith('.') || s.endsWith('。')) s = s.slice(0, -1);
-  return s.toLowerCase();
-}
-
-/** A normalized answer that is a plain `x=` assignment: "x=5" → "5". */
-function stripAssignment(s: string): string {
-  const m = /^[a-z](?:_\{?[a-z0-9]+\}?)?=(?!=)/.exec(s);
-  return m ? s.slice(m[0].length) : s;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Numbers
-
-export interface ParsedNumber {
-  value: number;
-  /** The number was written with a percent sign: value is the number before %, e.g. 50 for "50%". */
-  percent: boolean;
-}
-
-const PLAIN_NUM_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/;
-const THOUSANDS_RE = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
-const FRAC_RE = /^([+-]?)\\frac\{([^{}]+)\}\{([^{}]+)\}$/;
-const FRAC_SHORT_RE = /^([+-]?)\\frac(\d)(\d)$/;
-const SLASH_RE = /^([+-]?[\d.]+)\/([+-]?[\d.]+)$/;
-const SCI_RE = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:\\times|\\cdot|×|\*|x)10\^\{?([+-]?\d+)\}?$/;
-
-/** Parse a normalized answer as a number; undefined when it is not one. */
-export function parseNumber(norm: string): ParsedNumber | undefined {
-  let s = norm;
-  let percent = false;
-  if (s.endsWith('%')) {
-    percent = true;
-    s = s.slice(0, -1);
-  }
-  if (s.length === 0 || s.length > 100) return undefined;
-  const v = parseScalar(s);
-  return v === undefined ? undefined : { value: v, percent };
-}
-
-function parseScalar(s: string): number | undefined {
-  if (PLAIN_NUM_RE.test(s)) return Number(s);
-  if (THOUSANDS_RE.test(s)) return Number(s.replace(/,/g, ''));
-  let m = FRAC_RE.exec(s);
-  if (m) {
-    const a = parseScalar(m[2]);
-    const b = parseScalar(m[3]);
-    if (a === undefined || b === undefined || b === 0) return undefined;
-    return (m[1] === '-' ? -1 : 1) * (a / b);
-  }
-  m = FRAC_SHORT_RE.exec(s);
-  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) / Number(m[3]));
-  m = SLASH_RE.exec(s);
-  if (m) {
-    const a = Number(m[1]);
-    const b = Number(m[2]);
-    if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return undefined;
-    return a / b;
-  }
-  m = SCI_RE.exec(s);
-  if (m) return Number(m[1]) * Math.pow(10, Number(m[2]));
-  if (s.startsWith('-') && s.length > 1 && s[1] !== '-') {
-    const v = parseScalar(s.slice(1));
-    return v === undefined ? undefined : -v;
-  }
-  return undefined;
-}
-
-export function numbersClose(a: number, b: number, tol: number): boolean {
-  if (a === b) return true;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-  return Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Collections
-
-interface Collection {
-  open: string; // '(' '[' '{' or '' for a bare list
-  items: string[];
-}
-
-/** Split at top-level commas (outside (), [], {}). */
-function splitTopLevel(s: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let last = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if ((c === ',' || c === ';') && depth === 0) {
-      parts.push(s.slice(last, i));
-      last = i + 1;
-    }
-  }
-  parts.push(s.slice(last));
-  return parts;
-}
-
-/** Read a normalized answer as a collection ("(1,2)", "\{1,2\}", "{1,2}", "[1,2]", "1,2"); undefined when it is a single item. */
-function parseCollection(norm: string): Collection | undefined {
-  let s = norm;
-  let open = '';
-  if (s.startsWith('\\{') && s.endsWith('\\}')) {
-    open = '{';
-    s = s.slice(2, -2);
-  } else if (s.length >= 2) {
-    const f = s[0];
-    const l = s[s.length - 1];
-    if ((f === '(' || f === '[') && (l === ')' || l === ']')) {
-      // only when the outer brackets enclose everything: "(1)+(2)" is not a tuple
-      if (matchingClose(s, 0) === s.length - 1) {
-        open = f === l.replace(')', '(').replace(']', '[') ? f : f + l; // "(0,1]" keeps both
-        s = s.slice(1, -1);
-      }
-    } else if (f === '{' && l === '}' && matchBrace(s, 0) === s.length - 1) {
-      open = '{';
-      s = s.slice(1, -1);
-    }
-  }
-  if (THOUSANDS_RE.test(s) && open === '') return undefined;
-  const items = splitTopLevel(s);
-  if (items.length < 2) return open === '' ? undefined : { open, items };
-  if (items.some((x) => x.length === 0)) return undefined;
-  return { open, items };
-}
-
-function matchingClose(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Equivalence
-
-export interface Comparison {
-  match: boolean;
-  /** 'string' | 'numeric' | 'set' | 'tuple' | 'list' */
-  how: string;
-  /** Extra words for the detail, e.g. "50% read as 0.5". */
-  note?: string;
-}
-
-/** Check that a reference answer can be judged at all: non-empty, balanced braces. Returns the problem or undefined. */
-export function referenceProblem(ref: string | undefined): string | undefined {
-  if (ref === undefined) return 'no reference answer';
-  if (ref.trim().length === 0) return 'empty reference answer';
-  let depth = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c === 92) {
-      i++;
-      continue;
-    }
-    if (c === 123) depth++;
-    else if (c === 125 && --depth < 0) return `reference answer "${clipDisplay(ref)}" has an unbalanced "}"`;
-  }
-  if (depth !== 0) return `reference answer "${clipDisplay(ref)}" has unbalanced braces`;
-  if (normalizeAnswer(ref).length === 0) return `reference answer "${clipDisplay(ref)}" is empty after normalization`;
-  return undefined;
-}
-
-/** Compare an extracted answer with the reference (both raw). */
-export function compareAnswers(candidate: string, reference: string, tolerance: number): Comparison {
-  const a = normalizeAnswer(candidate);
-  const b = normalizeAnswer(reference);
-  return compareNormalized(a, b, tolerance, 0);
-}
-
-function compareNormalized(a: string, b: string, tol: number, depth: number): Comparison {
-  if (a === b) return { match: true, how: 'string' };
-  const a2 = stripAssignment(a);
-  const b2 = stripAssignment(b);
-  if (a2 !== a || b2 !== b) {
-    if (a2 === b2) return { match: true, how: 'string' };
-  }
-  const na = parseNumber(a2);
-  const nb = parseNumber(b2);
-  if (na && nb) return compareNumbers(na, nb, tol);
-  if (depth < 4) {
-    const ca = parseCollection(a2);
-    const cb = parseCollection(b2);
-    if (ca && cb) return compareCollections(ca, cb, tol, depth);
-  }
-  if (nb && !na) return { match: false, how: 'numeric', note: `"${clipDisplay(a)}" is not a number` };
-  return { match: false, how: 'string' };
-}
-
-function compareNumbers(a: ParsedNumber, b: ParsedNumber, tol: number): Comparison {
-  if (a.percent === b.percent) {
-    return { match: numbersClose(a.value, b.value, tol), how: 'numeric' };
-  }
-  // one side has %, the other not: "50%" equals 50 and 0.5
-  const p = a.percent ? a : b;
-  const q = a.percent ? b : a;
-  if (numbersClose(p.value, q.value, tol)) return { match: true, how: 'numeric', note: `${fmt(p.value)}% read as ${fmt(p.value)}` };
-  if (numbersClose(p.value / 100, q.value, tol)) return { match: true, how: 'numeric', note: `${fmt(p.value)}% read as ${fmt(p.value / 100)}` };
-  return { match: false, how: 'numeric', note: `${fmt(p.value)}% is neither ${fmt(q.value)} nor ${fmt(q.value)}%` };
-}
-
-function compareCollections(a: Collection, b: Collection, tol: number, depth: number): Comparison {
-  // sets compare unordered against any bracket kind; two bare lists too; tuples/lists in order
-  const unordered = a.open === '{' || b.open === '{' || (a.open === '' && b.open === '');
-  const how = a.open === '{' || b.open === '{' ? 'set' : a.open === '' || b.open === '' ? 'list' : 'tuple';
-  if (a.open !== '' && b.open !== '' && a.open !== b.open && a.open !== '{' && b.open !== '{') {
-    return { match: false, how, note: `brackets differ: ${a.open} vs ${b.open}` };
-  }
-  if (a.items.length !== b.items.length) {
-    return { match: false, how, note: `${a.items.length} vs ${b.items.length} elements` };
-  }
-  if (!unordered) {
-    for (let i = 0; i < a.items.length; i++) {
-      if (!compareNormalized(a.items[i], b.items[i], tol, depth + 1).match) return { match: false, how, note: `element ${i + 1} differs` };
-    }
-    return { match: true, how };
-  }
-  // unordered: greedy matching (items are few)
-  const used = new Uint8Array(b.items.length);
-  for (const x of a.items) {
-    let found = false;
-    for (let j = 0; j < b.items.length; j++) {
-      if (!used[j] && compareNormalized(x, b.items[j], tol, depth + 1).match) {
-        used[j] = 1;
-        found = true;
-        break;
-      }
-    }
-    if (!found) return { match: false, how, note: `"${clipDisplay(x)}" not in the reference` };
-  }
-  return { match: true, how };
-}
-
-/** A short number format for details. */
-export function fmt(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  const s = v.toPrecision(6);
-  return String(Number(s));
-}
-
-/** The numeric value of an answer for the detail ("3/4 = 0.75"), or undefined. */
-export function numericValue(raw: string): number | undefined {
-  const p = parseNumber(stripAssignment(normalizeAnswer(raw)));
-  return p ? p.value : undefined;
+  return { text: ref };
 }
 
 /** The last number inside a short answer text ("150 kilometers" → "150"), for numeric references. */
 export function lastNumberIn(text: string): Extracted | undefined {
   return extractLastNumber(text, 0, text.length);
+}
+
+export function clipDisplay(t: string): string {
+  return t.length > 60 ? t.slice(0, 59) + '…' : t;
 }
