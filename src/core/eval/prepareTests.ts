@@ -60,7 +60,8 @@ async function convertAsserts(sandbox: Sandbox, p: Problem, retries: number): Pr
   if (r && Array.isArray(r.cases)) {
     return { ...p, test: { kind: 'cases', origin: 'asserts', cases: r.cases as PyCase[], setup: typeof r.setup === 'string' ? r.setup : undefined } };
   }
-  const why = typeof r?.unconvertible === 'string' ? r.unconvertible : raw.status !== 'exited' ? `the conversion run ended: ${raw.status}` : `the conversion run said nothing (${raw.output.slice(0, 200)})`;
+  const said = r?.unconvertible ?? r?.load_error ?? (r?.syntax_error as { message?: string } | undefined)?.message;
+  const why = typeof said === 'string' ? said : raw.status !== 'exited' ? `the conversion run ended: ${raw.status}` : `the conversion run said nothing (${raw.output.slice(0, 200)})`;
   return { ...p, test: { ...t, inProcessReason: why } };
 }
 

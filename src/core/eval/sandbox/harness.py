@@ -293,6 +293,9 @@ def run_record(job):
                 'args': [pyvalues.encode(a) for a in args]}
         if kwargs:
             case['kwargs'] = {k: pyvalues.encode(v) for k, v in kwargs.items()}
+        if kind in ('truthy', 'falsy'):
+            # only the truth value is tested: it crosses as a bool (a match object has no other form)
+            wrap = 'bool(%s)' % (wrap or '__rl_out')
         if wrap:
             case['wrap'] = wrap
         if kind not in ('truthy', 'falsy'):
