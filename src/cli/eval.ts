@@ -9,8 +9,8 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluate, loadProblemSet, loadSamples, referenceSamples } from '../core/eval';
-import { progressReporter, rate, UsageError, type CliCommand } from './common';
+import { describeProtections, evaluate, loadProblemSet, loadSamples, referenceSamples } from '../core/eval';
+import { progressReporter, rate, terminalSafe, UsageError, type CliCommand } from './common';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -20,7 +20,8 @@ export const evalCommand: CliCommand = {
     --jobs N                 parallel sandboxes (default: the number of cores)
     --timeout-ms T           floor of the per-program wall-clock limit (default 2000; limit = max(T, 4 × reference time))
     --out <results.jsonl>    run file, one line per sample as judged; an existing run file is resumed
-  Exit codes: 0 done (sanity run: every reference passed), 1 a sanity run failed or nothing to judge, 2 bad usage, 130 interrupted.`,
+  Exit codes: 0 done (sanity run: every reference passed), 1 a sanity run failed or nothing to judge, 2 bad usage,
+    3 some samples could not be judged (sandbox errors after retries: no pass@k is printed; run again to retry them), 130 interrupted.`,
   run: evalMain,
 };
 
@@ -46,12 +47,12 @@ async function evalMain(args: string[]): Promise<number> {
     process.stderr.write(`error: cannot read ${input}: ${(err as Error).message}\n`);
     return 1;
   }
-  for (const w of set.warnings) process.stderr.write(`${w}\n`);
+  for (const w of set.warnings) process.stderr.write(`${terminalSafe(w)}\n`);
   let samples = referenceSamples(set.problems);
   if (values.samples) {
     try {
       const loaded = loadSamples(values.samples, set.problems);
-      for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
+      for (const w of loaded.warnings) process.stderr.write(`${terminalSafe(w)}\n`);
       samples = loaded.samples;
     } catch (err) {
       process.stderr.write(`error: cannot read ${values.samples}: ${(err as Error).message}\n`);
@@ -79,6 +80,7 @@ async function evalMain(args: string[]): Promise<number> {
       problemSetPath: path.resolve(input),
       samplesPath: values.samples ? path.resolve(values.samples) : '',
       signal: controller.signal,
+      onWarning: (w) => process.stderr.write(`${progress.done()}${terminalSafe(w)}\n`),
       onProgress: (p) => progress.tick(() => `judged ${p.done}/${p.total}${p.resumed ? ` (${p.resumed} resumed)` : ''} (${rate(p.done - p.resumed, started)}/s)…`),
     });
   } catch (err) {
@@ -88,12 +90,30 @@ async function evalMain(args: string[]): Promise<number> {
     process.off('SIGINT', interrupt);
   }
   const s = run.summary;
-  const summary = { problems: s.problems, samples: s.samples, passAtK: s.passAtK, ...s.verdicts, protections: run.header.protections, runFile: values.out };
+  const summary = {
+    problems: s.problems,
+    samples: s.samples,
+    passAtK: s.passAtK,
+    ...(s.passAtKPlus ? { passAtKPlus: s.passAtKPlus } : {}),
+    ...s.verdicts,
+    unjudged: s.unjudged,
+    ...(s.unjudged ? { passAtKJudgedOnly: s.passAtKJudged } : {}),
+    inProcess: s.inProcess,
+    protections: run.header.protections,
+    runFile: values.out,
+  };
   process.stdout.write(`${progress.done()}${JSON.stringify(summary)}\n`);
-  for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, values.samples ? 0 : 20)) process.stderr.write(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}\n`);
+  for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, values.samples ? 0 : 20)) process.stderr.write(terminalSafe(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}`) + '\n');
+  process.stderr.write(`sandbox: ${describeProtections(run.header.protections).join('; ')}\n`);
+  const inProcess = Object.keys(run.header.tests?.inProcess ?? {});
+  if (s.inProcess) process.stderr.write(`${s.inProcess} sample${s.inProcess === 1 ? ' was' : 's were'} judged in-process (the tests of ${inProcess.slice(0, 5).join(', ')}${inProcess.length > 5 ? ', …' : ''} could not be turned into input/output cases; a program could reach that test code)\n`);
   if (run.cancelled) {
     process.stderr.write(`interrupted after ${s.samples} of ${samples.length} samples${values.out ? `; run the same command again to resume ${values.out}` : ''}\n`);
     return 130;
+  }
+  if (s.unjudged) {
+    process.stderr.write(`${s.unjudged} sample${s.unjudged === 1 ? '' : 's'} could not be judged (sandbox errors after retries): pass@k is not reported${values.out ? `; run the same command again to retry them` : ''}\n`);
+    return 3;
   }
   if (!values.samples && s.verdicts.passed !== s.samples) return 1;
   return 0;
