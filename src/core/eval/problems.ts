@@ -136,7 +136,7 @@ export function problemFromRecord(r: Record<string, unknown>, file: string, line
       const inputs = evalplusInputs(text);
       if (typeof inputs === 'string') return inputs;
       const atol = typeof r.atol === 'number' && r.atol >= 0 ? r.atol : 0;
-      test = { kind: 'evalplus', ...inputs, atol, contract: str(r.contract) ?? '' };
+      test = { kind: 'evalplus', ...inputs, atol };
     }
     return {
       id,

@@ -24,9 +24,9 @@ export type ProblemTest =
   /** Input/expected-output cases in JSON (the workspace format): the sandbox only returns the outputs; they are compared outside it. */
   | { kind: 'io'; cases: IoCase[]; compare: CompareMode; signature: Partial<Record<'python' | 'javascript', Signature>> }
   /** Python cases with expected values the program never sees: asserts turned into cases, or EvalPlus's inputs with the reference's outputs. */
-  | { kind: 'cases'; cases: PyCase[]; /** imports the tests use (for `wrap`). */ setup?: string; origin: 'asserts' | 'evalplus'; /** EvalPlus: the first extra (plus) input; atol; HumanEval/32's oracle; per-input limits. */ plusFrom?: number; atol?: number; oracle?: 'find_zero'; caseLimitsMs?: number[] }
+  | { kind: 'cases'; cases: PyCase[]; /** imports the tests use (for `wrap`). */ setup?: string; origin: 'asserts' | 'evalplus'; /** EvalPlus: the first extra (plus) input; atol; HumanEval/32's oracle; per-input limits. */ plusFrom?: number; atol?: number; oracle?: 'find_zero'; caseLimitsMs?: number[]; /** Room on the result channel when outputs are large. */ reportBytes?: number }
   /** EvalPlus (HumanEval+) inputs, before the reference solution has given their expected outputs. */
-  | { kind: 'evalplus'; base: unknown[][]; plus: unknown[][]; atol: number; contract: string };
+  | { kind: 'evalplus'; base: unknown[][]; plus: unknown[][]; atol: number };
 
 /** How a case's output is compared outside the sandbox. */
 export type CaseCheck = 'eq' | 'ne' | 'is' | 'isnot' | 'truthy' | 'falsy' | 'close' | 'closeq' | 'isclose' | 'evalplus';

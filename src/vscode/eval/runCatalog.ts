@@ -112,6 +112,9 @@ export class RunCatalog {
       total: h.totalSamples,
       complete: judged >= h.totalSamples,
       passAtK: summary.passAtK,
+      ...(summary.passAtKPlus ? { passAtKPlus: summary.passAtKPlus } : {}),
+      unjudged: summary.unjudged ?? summary.verdicts.infra_error,
+      inProcess: summary.inProcess ?? 0,
       verdicts: summary.verdicts,
       msPerProblem: rows.length ? Math.round(totalMs / rows.length) : 0,
       protections: describeProtections(h.protections).join(' · '),
@@ -189,6 +192,8 @@ export class RunCatalog {
           output: r.output,
           wallMs: r.wallMs,
           timeoutMs: r.timeoutMs,
+          ...(r.inProcess ? { inProcess: true } : {}),
+          ...(r.plus ? { plus: { verdict: r.plus.verdict, reason: r.plus.reason } } : {}),
         };
       }),
     };

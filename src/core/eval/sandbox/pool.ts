@@ -23,6 +23,8 @@ export interface SandboxLimits {
   memoryBytes: number;
   outputBytes: number;
   processes: number;
+  /** What the program may report on its result channel (its outputs); default 64 MB. */
+  reportBytes?: number;
 }
 
 /** One program for the sandbox. */
