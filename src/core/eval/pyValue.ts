@@ -315,7 +315,39 @@ export function evalplusMatch(out: PyVal, exp: PyVal, atol: number): { ok: boole
   return { ok: exact, atol };
 }
 
-/** HumanEval/32's special oracle: |poly(xs, out)| <= atol, with math.pow as EvalPlus sums it. */
+/** a × b exactly, as the double p and its rounding error (Dekker's product: JavaScript has no fma). */
+function twoProduct(a: number, b: number): [number, number] {
+  const p = a * b;
+  const split = (v: number) => {
+    const t = 134217729 * v; // 2^27 + 1
+    const hi = t - (t - v);
+    return [hi, v - hi];
+  };
+  const [ah, al] = split(a);
+  const [bh, bl] = split(b);
+  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+}
+
+/**
+ * x ** n for a whole n ≥ 0, rounded once as C's pow (which Python's math.pow calls) rounds it:
+ * carried in double-double precision. V8's Math.pow can be an ulp off, and HumanEval/32's
+ * polynomials cancel terms near 1e18, where an ulp is a hundred.
+ */
+export function powRounded(x: number, n: number): number {
+  if (n === 0) return 1;
+  if (!Number.isFinite(x) || x === 0) return Math.pow(x, n);
+  let hi = 1;
+  let lo = 0;
+  for (let i = 0; i < n; i++) {
+    const [p, e] = twoProduct(hi, x);
+    const err = e + lo * x;
+    hi = p + err;
+    lo = err - (hi - p);
+  }
+  return hi + lo;
+}
+
+/** HumanEval/32's special oracle: |poly(xs, out)| <= atol, summed as EvalPlus's _poly sums it (math.pow, left to right). */
 export function findZeroMatch(xs: PyVal, out: PyVal, atol: number): boolean {
   const x = asNumber(out);
   if (x === undefined || (xs.k !== 'list' && xs.k !== 'tuple')) return false;
@@ -323,7 +355,7 @@ export function findZeroMatch(xs: PyVal, out: PyVal, atol: number): boolean {
   for (let i = 0; i < xs.v.length; i++) {
     const c = asNumber(xs.v[i]);
     if (c === undefined) return false;
-    sum += c * Math.pow(x, i);
+    sum += c * powRounded(x, i);
   }
   return Math.abs(sum) <= atol;
 }
