@@ -79,7 +79,7 @@ if [ "$(id -u)" = 0 ] && [ -n "${REASONING_LAB_CI_USER:-}" ]; then
   data=$(cd ../shared/data 2>/dev/null && pwd || echo /work/shared/data)
   as_user() { (cd "$copy/repo" && runuser -u "$U" -- env -i REASONING_LAB_DATA="$data" HOME="$(getent passwd "$U" | cut -d: -f6)" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 CI="${CI:-}" REASONING_LAB_CACHE="$copy/cache" "$@"); }
   echo "=== sandbox unit + red-team tests as $U (uid $(id -u "$U"))"
-  as_user node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout test/unit/eval-sandbox.test.ts test/unit/eval-redteam.test.ts test/sandbox/datasets.test.ts 2>&1 | tee test-results/unit-unprivileged.log; rc=${PIPESTATUS[0]}
+  as_user node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout test/unit/eval-sandbox.test.ts test/unit/eval-sandbox-sources.test.ts test/unit/eval-redteam.test.ts test/sandbox/datasets.test.ts 2>&1 | tee test-results/unit-unprivileged.log; rc=${PIPESTATUS[0]}
   count test-results/unit-unprivileged.log
   echo "unit as $U: $summary"
   if [ "$rc" -ne 0 ]; then failed_parts+=(unit-unprivileged); case "$summary" in *", 0 failed") total_failed=$((total_failed + 1));; esac; fi
