@@ -17,7 +17,7 @@ const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const pyFiles = fs.readdirSync(DIR).filter((f) => f.endsWith('.py'));
 
 function python(code: string, input = ''): string {
-  const r = spawnSync(PY, ['-I', '-c', `import sys\nsys.path.insert(0, ${JSON.stringify(DIR)})\n${code}`], { input, encoding: 'utf8' });
+  const r = spawnSync(PY, ['-I', '-B', '-c', `import sys\nsys.path.insert(0, ${JSON.stringify(DIR)})\n${code}`], { input, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -25,7 +25,7 @@ function python(code: string, input = ''): string {
 test('the sandbox sources: Python compiles and lints clean, driver.js parses', () => {
   assert.deepEqual(pyFiles.sort(), ['boot.py', 'forkserver.py', 'harness.py', 'pyvalues.py']);
   for (const f of pyFiles) python(`import ast\nast.parse(open(${JSON.stringify(path.join(DIR, f))}).read(), ${JSON.stringify(f)})`);
-  const flakes = spawnSync(PY, ['-m', 'pyflakes', ...pyFiles.map((f) => path.join(DIR, f))], { encoding: 'utf8' });
+  const flakes = spawnSync(PY, ['-B', '-m', 'pyflakes', ...pyFiles.map((f) => path.join(DIR, f))], { encoding: 'utf8' });
   if (!/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.status, 0, flakes.stdout + flakes.stderr);
   const js = spawnSync(process.execPath, ['--check', path.join(DIR, 'driver.js')], { encoding: 'utf8' });
   assert.equal(js.status, 0, js.stderr);
