@@ -2,13 +2,20 @@
 // main.ts, so esbuild writes dist/media/<name>.css beside dist/media/<name>.js). `--watch` rebuilds on change,
 // `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 // Native modules are loaded by path at run time (their .node binaries cannot be bundled).
 const nodeExternals = ['vscode', 'onnxruntime-node'];
+
+// The sandbox's Python and JavaScript programs (src/core/eval/sandbox/*.py, driver.js), carried as text.
+const sandboxDir = 'src/core/eval/sandbox';
+const sandboxSources = Object.fromEntries(
+  readdirSync(sandboxDir).filter((f) => f.endsWith('.py') || f === 'driver.js').map((f) => [f, readFileSync(`${sandboxDir}/${f}`, 'utf8')]),
+);
+const nodeDefine = { RL_SANDBOX_SOURCES: JSON.stringify(sandboxSources) };
 
 const common = {
   bundle: true,
@@ -34,6 +41,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: nodeExternals,
+    define: nodeDefine,
   },
   {
     ...common,
@@ -43,6 +51,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: nodeExternals,
+    define: nodeDefine,
     banner: { js: '#!/usr/bin/env node' },
   },
   {

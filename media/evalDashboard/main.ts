@@ -176,14 +176,25 @@ function renderHeader(): HTMLElement {
   const head = el('header', { class: 'header' }, el('div', { class: 'run-picker' }, el('label', { for: 'run-select', class: 'muted' }, 'Run'), select), start);
   if (!run) return head;
   const ks = Object.keys(run.passAtK).sort((a, b) => +a - +b);
-  const cards = el('div', { class: 'cards', id: 'pass-at-k' }, ...ks.map((k) => el('div', { class: 'card', 'data-k': k }, el('div', { class: 'card-label' }, `pass@${k}`), el('div', { class: 'card-value' }, pct(run.passAtK[k])))));
+  const card = (k: string, label: string, value: number, plus = false) => el('div', { class: 'card', 'data-k': k, ...(plus ? { 'data-plus': 'true' } : {}) }, el('div', { class: 'card-label' }, label), el('div', { class: 'card-value' }, pct(value)));
+  const plusKs = Object.keys(run.passAtKPlus ?? {}).sort((a, b) => +a - +b);
+  const cards = el(
+    'div',
+    { class: 'cards', id: 'pass-at-k' },
+    ...ks.map((k) => card(k, plusKs.length ? `pass@${k} (base)` : `pass@${k}`, run.passAtK[k])),
+    ...plusKs.map((k) => card(k, `pass@${k} (base + extra)`, run.passAtKPlus![k], true)),
+    ...(run.unjudged ? [el('div', { class: 'card warn', id: 'unjudged' }, el('div', { class: 'card-label' }, 'not judged'), el('div', { class: 'card-value' }, String(run.unjudged)), el('div', { class: 'muted small' }, `${run.unjudged} sample${run.unjudged === 1 ? '' : 's'} could not be judged: no pass@k until they are (run again to retry)`))] : []),
+  );
+  const inProcess = run.inProcess
+    ? el('div', { class: 'small warn-text', id: 'in-process', title: 'Their tests could not be turned into input/output cases, so they ran inside the program\'s own process, where a program could reach them.' }, `${run.inProcess} sample${run.inProcess === 1 ? ' was' : 's were'} judged in-process`)
+    : null;
   const verdicts = el('div', { class: 'verdicts', id: 'verdict-counts' }, ...(Object.entries(run.verdicts) as [Verdict, number][]).filter(([, n]) => n > 0).map(([v, n]) => el('span', { class: `chip v-${v}`, 'data-verdict': v }, `${VERDICT_LABEL[v]} ${n}`)));
   const progress = run.complete ? null : el('span', { id: 'run-progress', class: 'badge' }, `${run.judged}/${run.total} judged`);
   return el(
     'div',
     {},
     head,
-    el('div', { class: 'summary' }, cards, el('div', { class: 'summary-side' }, el('div', {}, el('span', { id: 'run-counts' }, `${run.problems} problems · ${run.judged} samples · ${run.msPerProblem} ms per problem`), progress), verdicts, el('div', { class: 'muted small', id: 'protections' }, `sandbox: ${run.protections}`))),
+    el('div', { class: 'summary' }, cards, el('div', { class: 'summary-side' }, el('div', {}, el('span', { id: 'run-counts' }, `${run.problems} problems · ${run.judged} samples · ${run.msPerProblem} ms per problem`), progress), verdicts, inProcess, el('div', { class: 'muted small', id: 'protections' }, `sandbox: ${run.protections}`))),
   );
 }
 
@@ -304,6 +315,8 @@ function renderSample(s: EvalSampleView): HTMLElement {
   return el('article', { class: `sample v-${s.verdict}`, 'data-index': String(s.index), 'data-verdict': s.verdict },
     el('div', { class: 'sample-head' }, el('span', { class: `chip v-${s.verdict}` }, VERDICT_LABEL[s.verdict]), el('span', {}, `sample #${s.index}`), el('span', { class: 'muted small' }, `${s.language} · ${s.wallMs} ms of ${s.timeoutMs} ms`), s.origin ? el('span', { class: 'muted small origin', title: s.origin }, s.origin) : null),
     el('div', { class: 'reason' }, s.reason),
+    s.inProcess ? el('div', { class: 'small warn-text in-process' }, 'judged in-process: the tests ran inside the program, which could have reached them') : null,
+    s.plus ? el('div', { class: 'plus-verdict small' }, el('span', { class: `chip v-${s.plus.verdict}` }, `base + extra: ${VERDICT_LABEL[s.plus.verdict]}`), s.plus.verdict === 'passed' ? null : el('span', {}, ` ${s.plus.reason}`)) : null,
     failing,
     s.traceback ? el('details', { class: 'traceback-box' }, el('summary', {}, 'Traceback'), el('pre', { class: 'traceback' }, s.traceback)) : null,
     s.output ? el('details', {}, el('summary', {}, 'Output'), el('pre', { class: 'output' }, s.output)) : null,

@@ -8,10 +8,10 @@
  * with the same --out resumes a cancelled run. Ctrl+C cancels (exit 130).
  */
 import { parseArgs } from 'node:util';
-import { evaluate } from '../core/eval';
+import { describeProtections, evaluate } from '../core/eval';
 import { loadEvalJob, NothingToJudgeError, type LoadedEvalJob } from '../core/eval/job';
 import { errorMessage } from '../core/shared/errors';
-import { integerFlag, joinNegativeNumbers, progressReporter, rate, UsageError, type CliCommand } from './common';
+import { integerFlag, joinNegativeNumbers, progressReporter, rate, terminalSafe, UsageError, type CliCommand } from './common';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -22,7 +22,8 @@ export const evalCommand: CliCommand = {
     --timeout-ms T           floor of the per-program wall-clock limit (default 2000; limit = max(T, 4 × reference time))
     --out <results.jsonl>    run file, one line per sample as judged; an existing run file is resumed
   Only the problems that have samples are judged and counted.
-  Exit codes: 0 done (sanity run: every reference passed), 1 a sanity run failed, an unreadable file or nothing to judge, 2 bad usage, 130 interrupted.`,
+  Exit codes: 0 done (sanity run: every reference passed), 1 a sanity run failed, an unreadable file or nothing to judge, 2 bad usage,
+    3 some samples could not be judged (sandbox errors after retries: no pass@k is printed; run again to retry them), 130 interrupted.`,
   run: (args) => runEval(parseEvalArgs(args)),
 };
 
@@ -56,11 +57,11 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
   try {
     job = loadEvalJob({ problemSet: o.problemSet, samples: o.samples ? { kind: 'path', path: o.samples } : { kind: 'reference' } });
   } catch (err) {
-    if (err instanceof NothingToJudgeError) for (const w of err.warnings) process.stderr.write(`${w}\n`);
-    process.stderr.write(`error: ${errorMessage(err)}\n`);
+    if (err instanceof NothingToJudgeError) for (const w of err.warnings) process.stderr.write(`${terminalSafe(w)}\n`);
+    process.stderr.write(`error: ${terminalSafe(errorMessage(err))}\n`);
     return 1;
   }
-  for (const w of job.warnings) process.stderr.write(`${w}\n`);
+  for (const w of job.warnings) process.stderr.write(`${terminalSafe(w)}\n`);
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
@@ -76,6 +77,7 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
       timeoutMs: o.timeoutMs,
       runFile: o.out,
       signal: controller.signal,
+      onWarning: (w) => process.stderr.write(`${progress.done()}${terminalSafe(w)}\n`),
       onProgress: (p) => progress.tick(() => `judged ${p.done}/${p.total}${p.resumed ? ` (${p.resumed} resumed)` : ''} (${rate(p.done - p.resumed, started)}/s)…`),
     });
   } catch (err) {
@@ -85,12 +87,30 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
     process.off('SIGINT', interrupt);
   }
   const s = run.summary;
-  const summary = { problems: s.problems, samples: s.samples, passAtK: s.passAtK, ...s.verdicts, protections: run.header.protections, runFile: o.out };
+  const summary = {
+    problems: s.problems,
+    samples: s.samples,
+    passAtK: s.passAtK,
+    ...(s.passAtKPlus ? { passAtKPlus: s.passAtKPlus } : {}),
+    ...s.verdicts,
+    unjudged: s.unjudged,
+    ...(s.unjudged ? { passAtKJudgedOnly: s.passAtKJudged } : {}),
+    inProcess: s.inProcess,
+    protections: run.header.protections,
+    runFile: o.out,
+  };
   process.stdout.write(`${progress.done()}${JSON.stringify(summary)}\n`);
-  for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, o.samples ? 0 : 20)) process.stderr.write(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}\n`);
+  for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, o.samples ? 0 : 20)) process.stderr.write(terminalSafe(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}`) + '\n');
+  process.stderr.write(`sandbox: ${describeProtections(run.header.protections).join('; ')}\n`);
+  const inProcess = Object.keys(run.header.tests?.inProcess ?? {});
+  if (s.inProcess) process.stderr.write(`${s.inProcess} sample${s.inProcess === 1 ? ' was' : 's were'} judged in-process (the tests of ${inProcess.slice(0, 5).join(', ')}${inProcess.length > 5 ? ', …' : ''} could not be turned into input/output cases; a program could reach that test code)\n`);
   if (run.cancelled) {
     process.stderr.write(`interrupted after ${s.samples} of ${job.samples.length} samples${o.out ? `; run the same command again to resume ${o.out}` : ''}\n`);
     return 130;
+  }
+  if (s.unjudged) {
+    process.stderr.write(`${s.unjudged} sample${s.unjudged === 1 ? '' : 's'} could not be judged (sandbox errors after retries): pass@k is not reported${o.out ? `; run the same command again to retry them` : ''}\n`);
+    return 3;
   }
   if (!o.samples && s.verdicts.passed !== s.samples) return 1;
   return 0;

@@ -14,11 +14,18 @@ export interface EvalRunInfo {
   judged: number;
   total: number;
   complete: boolean;
+  /** Empty while some samples could not be judged (`unjudged`): pass@k is never shown over fewer samples unsaid. */
   passAtK: Record<string, number>;
+  /** HumanEval+: pass@k on the base and extra inputs (`passAtK` is on the base inputs). */
+  passAtKPlus?: Record<string, number>;
+  /** Samples the sandbox could not judge (errors of its own, after retries). */
+  unjudged: number;
+  /** Samples whose verdict came from test code that ran in the program's own process. */
+  inProcess: number;
   verdicts: Record<Verdict, number>;
   /** Mean wall-clock time per problem: the sum of its samples' times, averaged over the problems. */
   msPerProblem: number;
-  /** What the sandbox could enforce ("fork server, no network, pid namespace, …"). */
+  /** What the sandbox enforced, and what it did not ("files: only the interpreters", "network NOT isolated", …). */
   protections: string;
 }
 
@@ -53,6 +60,10 @@ export interface EvalSampleView {
   output?: string;
   wallMs: number;
   timeoutMs: number;
+  /** The verdict came from test code that ran inside the program (it could have reached it). */
+  inProcess?: boolean;
+  /** HumanEval+: the verdict on the base and extra inputs. */
+  plus?: { verdict: Verdict; reason: string };
 }
 
 export interface EvalProblemDetail {

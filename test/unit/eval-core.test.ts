@@ -27,15 +27,21 @@ test('pass@k: product form equals 1 − C(n−c,k)/C(n,k), edge cases, and stays
   assert.ok(Math.abs(big - 0.5) < 1e-12);
 });
 
-test('summarize: per problem and overall pass@k over judged samples; infrastructure errors are not samples', () => {
-  const r = (problemId: string, i: number, verdict: SampleResult['verdict']): SampleResult => ({ problemId, sampleIndex: i, language: 'python', verdict, reason: '', wallMs: 1, timeoutMs: 1, attempts: 1 });
-  const s = summarize([{ id: 'a' }, { id: 'b' }], [r('a', 0, 'passed'), r('a', 1, 'failed'), r('b', 0, 'failed'), r('b', 1, 'infra_error'), r('b', 2, 'timeout')], [1, 2, 3]);
+test('summarize: per problem and overall pass@k over judged samples; samples that could not be judged leave pass@k empty', () => {
+  const r = (problemId: string, i: number, verdict: SampleResult['verdict'], extra: Partial<SampleResult> = {}): SampleResult => ({ problemId, sampleIndex: i, language: 'python', verdict, reason: '', wallMs: 1, timeoutMs: 1, attempts: 1, ...extra });
+  const s = summarize([{ id: 'a' }, { id: 'b' }], [r('a', 0, 'passed'), r('a', 1, 'failed', { inProcess: true }), r('b', 0, 'failed'), r('b', 1, 'infra_error'), r('b', 2, 'timeout')], [1, 2, 3]);
   assert.equal(s.perProblem.find((p) => p.problemId === 'b')!.n, 2);
-  assert.equal(s.passAtK['1'], 0.25);
-  assert.equal(s.passAtK['2'], 0.5);
-  assert.equal(s.passAtK['3'], undefined); // no problem has 3 judged samples
+  assert.deepEqual(s.passAtK, {}, 'one sample could not be judged: no pass@k that silently leaves it out');
+  assert.equal(s.unjudged, 1);
+  assert.equal(s.passAtKJudged['1'], 0.25);
+  assert.equal(s.passAtKJudged['2'], 0.5);
+  assert.equal(s.passAtKJudged['3'], undefined); // no problem has 3 judged samples
   assert.equal(s.verdicts.infra_error, 1);
   assert.equal(s.verdicts.timeout, 1);
+  assert.equal(s.inProcess, 1);
+  const clean = summarize([{ id: 'a' }], [r('a', 0, 'passed', { plus: { verdict: 'failed', reason: '' } }), r('a', 1, 'passed', { plus: { verdict: 'passed', reason: '' } })], [1]);
+  assert.equal(clean.passAtK['1'], 1);
+  assert.equal(clean.passAtKPlus?.['1'], 0.5, 'HumanEval+: base and extra inputs reported apart');
 });
 
 test('outputsEqual: exact, unordered (top-level multiset), float (1e-6 relative)', () => {

@@ -29,7 +29,8 @@ test("reflexion generations: verdicts agree with reflexion's own is_solved; pass
   const run = await evaluate(set.problems, samples, { ...FAST, k: [1, 2, 3] });
   assert.deepEqual(run.results.map((r) => r.verdict === 'passed'), solved);
   const failed = run.results.find((r) => r.verdict === 'failed')!;
-  assert.match(failed.reason, /^assertion failed at test line \d+: assert candidate\(/);
+  assert.match(failed.reason, /^test line \d+ \(case \d+\): expected /);
+  assert.equal(failed.inProcess, undefined, 'HumanEval asserts are turned into cases, judged outside');
   assert.ok(failed.failure?.expected !== undefined && failed.failure?.got !== undefined);
   assert.equal(run.summary.perProblem.find((p) => p.problemId === 'HumanEval/0')!.passAtK['1'], 2 / 3);
   assert.equal(run.summary.passAtK['3'], 0.8);
@@ -62,8 +63,8 @@ test('adversarial programs each end as a failed sample with the right reason, an
   const home = os.homedir();
   const cases: [string, string, RegExp, string][] = [
     ['infinite loop', 'while True: pass', /wall-clock limit|CPU-time/, 'timeout'],
-    ['fork bomb', 'while True:\n    os.fork()', /BlockingIOError|Resource temporarily unavailable|wall-clock/, 'runtime_error|timeout'],
-    ['memory hog', 'x = [bytearray(2**20) for _ in range(10**4)]\nreturn a + b', /memory limit/, 'memory'],
+    ['fork bomb', 'while True:\n    os.fork()', /BlockingIOError|Resource temporarily unavailable|wall-clock|process tree went over the memory limit|broke the result protocol/, 'runtime_error|timeout|memory|failed'],
+    ['memory hog', 'x = [bytearray(2**20) for _ in range(10**4)]\nreturn a + b', /memory limit|over the memory limit/, 'memory'],
     ['1 GB print', 'for _ in range(1024):\n    print("x" * 2**20)\nreturn a + b', /printed more than/, 'output_limit'],
     ['environment secret', 'return os.environ["RL_FAKE_SECRET"]', /KeyError: 'RL_FAKE_SECRET'/, 'runtime_error'],
     ['home directory', `return len(os.listdir(${JSON.stringify(home)}))`, /PermissionError|FileNotFoundError/, 'runtime_error'],
@@ -72,11 +73,11 @@ test('adversarial programs each end as a failed sample with the right reason, an
     ['kill its parent', 'os.kill(os.getppid(), signal.SIGKILL)\nos.kill(-1, signal.SIGKILL)\nreturn a - b', /No such process|Operation not permitted|expected 3, got -1/, 'failed|runtime_error'],
     ['sys.exit(0)', 'sys.exit(0)', /called exit\(0\)/, 'runtime_error'],
     ['os._exit(0)', 'os._exit(0)', /exited with code 0 before the tests finished/, 'runtime_error'],
-    ['fake pass marker on every fd', 'for fd in range(3, 1024):\n    try: os.write(fd, b\'{"verdict": "passed"}\\n\')\n    except OSError: pass\nreturn 0', /expected 3, got 0/, 'failed'],
+    ['fake pass marker on every fd', 'for fd in range(3, 1024):\n    try: os.write(fd, b\'{"verdict": "passed"}\\n\')\n    except OSError: pass\nreturn 0', /expected 3, got 0|broke the result protocol/, 'failed'],
     ['background child outliving it', 'subprocess.Popen(["sleep", "300"])\nreturn a + b', /all 2 test cases passed/, 'passed'],
   ];
   const samples = [...cases.map(([, body], i) => py(i, indent(body))), py(cases.length, '    return a + b')];
-  const run = await evaluate([add], samples, { ...FAST, timeoutMs: 1000, memoryBytes: 128 * 2 ** 20 });
+  const run = await evaluate([add], samples, { ...FAST, timeoutMs: 3000, memoryBytes: 128 * 2 ** 20 });
   delete process.env.RL_FAKE_SECRET;
   cases.forEach(([name, , reason, verdict], i) => {
     const r = run.results[i];
@@ -90,9 +91,9 @@ test('adversarial programs each end as a failed sample with the right reason, an
   const ps = spawnSync('pgrep', ['-f', 'sleep 300']);
   assert.equal(ps.stdout.toString().trim(), '', 'no process outlives its program');
   const p = run.header.protections;
-  if (process.platform === 'linux' && process.getuid?.() === 0) {
-    assert.equal(p.network, 'netns');
-    assert.ok(p.pidNamespace && p.uid !== false && p.rlimitProcesses);
+  if (process.platform === 'linux') {
+    assert.ok(p.version === 2 && p.network === 'none' && p.namespaces.includes('pid'), JSON.stringify(p));
+    assert.equal(p.dedicatedUid, process.getuid?.() === 0);
   }
 });
 
@@ -121,12 +122,12 @@ test('infrastructure errors: a missing interpreter fails the run loudly; a worke
   const sb = await Sandbox.create({ workers: 1 });
   try {
     const limits = { timeoutMs: 3000, cpuSeconds: 4, memoryBytes: 256 * 2 ** 20, outputBytes: 1 << 16, processes: 16 };
-    const pending = sb.run({ kind: 'script', runtime: 'python', code: 'import time\ntime.sleep(2)', test: '', limits });
+    const pending = sb.run({ mode: 'calls', runtime: 'python', code: 'import time\ntime.sleep(2)\ndef f():\n    return 1', entry: 'f', cases: [{ args: [] }], args: 'json', limits });
     await new Promise((r) => setTimeout(r, 300));
     process.kill(sb.workerPids[0], 'SIGKILL');
     await assert.rejects(pending, (e: Error) => e.constructor.name === 'InfraError');
-    const again = await sb.run({ kind: 'script', runtime: 'python', code: 'x = 1', test: 'assert x == 1', limits });
-    assert.equal(again.result?.verdict, 'passed'); // a new worker took over
+    const again = await sb.run({ mode: 'calls', runtime: 'python', code: 'def f():\n    return 1', entry: 'f', cases: [{ args: [] }], args: 'json', limits });
+    assert.equal(again.report, '{"i":0,"v":1}\n{"done":1}\n'); // a new worker took over
   } finally {
     await sb.close();
   }

@@ -1,10 +1,14 @@
 /**
  * evaluate(): judges samples against problems in the sandbox, writes each result to the run file as
  * it comes, resumes a run file that already holds results, and returns pass@k and the verdicts.
+ * First the problems' tests are turned into cases (./prepareTests.ts), then every sample runs and is
+ * graded outside the sandbox (./grading.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { buildJob, judge, type Judged } from './judge';
+import { errorMessage } from '../shared/errors';
+import { buildJob, grade, type Graded } from './grading';
+import { prepareTests } from './prepareTests';
 import { summarize } from './passAtK';
 import { readRun, RunWriter, sampleKey } from './runStore';
 import { InfraError, Sandbox, type SandboxLimits } from './sandbox/pool';
@@ -12,8 +16,9 @@ import type { EvalOptions, EvalRun, Problem, RunHeader, Sample, SampleResult } f
 
 export const DEFAULTS = { timeoutMs: 2000, timeoutFactor: 4, memoryBytes: 512 * 2 ** 20, outputBytes: 1 << 20, processes: 16, retries: 2 };
 
-function limitsFor(timeoutMs: number, opts: EvalOptions): SandboxLimits {
+function limitsFor(timeoutMs: number, opts: EvalOptions, problem?: Problem): SandboxLimits {
   return {
+    ...(problem?.test.kind === 'cases' && problem.test.reportBytes ? { reportBytes: problem.test.reportBytes } : {}),
     timeoutMs,
     cpuSeconds: Math.ceil(timeoutMs / 1000) + 1,
     memoryBytes: opts.memoryBytes ?? DEFAULTS.memoryBytes,
@@ -24,23 +29,24 @@ function limitsFor(timeoutMs: number, opts: EvalOptions): SandboxLimits {
 
 /** Runs one sample with retries of infrastructure errors; never throws. */
 async function runSample(sandbox: Sandbox, problem: Problem, sample: Sample, timeoutMs: number, opts: EvalOptions): Promise<SampleResult> {
-  const limits = limitsFor(timeoutMs, opts);
+  const limits = limitsFor(timeoutMs, opts, problem);
   const retries = opts.retries ?? DEFAULTS.retries;
   let lastError = '';
   let attempts = 0;
   while (attempts <= retries) {
     attempts++;
-    let judged: Judged;
+    let graded: Graded;
     try {
-      const job = await buildJob(problem, sample, limits);
-      judged = 'verdict' in job ? job : judge(problem, await sandbox.run(job), limits);
+      const job = buildJob(problem, sample, limits);
+      graded = 'verdict' in job ? job : grade(problem, job, await sandbox.run(job), limits);
     } catch (err) {
-      if (!(err instanceof InfraError)) lastError = `harness: ${(err as Error).message}`;
-      else lastError = err.message;
+      // only the sandbox's own failures are retried; anything else is a bug of ours and stops the run
+      if (!(err instanceof InfraError)) throw err;
+      lastError = errorMessage(err);
       if (opts.signal?.aborted) break;
       continue;
     }
-    return { problemId: sample.problemId, sampleIndex: sample.index, language: sample.language, ...judged, timeoutMs, attempts };
+    return { problemId: sample.problemId, sampleIndex: sample.index, language: sample.language, ...graded, timeoutMs, attempts };
   }
   return { problemId: sample.problemId, sampleIndex: sample.index, language: sample.language, verdict: 'infra_error', reason: lastError || 'cancelled', wallMs: 0, timeoutMs, attempts };
 }
@@ -61,7 +67,7 @@ async function calibrate(sandbox: Sandbox, problems: Problem[], opts: EvalOption
   await forEachLimited(problems, sandbox.workers * 2, opts.signal, async (p) => {
     const ref = p.references.find((r) => r.language === 'python') ?? p.references[0];
     if (p.timeoutMs) timeouts[p.id] = p.timeoutMs;
-    if (!ref) return;
+    if (!ref || p.timeoutMs) return;
     const r = await runSample(sandbox, p, { problemId: p.id, index: 0, language: ref.language, kind: 'program', code: ref.code }, Math.max(floor * 5, 10_000), opts);
     if (r.verdict === 'passed') referenceMs[p.id] = r.wallMs;
     if (!p.timeoutMs) timeouts[p.id] = Math.ceil(Math.max(floor, factor * (referenceMs[p.id] ?? 0)));
@@ -69,11 +75,12 @@ async function calibrate(sandbox: Sandbox, problems: Problem[], opts: EvalOption
   return { referenceMs, timeouts };
 }
 
-export async function evaluate(problems: Problem[], samples: Sample[], opts: EvalOptions = {}): Promise<EvalRun> {
+export async function evaluate(problemsIn: Problem[], samples: Sample[], opts: EvalOptions = {}): Promise<EvalRun> {
+  let problems = problemsIn;
   const ks = (opts.k ?? [1]).filter((k) => k >= 1).sort((a, b) => a - b);
   const floor = opts.timeoutMs ?? DEFAULTS.timeoutMs;
   const factor = opts.timeoutFactor ?? DEFAULTS.timeoutFactor;
-  const byId = new Map(problems.map((p) => [p.id, p]));
+  let byId = new Map(problems.map((p) => [p.id, p]));
   const wanted = samples.filter((s) => byId.has(s.problemId));
 
   let previous: SampleResult[] = [];
@@ -89,12 +96,18 @@ export async function evaluate(problems: Problem[], samples: Sample[], opts: Eva
   const done = new Set(previous.map((r) => sampleKey(r.problemId, r.sampleIndex)));
   const todo = wanted.filter((s) => !done.has(sampleKey(s.problemId, s.index)));
 
-  const sandbox = await Sandbox.create({ workers: opts.jobs, classic: opts.classic, python: opts.python });
+  const sandbox = await Sandbox.create({ workers: opts.jobs, classic: opts.classic, python: opts.python, bubblewrap: opts.bubblewrap });
   const onAbort = () => void sandbox.close();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let writer: RunWriter | undefined;
   const results: SampleResult[] = [...previous];
   try {
+    if (todo.length || !header) {
+      const prepared = await prepareTests(sandbox, problems, { retries: opts.retries ?? DEFAULTS.retries, signal: opts.signal });
+      problems = prepared.problems;
+      byId = new Map(problems.map((p) => [p.id, p]));
+      for (const w of prepared.warnings) opts.onWarning?.(w);
+    }
     if (!header) {
       const cal = opts.calibrate === false ? null : await calibrate(sandbox, problems, opts, floor, factor);
       const timeouts: Record<string, number> = {};
@@ -111,6 +124,7 @@ export async function evaluate(problems: Problem[], samples: Sample[], opts: Eva
         timeouts,
         calibration: cal ? { floorMs: floor, factor, referenceMs: cal.referenceMs } : null,
         totalSamples: wanted.length,
+        tests: testsSummary(problems),
       };
       if (opts.runFile) writer = RunWriter.create(opts.runFile, header);
     } else if (opts.runFile) writer = RunWriter.append(opts.runFile);
@@ -135,5 +149,16 @@ export async function evaluate(problems: Problem[], samples: Sample[], opts: Eva
   const order = new Map(wanted.map((s, i) => [sampleKey(s.problemId, s.index), i]));
   results.sort((a, b) => (order.get(sampleKey(a.problemId, a.sampleIndex)) ?? 0) - (order.get(sampleKey(b.problemId, b.sampleIndex)) ?? 0));
   const judged = results.filter((r) => r.verdict !== 'infra_error').length;
-  return { header: header!, results, summary: summarize(problems, results, ks), cancelled: !!opts.signal?.aborted && judged < wanted.length };
+  return { header: header!, results, summary: summarize(problems, results, ks), cancelled: !!opts.signal?.aborted && judged < wanted.length, problems };
+}
+
+/** Which problems' tests became cases and which run in-process, for the run header. */
+function testsSummary(problems: Problem[]): NonNullable<RunHeader['tests']> {
+  const cases: Record<string, number> = {};
+  const inProcess: Record<string, string> = {};
+  for (const p of problems) {
+    if (p.test.kind === 'cases' || p.test.kind === 'io') cases[p.id] = p.test.cases.length;
+    else if (p.test.kind === 'python-check') inProcess[p.id] = p.test.inProcessReason ?? 'not converted';
+  }
+  return { cases, inProcess };
 }

@@ -7,3 +7,6 @@ export { passAtK, summarize } from './passAtK';
 export { outputsEqual } from './compare';
 export { RunStore, readRun, type RunInfo, type StoredRun } from './runStore';
 export { Sandbox, InfraError, type SandboxJob, type SandboxLimits, type RawResult, type SandboxOptions } from './sandbox/pool';
+export { prepareTests } from './prepareTests';
+export { describeProtections } from './protections';
+export { pyEqual, pyRepr, fromWire, parsePyJson, type PyVal } from './pyValue';

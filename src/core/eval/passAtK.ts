@@ -14,37 +14,74 @@ export function passAtK(n: number, c: number, k: number): number {
   return 1 - prod;
 }
 
-/** Per-problem and overall pass@k (mean over problems with ≥ k judged samples) and verdict counts. Infrastructure errors are not judged. */
-export function summarize(problems: Pick<Problem, 'id'>[], results: SampleResult[], ks: number[]): EvalSummary {
-  const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-  const byProblem = new Map<string, { n: number; c: number }>(problems.map((p) => [p.id, { n: 0, c: 0 }]));
-  for (const r of results) {
-    verdicts[r.verdict]++;
-    if (r.verdict === 'infra_error') continue;
-    const s = byProblem.get(r.problemId) ?? { n: 0, c: 0 };
-    byProblem.set(r.problemId, s);
-    s.n++;
-    if (r.verdict === 'passed') s.c++;
-  }
-  const perProblem: ProblemSummary[] = [];
+/** Mean pass@k over the problems that have at least k samples. */
+function meanPassAtK(counts: [string, { n: number; c: number }][], ks: number[]): { overall: Record<string, number>; each: Map<string, Record<string, number>> } {
+  const each = new Map<string, Record<string, number>>();
   const sums = new Map<number, { sum: number; count: number }>();
-  for (const [problemId, { n, c }] of byProblem) {
-    const passAtKs: Record<string, number> = {};
+  for (const [id, { n, c }] of counts) {
+    const values: Record<string, number> = {};
     for (const k of ks) {
       if (k > n) continue;
       const v = passAtK(n, c, k);
-      passAtKs[k] = v;
+      values[k] = v;
       const s = sums.get(k) ?? { sum: 0, count: 0 };
       s.sum += v;
       s.count++;
       sums.set(k, s);
     }
-    perProblem.push({ problemId, n, passed: c, passAtK: passAtKs });
+    each.set(id, values);
   }
-  const passAtKOverall: Record<string, number> = {};
+  const overall: Record<string, number> = {};
   for (const k of ks) {
     const s = sums.get(k);
-    if (s && s.count) passAtKOverall[k] = s.sum / s.count;
+    if (s && s.count) overall[k] = s.sum / s.count;
   }
-  return { problems: byProblem.size, samples: results.length, passAtK: passAtKOverall, verdicts, perProblem };
+  return { overall, each };
+}
+
+/**
+ * Per-problem and overall pass@k (mean over problems with ≥ k judged samples) and verdict counts.
+ * Samples the sandbox could not judge are counted apart, and while there are any, `passAtK` stays
+ * empty: pass@k is never computed over fewer samples without saying so (`passAtKJudged` has it).
+ */
+export function summarize(problems: Pick<Problem, 'id'>[], results: SampleResult[], ks: number[]): EvalSummary {
+  const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  const byProblem = new Map<string, { n: number; c: number; cPlus: number }>(problems.map((p) => [p.id, { n: 0, c: 0, cPlus: 0 }]));
+  let inProcess = 0;
+  let withPlus = false;
+  for (const r of results) {
+    verdicts[r.verdict]++;
+    if (r.verdict === 'infra_error') continue;
+    if (r.inProcess) inProcess++;
+    const s = byProblem.get(r.problemId) ?? { n: 0, c: 0, cPlus: 0 };
+    byProblem.set(r.problemId, s);
+    s.n++;
+    if (r.verdict === 'passed') s.c++;
+    if (r.plus) {
+      withPlus = true;
+      if (r.plus.verdict === 'passed') s.cPlus++;
+    }
+  }
+  const entries = [...byProblem];
+  const base = meanPassAtK(entries.map(([id, s]) => [id, s]), ks);
+  const plus = withPlus ? meanPassAtK(entries.map(([id, s]) => [id, { n: s.n, c: s.cPlus }]), ks) : undefined;
+  const perProblem: ProblemSummary[] = entries.map(([problemId, s]) => ({
+    problemId,
+    n: s.n,
+    passed: s.c,
+    passAtK: base.each.get(problemId) ?? {},
+    ...(plus ? { passedPlus: s.cPlus, passAtKPlus: plus.each.get(problemId) ?? {} } : {}),
+  }));
+  const unjudged = verdicts.infra_error;
+  return {
+    problems: byProblem.size,
+    samples: results.length,
+    passAtK: unjudged ? {} : base.overall,
+    unjudged,
+    passAtKJudged: base.overall,
+    inProcess,
+    ...(plus ? { passAtKPlus: unjudged ? {} : plus.overall } : {}),
+    verdicts,
+    perProblem,
+  };
 }

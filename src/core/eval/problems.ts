@@ -13,7 +13,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import type { CompareMode, IoCase, Language, Problem, ProblemFormat, ProblemSet, Signature } from './types';
+import { errorMessage } from '../shared/errors';
+import { parsePyJson, toWire, type PyVal } from './pyValue';
+import type { CompareMode, IoCase, Language, Problem, ProblemFormat, ProblemSet, ProblemTest, Signature } from './types';
 
 /** Reads a text file, gunzipping `.gz`. */
 export function readText(file: string): string {
@@ -21,10 +23,10 @@ export function readText(file: string): string {
   return file.endsWith('.gz') ? zlib.gunzipSync(buf).toString('utf8') : buf.toString('utf8');
 }
 
-/** JSON records of a .jsonl(.gz) file or a .json array, with their line numbers. */
-export function readRecords(file: string, warnings: string[]): { value: Record<string, unknown>; line: number }[] {
+/** JSON records of a .jsonl(.gz) file or a .json array, with their line numbers (and, for JSONL, the line's text). */
+export function readRecords(file: string, warnings: string[]): { value: Record<string, unknown>; line: number; text?: string }[] {
   const text = readText(file);
-  const out: { value: Record<string, unknown>; line: number }[] = [];
+  const out: { value: Record<string, unknown>; line: number; text?: string }[] = [];
   const base = file.replace(/\.gz$/, '');
   if (base.endsWith('.json') && text.trimStart().startsWith('[')) {
     const arr = JSON.parse(text) as unknown[];
@@ -40,7 +42,7 @@ export function readRecords(file: string, warnings: string[]): { value: Record<s
     if (!line) return;
     try {
       const v = JSON.parse(line);
-      if (v && typeof v === 'object' && !Array.isArray(v)) out.push({ value: v, line: i + 1 });
+      if (v && typeof v === 'object' && !Array.isArray(v)) out.push({ value: v, line: i + 1, text: line });
       else warnings.push(`${file}:${i + 1}: skipped: not a JSON object`);
     } catch (err) {
       warnings.push(`${file}:${i + 1}: skipped: ${(err as Error).message}`);
@@ -62,12 +64,43 @@ export function pythonImports(prefix: string): string {
 export function recordFormat(r: Record<string, unknown>): ProblemFormat | undefined {
   if (Array.isArray(r.test_list)) return 'mbpp';
   if (typeof r.entry_point === 'string' && (r.entry_point.startsWith('Solution().') || 'input_output' in r)) return 'leetcodedataset';
-  if (typeof r.entry_point === 'string' && typeof r.test === 'string' && typeof r.prompt === 'string') return 'humaneval';
+  if (typeof r.entry_point === 'string' && typeof r.prompt === 'string' && (typeof r.test === 'string' || Array.isArray(r.base_input))) return 'humaneval';
   return undefined;
 }
 
-/** A HumanEval / MBPP / LeetCodeDataset record as a Problem, or a reason it cannot be one. */
-export function problemFromRecord(r: Record<string, unknown>, file: string, line: number): Problem | string {
+/**
+ * HumanEval+'s inputs as Python reads them (1.0 stays a float: JSON.parse would make it 1), as
+ * tagged values; or why they cannot be read.
+ */
+function evalplusInputs(text: string | undefined): { base: unknown[][]; plus: unknown[][] } | string {
+  if (!text) return 'HumanEval+ records are read from JSONL (one record per line)';
+  let rec: PyVal;
+  try {
+    rec = parsePyJson(text);
+  } catch (err) {
+    return errorMessage(err);
+  }
+  const field = (name: string): unknown[][] | string => {
+    const entry = rec.k === 'dict' ? rec.v.find(([k]) => k.k === 'str' && k.v === name) : undefined;
+    const list = entry?.[1];
+    if (!list || list.k !== 'list') return `field ${name}: not a list`;
+    const out: unknown[][] = [];
+    for (const [i, args] of list.v.entries()) {
+      if (args.k !== 'list') return `field ${name}[${i}]: not a list of arguments`;
+      out.push(args.v.map(toWire));
+    }
+    return out;
+  };
+  const base = field('base_input');
+  const plus = field('plus_input');
+  if (typeof base === 'string') return base;
+  if (typeof plus === 'string') return plus;
+  if (!base.length) return 'field base_input: empty';
+  return { base, plus };
+}
+
+/** A HumanEval / HumanEval+ / MBPP / LeetCodeDataset record as a Problem, or a reason it cannot be one. */
+export function problemFromRecord(r: Record<string, unknown>, file: string, line: number, text?: string): Problem | string {
   const format = recordFormat(r);
   const source = { file, line };
   if (format === 'mbpp') {
@@ -85,7 +118,7 @@ export function problemFromRecord(r: Record<string, unknown>, file: string, line
       format,
       statement: str(r.text) ?? str(r.prompt) ?? '',
       entryPoint: entry,
-      test: { kind: 'python-check', code: [setup, ...imports, ...tests].filter(Boolean).join('\n') + '\n' },
+      test: { kind: 'python-check', code: [setup, ...imports, ...tests].filter(Boolean).join('\n') + '\n', candidate: entry },
       references: code ? [{ language: 'python', code: [...imports, code].join('\n') }] : [],
       source,
     };
@@ -98,6 +131,13 @@ export function problemFromRecord(r: Record<string, unknown>, file: string, line
     const reference = format === 'humaneval' ? str(r.canonical_solution) : str(r.completion);
     if (!/^[A-Za-z_][\w]*(\(\)\.[A-Za-z_]\w*)?$/.test(entry)) return `field entry_point: not a function name: ${JSON.stringify(entry).slice(0, 60)}`;
     const difficulty = str(r.difficulty)?.toLowerCase();
+    let test: ProblemTest = { kind: 'python-check', code: r.test as string, call: `check(${entry})`, candidate: 'candidate' };
+    if (format === 'humaneval' && Array.isArray(r.base_input) && Array.isArray(r.plus_input)) {
+      const inputs = evalplusInputs(text);
+      if (typeof inputs === 'string') return inputs;
+      const atol = typeof r.atol === 'number' && r.atol >= 0 ? r.atol : 0;
+      test = { kind: 'evalplus', ...inputs, atol };
+    }
     return {
       id,
       format,
@@ -107,7 +147,7 @@ export function problemFromRecord(r: Record<string, unknown>, file: string, line
       statement: format === 'leetcodedataset' ? (str(r.problem_description) ?? prompt) : prompt,
       entryPoint: entry,
       prefix: prompt,
-      test: { kind: 'python-check', code: r.test as string, call: `check(${entry})` },
+      test,
       references: reference !== undefined ? [{ language: 'python', code: prompt + reference }] : [],
       source,
     };
@@ -235,8 +275,8 @@ export function loadProblemSet(p: string): ProblemSet {
     return dedupe({ path: p, format: 'workspace', problems, warnings });
   }
   let format: ProblemFormat | undefined;
-  for (const { value, line } of readRecords(p, warnings)) {
-    const r = problemFromRecord(value, p, line);
+  for (const { value, line, text } of readRecords(p, warnings)) {
+    const r = problemFromRecord(value, p, line, text);
     if (typeof r === 'string') warnings.push(`${p}:${line}: skipped: ${r}`);
     else {
       format ??= r.format;

@@ -15,10 +15,37 @@ export type Language = 'python' | 'javascript' | 'typescript';
 
 /** How a problem's tests are run. */
 export type ProblemTest =
-  /** Python test code that runs inside the sandbox (HumanEval `check(candidate)`, MBPP asserts). */
-  | { kind: 'python-check'; code: string; /** Python statement run after `code`, e.g. `check(add)`; absent for MBPP. */ call?: string }
-  /** Input/expected-output cases: the sandbox only returns the outputs; they are compared outside it. */
-  | { kind: 'io'; cases: IoCase[]; compare: CompareMode; signature: Partial<Record<'python' | 'javascript', Signature>> };
+  /**
+   * Python test code (HumanEval `check(candidate)`, MBPP asserts). Before a run it is turned into
+   * `cases` (sandbox/harness.py, "record"); what cannot be turned runs in the program's own process
+   * and its verdicts are marked as judged in-process.
+   */
+  | { kind: 'python-check'; code: string; /** Python statement run after `code`, e.g. `check(add)`; absent for MBPP. */ call?: string; /** The name the asserts call (`candidate`, or MBPP's function name). */ candidate: string; /** Why it could not be turned into cases (set before a run). */ inProcessReason?: string }
+  /** Input/expected-output cases in JSON (the workspace format): the sandbox only returns the outputs; they are compared outside it. */
+  | { kind: 'io'; cases: IoCase[]; compare: CompareMode; signature: Partial<Record<'python' | 'javascript', Signature>> }
+  /** Python cases with expected values the program never sees: asserts turned into cases, or EvalPlus's inputs with the reference's outputs. */
+  | { kind: 'cases'; cases: PyCase[]; /** imports the tests use (for `wrap`). */ setup?: string; origin: 'asserts' | 'evalplus'; /** EvalPlus: the first extra (plus) input; atol; HumanEval/32's oracle; per-input limits. */ plusFrom?: number; atol?: number; oracle?: 'find_zero'; caseLimitsMs?: number[]; /** Room on the result channel when outputs are large. */ reportBytes?: number }
+  /** EvalPlus (HumanEval+) inputs, before the reference solution has given their expected outputs. */
+  | { kind: 'evalplus'; base: unknown[][]; plus: unknown[][]; atol: number };
+
+/** How a case's output is compared outside the sandbox. */
+export type CaseCheck = 'eq' | 'ne' | 'is' | 'isnot' | 'truthy' | 'falsy' | 'close' | 'closeq' | 'isclose' | 'evalplus';
+
+/** One call of the entry function and what its output must be (values as tagged JSON, see pyValue.ts). */
+export interface PyCase {
+  args: unknown[];
+  kwargs?: Record<string, unknown>;
+  /** A builtin applied to the output inside the sandbox before it is sent (`sorted(__rl_out)`). */
+  wrap?: string;
+  check: CaseCheck;
+  expected?: unknown;
+  tol?: number;
+  rel_tol?: number;
+  abs_tol?: number;
+  /** The assert's line and text in the test code. */
+  line?: number;
+  source?: string;
+}
 
 export interface IoCase {
   /** Positional arguments (JSON values). */
@@ -88,24 +115,44 @@ export interface LoadedSamples {
   warnings: string[];
 }
 
-/** What the sandbox could enforce on this machine; recorded in every run header and result. */
+/** What the sandbox enforced on this machine; recorded in every run header and shown with every run. */
 export interface Protections {
-  /** Each program runs in a fresh child forked by a pre-started worker (false: a fresh interpreter per program). */
+  version: 2;
+  platform: string;
+  /** Each program is a fork of a pre-started worker (false: a fresh worker per program). */
   forkServer: boolean;
-  /** `netns` (as root) or `userns+netns` (unprivileged user namespace); false: network not isolated. */
+  /** bubblewrap's version when the workers run inside it, else false. */
+  bubblewrap: string | false;
+  /** `interpreters-only`: a program sees the interpreters read-only and its own fresh folders; `host`: the host's files, as its uid may read them. */
+  filesystem: 'interpreters-only' | 'host';
+  /** `none`: an empty network namespace; `host`: the machine's network. */
+  network: 'none' | 'host';
+  /** The namespaces each program gets of its own (user, pid, ipc, mount, uts). */
+  namespaces: string[];
+  /** The program's /proc shows only its own processes. */
+  freshProc: boolean;
+  /** Folders replaced by an empty tmpfs for each program (gone with it). */
+  privateDirs: string[];
+  /** The uid (on the host) programs run as. */
+  uid: number;
+  /** True when that uid is a dedicated one (the harness runs as root), false when it is the user's own. */
+  dedicatedUid: boolean;
+  limits: { memory: string; processes: string; cpu: string; fileSize: boolean; openFiles: boolean; wallClock: true; output: true };
+  /** System calls refused to programs (seccomp), empty when no filter could be installed. */
+  seccomp: string[];
+  /** Interpreters start isolated (python -I: no working directory or user site on sys.path), in a clean environment. */
+  isolatedInterpreter: true;
+  notes: string[];
+}
+
+/** The shape older runs recorded (before the sandbox's second version), still readable. */
+export interface LegacyProtections {
+  version?: undefined;
+  forkServer: boolean;
   network: false | 'netns' | 'userns+netns';
-  /** Each program is pid 1 of its own pid namespace: the whole tree dies with it, it cannot signal anything outside. */
   pidNamespace: boolean;
-  /** Programs run as this dedicated uid (when the harness runs as root), else false. */
   uid: number | false;
-  /** /tmp, /var/tmp, /dev/shm replaced by private tmpfs wiped after every program. */
-  privateTmp: string[];
-  rlimitCpu: boolean;
-  rlimitMemory: boolean;
-  rlimitProcesses: boolean;
-  rlimitFileSize: boolean;
-  /** Always: fresh working dir removed afterwards, minimal environment, stdin closed, output cap, wall-clock kill of the process group. */
-  basics: true;
+  privateTmp?: string[];
   notes: string[];
 }
 
@@ -129,6 +176,10 @@ export interface SampleResult {
   verdict: Verdict;
   /** One line: why (the assertion, the exception, "wall-clock limit 2000 ms"). */
   reason: string;
+  /** True when the verdict came from test code that ran in the program's own process (tests that could not be turned into cases). */
+  inProcess?: boolean;
+  /** HumanEval+: the verdict on the base and extra inputs together (`verdict` is on the base inputs alone), as EvalPlus reports both. */
+  plus?: { verdict: Verdict; reason: string; failure?: SampleResult['failure'] };
   /** For `failed`: the failing test — an assertion's line and text, or an io case index and input. */
   failure?: { line?: number; assertion?: string; case?: number; input?: unknown; expected?: string; got?: string };
   /** For runtime/syntax errors and memory: the traceback or stack (capped). */
@@ -146,13 +197,24 @@ export interface ProblemSummary {
   n: number;
   passed: number;
   passAtK: Record<string, number>;
+  /** HumanEval+: samples that passed the base and extra inputs, and pass@k on them. */
+  passedPlus?: number;
+  passAtKPlus?: Record<string, number>;
 }
 
 export interface EvalSummary {
   problems: number;
   samples: number;
-  /** k → mean over the problems with at least k judged samples. */
+  /** k → mean over the problems with at least k judged samples; empty when some samples could not be judged (see passAtKJudged). */
   passAtK: Record<string, number>;
+  /** Samples the sandbox could not judge (infrastructure errors left after retries): while there are any, passAtK is empty. */
+  unjudged: number;
+  /** pass@k over the judged samples only, whatever `unjudged` is (never shown without saying so). */
+  passAtKJudged: Record<string, number>;
+  /** Samples whose verdict came from test code that ran in the program's own process. */
+  inProcess: number;
+  /** HumanEval+: pass@k on the base and extra inputs (as passAtK, empty while samples are unjudged). */
+  passAtKPlus?: Record<string, number>;
   verdicts: Record<Verdict, number>;
   perProblem: ProblemSummary[];
 }
@@ -191,6 +253,10 @@ export interface EvalOptions {
   retries?: number;
   /** Python interpreter (default: /usr/bin/python3 when root, else python3 on PATH). */
   python?: string;
+  /** false: never use bubblewrap (tests of the fallback). */
+  bubblewrap?: boolean;
+  /** Told about inputs dropped while preparing tests (a HumanEval+ input its contract refuses). */
+  onWarning?: (message: string) => void;
 }
 
 export interface RunHeader {
@@ -201,11 +267,13 @@ export interface RunHeader {
   problemSet?: string;
   samples?: string;
   k: number[];
-  protections: Protections;
+  protections: Protections | LegacyProtections;
   /** problemId → wall-clock limit (ms); `calibration` says how they were set. */
   timeouts: Record<string, number>;
   calibration: { floorMs: number; factor: number; referenceMs: Record<string, number> } | null;
   totalSamples: number;
+  /** How each problem's tests were run: turned into cases (their count), or in the program's own process (why). */
+  tests?: { cases: Record<string, number>; inProcess: Record<string, string> };
 }
 
 export interface EvalRun {
@@ -214,4 +282,6 @@ export interface EvalRun {
   summary: EvalSummary;
   /** True when the signal stopped it before every sample was judged: resume with the same runFile. */
   cancelled: boolean;
+  /** The problems as run (tests turned into cases); absent for a run reopened from its file. */
+  problems?: Problem[];
 }

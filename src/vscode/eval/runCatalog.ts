@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadProblemSet, loadSamples, referenceSamples, RunStore, summarize, type EvalRun, type Problem, type Protections, type Sample, type SampleResult, type Verdict } from '../../core/eval';
+import { describeProtections, loadProblemSet, loadSamples, referenceSamples, RunStore, summarize, type EvalRun, type Problem, type Sample, type SampleResult, type Verdict } from '../../core/eval';
 import type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSortKey, EvalVerdictFilter } from '../../contracts/evalDashboard';
 
 /** Worst first: the verdict a problem's row shows is the most frequent failing one, ties broken by this order. */
@@ -20,16 +20,6 @@ interface LoadedRun {
   info: EvalRunInfo;
   rows: EvalProblemRow[];
   byProblem: Map<string, SampleResult[]>;
-}
-
-export function describeProtections(p: Protections): string {
-  const parts = [p.forkServer ? 'fork server' : 'fresh interpreter per program'];
-  parts.push(p.network ? `no network (${p.network})` : 'network NOT isolated');
-  if (p.pidNamespace) parts.push('pid namespace');
-  if (p.uid !== false) parts.push(`uid ${p.uid}`);
-  const limits = [p.rlimitCpu && 'CPU', p.rlimitMemory && 'memory', p.rlimitProcesses && 'processes', p.rlimitFileSize && 'file size'].filter(Boolean);
-  if (limits.length) parts.push(`limits: ${limits.join(', ')}`);
-  return parts.join(' · ');
 }
 
 export class RunCatalog {
@@ -122,9 +112,12 @@ export class RunCatalog {
       total: h.totalSamples,
       complete: judged >= h.totalSamples,
       passAtK: summary.passAtK,
+      ...(summary.passAtKPlus ? { passAtKPlus: summary.passAtKPlus } : {}),
+      unjudged: summary.unjudged ?? summary.verdicts.infra_error,
+      inProcess: summary.inProcess ?? 0,
       verdicts: summary.verdicts,
       msPerProblem: rows.length ? Math.round(totalMs / rows.length) : 0,
-      protections: describeProtections(h.protections),
+      protections: describeProtections(h.protections).join(' · '),
     };
     const loaded = { mtimeMs: stat.mtimeMs, size: stat.size, run, info, rows, byProblem };
     this.runs.set(file, loaded);
@@ -199,6 +192,8 @@ export class RunCatalog {
           output: r.output,
           wallMs: r.wallMs,
           timeoutMs: r.timeoutMs,
+          ...(r.inProcess ? { inProcess: true } : {}),
+          ...(r.plus ? { plus: { verdict: r.plus.verdict, reason: r.plus.reason } } : {}),
         };
       }),
     };

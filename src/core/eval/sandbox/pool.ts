@@ -1,16 +1,19 @@
 /**
  * Runs programs in the sandbox: a pool of pre-started fork servers (one per core), or — the classic
- * way, for the benchmark and as a fallback — a fresh interpreter per program with the same isolation.
+ * way, for the benchmark — a fresh worker per program with the same isolation. See forkserver.py
+ * for what each program's world is, and isolation.ts for how a worker is started.
  *
- * Anything that goes wrong on our side (the interpreter cannot start, a worker dies, fork or mkdir
- * fails) rejects with InfraError: the caller retries it and never counts it against the program.
+ * Only what this process or a fork server saw fail on its own side (a spawn, a fork, the sandbox's
+ * setup before the program ran, a worker that died) rejects with InfraError: the caller retries
+ * it. Nothing a program prints, writes or exits with can reach that path.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Protections } from '../types';
-import { DRIVER_JS, FORK_SERVER_PY } from './helperSources';
+import { bubblewrapArgs, findBubblewrap, pythonInfo, workerIdentity, type Interpreter } from './isolation';
+import { sandboxSource } from './sources';
 
 export class InfraError extends Error {}
 
@@ -20,44 +23,42 @@ export interface SandboxLimits {
   memoryBytes: number;
   outputBytes: number;
   processes: number;
+  /** What the program may report on its result channel (its outputs); default 64 MB. */
+  reportBytes?: number;
 }
 
 /** One program for the sandbox. */
 export interface SandboxJob {
-  /** `script`: run `code` then `test` then `call`, pass = no exception; `calls`: call `entry` on each input, return outputs. */
-  kind: 'script' | 'calls';
   runtime: 'python' | 'node';
+  /** calls: outputs of the entry function per case; record: a problem's asserts as cases; check: its test code run in-process. */
+  mode: 'calls' | 'record' | 'check';
   code: string;
+  entry?: string;
+  /** Python: [{args, kwargs?, wrap?}] (tagged or plain JSON values, see `args`); node: the argument lists. */
+  cases?: unknown[];
+  args?: 'json' | 'tagged';
+  /** Per-case limits enforced by the harness inside (EvalPlus's per-input limits); the whole run is limited outside. */
+  caseLimitsMs?: number[];
+  /** Report each case's time (reference runs: EvalPlus sets per-input limits from them). */
+  timeCases?: boolean;
+  setup?: string;
   test?: string;
   call?: string;
-  entry?: string;
-  inputs?: unknown[][];
+  candidate?: string;
   limits: SandboxLimits;
 }
 
-/** What the program's own harness reported on the nonce channel (null: nothing trustworthy came). */
-export interface HarnessReport {
-  verdict: 'passed' | 'failed' | 'ran' | 'runtime_error' | 'syntax_error' | 'memory' | 'harness_error';
-  message?: string;
-  traceback?: string;
-  line?: number;
-  assertion?: string;
-  got?: string;
-  expected?: string;
-  case?: number;
-  outputs?: string[];
-}
-
+/** What happened to a program, as the fork server saw it. `report` is the program's own (untrusted) fd 3. */
 export interface RawResult {
-  status: 'exited' | 'timeout' | 'output_limit';
+  status: 'exited' | 'timeout' | 'output_limit' | 'report_limit' | 'memory_limit' | 'cpu_limit';
   wallMs: number;
   outputBytes: number;
   /** The first 16 KB of stdout+stderr. */
   output: string;
-  result: HarnessReport | null;
+  report: string;
   exitCode?: number;
   signal?: number;
-  maxRssKb?: number;
+  peakTreeBytes?: number;
 }
 
 export interface SandboxOptions {
@@ -65,12 +66,14 @@ export interface SandboxOptions {
   python?: string;
   /** Node binary for JavaScript/TypeScript programs (default: this process's). */
   node?: string;
-  /** Fresh interpreter per program instead of fork servers. */
+  /** A fresh worker per program instead of fork servers (the benchmark's baseline). */
   classic?: boolean;
-  /** First uid of the dedicated sandbox uids, one per worker (only used when running as root). */
+  /** First of the dedicated uids, one per worker (only when running as root). */
   uidBase?: number;
-  /** Leave the network reachable (default: a new network namespace wherever the OS allows it). */
+  /** Leave the network reachable (default: none). */
   allowNetwork?: boolean;
+  /** false: never use bubblewrap (tests of the fallback); default: when installed and usable. */
+  bubblewrap?: boolean;
 }
 
 const PREIMPORT = [
@@ -81,7 +84,7 @@ const PREIMPORT = [
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** /usr/bin/python3 when root (a pyenv under /root is unreadable once privileges are dropped), else python3. */
+/** /usr/bin/python3 when root (a pyenv under /root is unreadable to the sandbox's uid), else python3. */
 export function defaultPython(): string {
   if (process.env.REASONING_LAB_PYTHON) return process.env.REASONING_LAB_PYTHON;
   if (isRoot() && fs.existsSync('/usr/bin/python3')) return '/usr/bin/python3';
@@ -92,9 +95,30 @@ export function defaultPython(): string {
 // is Electron, which behaves as plain Node only with it; real Node ignores it.
 const CLEAN_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1', ELECTRON_RUN_AS_NODE: '1' };
 
+interface Features {
+  userns?: boolean;
+  pidns?: boolean;
+  freshProc?: boolean;
+  privateDirs?: string[];
+  seccomp?: boolean;
+  nproc?: boolean;
+}
+
 interface Hello {
-  protections: { netns: false | 'netns' | 'userns+netns'; pidns: boolean; uidDrop: number | false; rlimitNproc: boolean; privateTmp: string[]; notes: string[]; linux: boolean };
   python: string;
+  uid: number;
+  network: boolean;
+  features: Features;
+  nprocBase: number;
+  notes: string[];
+  seccomp: string[];
+}
+
+interface WorkerSpec {
+  command: string;
+  args: string[];
+  identity?: { uid: number; gid: number };
+  config: Record<string, unknown>;
 }
 
 /** One fork server process: serves one job at a time. */
@@ -106,13 +130,13 @@ class ForkServer {
 
   private constructor(private readonly proc: ChildProcessWithoutNullStreams) {}
 
-  static start(python: string, config: object, once: boolean): Promise<ForkServer> {
+  static start(spec: WorkerSpec): Promise<ForkServer> {
     return new Promise((resolve, reject) => {
       let proc: ChildProcessWithoutNullStreams;
       try {
-        proc = spawn(python, ['-s', '-u', '-c', FORK_SERVER_PY, ...(once ? ['--once'] : [])], { env: CLEAN_ENV, stdio: 'pipe' });
+        proc = spawn(spec.command, spec.args, { env: CLEAN_ENV, stdio: 'pipe', cwd: '/', ...spec.identity });
       } catch (err) {
-        reject(new InfraError(`cannot start ${python}: ${(err as Error).message}`));
+        reject(new InfraError(`cannot start ${spec.command}: ${(err as Error).message}`));
         return;
       }
       const server = new ForkServer(proc);
@@ -123,7 +147,7 @@ class ForkServer {
       proc.stdin.on('error', () => undefined);
       const lines = createInterface({ input: proc.stdout });
       lines.on('line', (line) => {
-        let msg: { hello?: boolean; id?: number; infra?: string } & Partial<RawResult> & Partial<Hello>;
+        let msg: { hello?: boolean; infra?: string } & Partial<RawResult> & Partial<Hello>;
         try {
           msg = JSON.parse(line);
         } catch {
@@ -147,9 +171,10 @@ class ForkServer {
         if (!greeted) reject(err);
         server.fail(err);
       };
-      proc.on('error', (err) => onEnd(`cannot start ${python}: ${err.message}`));
-      proc.on('exit', (code, signal) => onEnd(`the fork server exited (${signal ?? `code ${code}`})`));
-      proc.stdin.write(JSON.stringify(config) + '\n');
+      proc.on('error', (err) => onEnd(`cannot start ${spec.command}: ${err.message}`));
+      proc.on('exit', (code, signal) => onEnd(`the sandbox worker exited (${signal ?? `code ${code}`})`));
+      const modules = (['pyvalues.py', 'harness.py', 'forkserver.py'] as const).map((f) => [f.replace(/\.py$/, ''), sandboxSource(f)]);
+      proc.stdin.write(JSON.stringify({ modules, config: spec.config }) + '\n');
     });
   }
 
@@ -181,27 +206,23 @@ class ForkServer {
     this.proc.once('exit', () => clearTimeout(timer));
   }
 
-  kill() {
-    this.dead ??= new InfraError('killed');
-    this.proc.kill('SIGKILL');
-  }
-
   get pid() {
     return this.proc.pid;
   }
 }
 
-/** Turns a job into what the fork server reads: Python runs in the forked child, JavaScript via exec of node. */
+/** Turns a job into what the fork server reads: Python runs in the forked program itself, JavaScript by exec of node. */
 function wireJob(job: SandboxJob, nodePath: string, id: number): object {
-  if (job.runtime === 'python') return { id, kind: job.kind, code: job.code, test: job.test, call: job.call, entry: job.entry, inputs: job.inputs, limits: job.limits };
+  const limits = { ...job.limits, tmpfsBytes: Math.min(64 * 2 ** 20, Math.floor(job.limits.memoryBytes / 4)) };
+  if (job.runtime === 'python') return { ...job, id, limits };
   const heapMb = Math.max(32, Math.floor(job.limits.memoryBytes / 2 / 2 ** 20));
   return {
     id,
-    kind: job.kind,
-    files: { 'solution.js': job.code, 'driver.js': DRIVER_JS, 'job.json': JSON.stringify({ entry: job.entry, inputs: job.inputs ?? [] }) },
+    mode: 'exec',
+    files: { 'solution.js': job.code, 'driver.js': sandboxSource('driver.js'), 'job.json': JSON.stringify({ entry: job.entry, cases: job.cases ?? [] }) },
     argv: [nodePath, `--max-old-space-size=${heapMb}`, '--max-semi-space-size=4', 'driver.js'],
     // V8 needs threads (they count as processes) and reserves address space: node gets more of both
-    limits: { ...job.limits, processes: Math.max(job.limits.processes, 64), memoryBytes: job.limits.memoryBytes * 2 },
+    limits: { ...limits, processes: Math.max(job.limits.processes, 64), memoryBytes: job.limits.memoryBytes * 2 },
   };
 }
 
@@ -219,6 +240,12 @@ export class Sandbox {
   private readonly classic: boolean;
   private readonly uidBase: number;
   private readonly allowNetwork: boolean;
+  private readonly wantBubblewrap: boolean;
+  private interpreter!: Interpreter;
+  private nodeReal = '';
+  private bwrap: { path: string; version: string } | null = null;
+  private learned: { features: Features; nprocBase: number } | null = null;
+  private bwrapNote = '';
 
   private constructor(opts: SandboxOptions) {
     this.workers = Math.max(1, opts.workers ?? os.availableParallelism?.() ?? os.cpus().length);
@@ -227,47 +254,94 @@ export class Sandbox {
     this.classic = !!opts.classic;
     this.uidBase = opts.uidBase ?? 61000;
     this.allowNetwork = !!opts.allowNetwork;
+    this.wantBubblewrap = opts.bubblewrap !== false;
   }
 
   /** Starts the workers (fork servers) and learns which protections this machine allows. */
   static async create(opts: SandboxOptions = {}): Promise<Sandbox> {
+    if (process.platform === 'win32') throw new Error('the evaluation sandbox needs Linux or macOS (on Windows, run VS Code in WSL)');
     const sb = new Sandbox(opts);
-    // even the classic way starts one interpreter up front, to learn the protections (and fail early)
-    const first = await sb.startServer(0, sb.classic);
+    const info = pythonInfo(sb.python);
+    if (typeof info === 'string') throw new InfraError(info);
+    sb.interpreter = info;
+    try {
+      sb.nodeReal = fs.realpathSync(sb.node);
+    } catch {
+      sb.nodeReal = sb.node;
+    }
+    sb.bwrap = sb.wantBubblewrap ? findBubblewrap() : null;
+    if (!sb.wantBubblewrap) sb.bwrapNote = 'bubblewrap turned off';
+    else if (!sb.bwrap && process.platform === 'linux') sb.bwrapNote = 'bubblewrap is not installed (apt install bubblewrap): programs see the host\'s files';
+    let first: ForkServer;
+    try {
+      first = await ForkServer.start(sb.spec(0, sb.classic));
+    } catch (err) {
+      if (!sb.bwrap) throw err;
+      // installed but unusable (unprivileged user namespaces turned off): say so, and go on without it
+      sb.bwrapNote = `bubblewrap ${sb.bwrap.version} could not start a worker (${(err as Error).message.slice(0, 300)})`;
+      sb.bwrap = null;
+      first = await ForkServer.start(sb.spec(0, sb.classic));
+    }
+    sb.learned = { features: first.hello.features, nprocBase: first.hello.nprocBase };
     sb.describe(first.hello);
     if (sb.classic) {
       first.close();
       sb.servers = new Array(sb.workers).fill(null);
     } else {
-      sb.servers = [first, ...(await Promise.all(Array.from({ length: sb.workers - 1 }, (_, i) => sb.startServer(i + 1, false))))];
+      sb.servers = [first, ...(await Promise.all(Array.from({ length: sb.workers - 1 }, (_, i) => ForkServer.start(sb.spec(i + 1, false)))))];
     }
     sb.idle = Array.from({ length: sb.workers }, (_, i) => i);
     return sb;
   }
 
-  private config(slot: number) {
-    return { uid: isRoot() ? this.uidBase + slot : null, preimport: this.classic ? [] : PREIMPORT, network: this.allowNetwork ? false : true };
-  }
-
-  private startServer(slot: number, once: boolean) {
-    return ForkServer.start(this.python, this.config(slot), once);
+  private spec(slot: number, once: boolean): WorkerSpec {
+    const boot = sandboxSource('boot.py');
+    const python = ['-I', '-c', boot];
+    const config: Record<string, unknown> = {
+      preimport: this.classic ? [] : PREIMPORT,
+      once,
+      allowNetwork: this.allowNetwork,
+      networkIsolated: !!this.bwrap && !this.allowNetwork,
+      ...(this.learned ?? {}),
+    };
+    const identity = workerIdentity(slot, this.uidBase);
+    if (this.bwrap) {
+      const args = bubblewrapArgs({ python: this.interpreter, node: this.node, allowNetwork: this.allowNetwork });
+      return { command: this.bwrap.path, args: [...args, '--', this.interpreter.executable, ...python], identity, config };
+    }
+    return { command: this.interpreter.executable, args: python, identity, config };
   }
 
   private describe(hello: Hello) {
-    const p = hello.protections;
+    const f = hello.features;
+    const linux = process.platform === 'linux';
+    const perProgram = f.userns ? ['user', ...(f.pidns ? ['pid'] : []), 'ipc', 'mount', 'uts'] : [];
+    const treeNproc = !!f.userns;
     this.pythonVersion = hello.python;
     this.protections = {
+      version: 2,
+      platform: process.platform,
       forkServer: !this.classic,
-      network: p.netns,
-      pidNamespace: p.pidns,
-      uid: p.uidDrop,
-      privateTmp: p.privateTmp ?? [],
-      rlimitCpu: true,
-      rlimitMemory: true,
-      rlimitProcesses: p.rlimitNproc,
-      rlimitFileSize: true,
-      basics: true,
-      notes: p.notes,
+      bubblewrap: this.bwrap ? this.bwrap.version : false,
+      filesystem: this.bwrap ? 'interpreters-only' : 'host',
+      network: hello.network ? 'none' : 'host',
+      namespaces: perProgram,
+      freshProc: !!f.freshProc,
+      privateDirs: f.privateDirs ?? [],
+      uid: hello.uid,
+      dedicatedUid: isRoot(),
+      limits: {
+        memory: linux ? 'per process (RLIMIT_AS) and the whole process tree, tmpfs included (sampled every 20 ms)' : 'per process (RLIMIT_AS)',
+        processes: treeNproc ? 'the whole process tree (RLIMIT_NPROC counted in its own user namespace)' : f.nproc ? 'every process of the uid together (RLIMIT_NPROC)' : 'none',
+        cpu: linux ? 'per process (RLIMIT_CPU) and the whole process tree (sampled every 20 ms)' : 'per process (RLIMIT_CPU)',
+        fileSize: true,
+        openFiles: true,
+        wallClock: true,
+        output: true,
+      },
+      seccomp: hello.seccomp ?? [],
+      isolatedInterpreter: true,
+      notes: [...(this.bwrapNote ? [this.bwrapNote] : []), ...hello.notes],
     };
   }
 
@@ -283,14 +357,14 @@ export class Sandbox {
     else this.idle.push(slot);
   }
 
-  /** Runs one program; resolves with what happened to it, rejects with InfraError when the harness failed. */
+  /** Runs one program; resolves with what happened to it, rejects with InfraError when the sandbox failed. */
   async run(job: SandboxJob): Promise<RawResult> {
     if (this.closed) throw new InfraError('the sandbox is closed');
     const slot = await this.acquire();
     try {
-      const wire = wireJob(job, this.node, this.nextId++);
+      const wire = wireJob(job, this.nodeReal, this.nextId++);
       if (this.classic) {
-        const server = await this.startServer(slot, true);
+        const server = await ForkServer.start(this.spec(slot, true));
         try {
           return await server.run(wire);
         } finally {
@@ -299,7 +373,7 @@ export class Sandbox {
       }
       let server = this.servers[slot];
       if (!server || !server.alive) {
-        server = await this.startServer(slot, false);
+        server = await ForkServer.start(this.spec(slot, false));
         this.servers[slot] = server;
       }
       return await server.run(wire);
