@@ -7,13 +7,13 @@
 import * as fs from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { PRESETS, resolveRewardSpec, scoreRecord } from '../core/rewards';
+import { PRESETS, resolveRewardSpec, scoreRecord, withConfiguredModels } from '../core/rewards';
 import { toScoreLine } from '../core/rewards/scoreLine';
 import { readJsonl } from '../core/records/jsonl';
 import { toRewardRecord } from '../core/records/record';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
 import { openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
-import { judgePointwise, toModelScore, type GrmJudgeOptions } from '../core/models/grm/judge';
+import { judgeRecords, type GrmJudgeOptions } from '../core/models/grm/judge';
 import { JUDGE_OPTIONS, JUDGE_USAGE, judgeConfigured, openJudge, refuseKeyInArgv } from './judgeOptions';
 import { ModelError } from '../core/models/errors';
 import { ModelHost } from '../core/models/modelHost';
@@ -65,29 +65,22 @@ async function score(args: string[]): Promise<number> {
     process.stderr.write(`error: invalid reward spec\n${formatSpecErrors(resolved.errors)}\n`);
     return 2;
   }
-  let spec = resolved.spec;
+  // the spec's rm.model (relative to the current folder) when --model is not given
+  const specModel = resolved.spec.components.rm?.options?.model;
+  const modelDir = values.model ?? (typeof specModel === 'string' ? specModel : undefined);
+  const { spec, added } = withConfiguredModels(resolved.spec, { grm: judgeConfigured(values), rm: !!modelDir });
   let judge: GrmJudgeOptions | undefined;
   let closeJudge: (() => Promise<void>) | undefined;
   if (judgeConfigured(values)) {
     const specK = spec.components.grm?.options?.k;
     ({ options: judge, dispose: closeJudge } = await openJudge(values, typeof specK === 'number' ? specK : undefined));
-    if (!spec.components.grm) {
-      spec = { ...spec, components: { ...spec.components, grm: { weight: 1 } } };
-      process.stderr.write(`note: ${spec.name} has no grm component; added with weight 1\n`);
-    }
   }
+  for (const name of added) process.stderr.write(`note: ${spec.name} has no ${name} component; added with weight 1\n`);
   // --model: the reward model runs in the model worker; records are read ahead so it can batch them
   let host: ModelHost | undefined;
   let rm: RewardScorer | undefined;
-  // the spec's rm.model (relative to the current folder) when --model is not given
-  const specModel = spec.components.rm?.options?.model;
-  const modelDir = values.model ?? (typeof specModel === 'string' ? specModel : undefined);
   if (modelDir) {
     const rmOptions = rewardModelOptions(values);
-    if (!spec.components.rm) {
-      spec = { ...spec, components: { ...spec.components, rm: { weight: 1 } } };
-      process.stderr.write(`note: ${spec.name} has no rm component; added with weight 1\n`);
-    }
     host = new ModelHost();
     try {
       rm = await host.openRewardModel(modelDir, rmOptions);
@@ -143,9 +136,8 @@ async function score(args: string[]): Promise<number> {
       }
       if (item.rm) record.modelScores = { ...record.modelScores, rm: item.rm };
       if (judge) {
-        const judged = await judgePointwise(record.prompt, record.completion, { ...judge, signal: controller.signal });
+        await judgeRecords([record], { ...judge, signal: controller.signal });
         if (controller.signal.aborted) break;
-        record.modelScores = { ...record.modelScores, grm: toModelScore(judged) };
       }
       const result = scoreRecord(record, spec);
       sum += result.total;
