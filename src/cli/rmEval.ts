@@ -11,7 +11,7 @@ import { ModelError } from '../core/models/errors';
 import { ModelHost } from '../core/models/modelHost';
 import { describeProviderStatus } from '../core/models/providers';
 import { evaluatePairs, readPreferencePairs } from '../core/models/rmEval';
-import { openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
 import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
 
 export const rmEvalCommand: CliCommand = {
@@ -72,7 +72,7 @@ async function rmEval(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     if (out) {
       for (const w of result.wrong) out.stream.write(JSON.stringify(w) + '\n');
-      await out.commit();
+      if (!(await commitOutput(out, progress.done()))) return 1;
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     process.stderr.write(

@@ -12,7 +12,7 @@ import { toScoreLine } from '../core/rewards/scoreLine';
 import { readJsonl } from '../core/records/jsonl';
 import { toRewardRecord } from '../core/records/record';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
-import { openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, rate, UsageError, type CliCommand } from './common';
 import { judgeRecords, type GrmJudgeOptions } from '../core/models/grm/judge';
 import { JUDGE_OPTIONS, JUDGE_USAGE, judgeConfigured, openJudge, refuseKeyInArgv } from './judgeOptions';
 import { ModelError } from '../core/models/errors';
@@ -158,7 +158,7 @@ async function score(args: string[]): Promise<number> {
     await host?.dispose();
     await closeJudge?.();
   }
-  await out?.commit();
+  if (out && !(await commitOutput(out, progress.done()))) return 1;
 
   const seconds = ((Date.now() - started) / 1000).toFixed(2);
   const parts = [`scored ${scored} record${scored === 1 ? '' : 's'} with ${spec.name} in ${seconds} s`];

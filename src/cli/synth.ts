@@ -93,7 +93,7 @@ export async function trainSynth(args: string[]): Promise<number> {
           agent: agent.toJSON(),
           state: { step: 0, microStep: 0, episodes: 0, level: 1, levelWindow: [], recent: [], curve: [], lastPpo: null, lastDqn: null, rng: new Rng(config.seed + 3).save() },
         };
-    saveCheckpoint(out, checkpoint);
+    saveCheckpoint(out, checkpoint, { replace: values.force || out === values.resume });
     process.stdout.write(JSON.stringify({ mode: 'offline', episodes: stats.episodes, decisions: stats.decisions, meanRatio: stats.meanRatio, meanWeight: stats.meanWeight, policyLoss: stats.policyLoss, tdLoss: stats.tdLoss, skipped: stats.warnings.length, checkpoint: out }) + '\n');
     return stats.episodes ? 0 : 1;
   }
@@ -137,7 +137,7 @@ export async function trainSynth(args: string[]): Promise<number> {
           }
         : undefined,
     });
-    saveCheckpoint(out, result.checkpoint);
+    saveCheckpoint(out, result.checkpoint, { replace: values.force || out === values.resume });
     const onnx = values.onnx ? exportSynthPolicies(result.agent, values.onnx, { steps: String(result.checkpoint.state.step), seed: String(result.checkpoint.config.seed) }) : undefined;
     const last = result.curve[result.curve.length - 1];
     process.stdout.write(

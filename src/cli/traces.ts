@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { PRESETS, resolveRewardSpec } from '../core/rewards';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
 import { exportBestOfN, followTraceFile, openTraceFile, type FieldMapping, type TraceFormat, type TraceProgress } from '../core/traces';
-import { openOutput, progressReporter, UsageError, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand } from './common';
 
 const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
 const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
@@ -132,7 +132,7 @@ async function traces(args: string[]): Promise<number> {
         process.stderr.write(`${progress.done()}interrupted: nothing written\n`);
         return 130;
       }
-      await out.commit();
+      if (!(await commitOutput(out, progress.done()))) return 1;
       process.stderr.write(
         `${progress.done()}wrote ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups (best ${k} by reward${values['correct-only'] ? ', correct and well-formatted only' : ''}) → ${values.out}\n`,
       );
@@ -163,6 +163,7 @@ async function traces(args: string[]): Promise<number> {
     return a.records > 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', interrupt);
+    await out?.abandon(); // an export that failed midway leaves nothing behind (a no-op after a commit)
     await tf.close();
   }
 }

@@ -120,10 +120,12 @@ async function trainCartPole(args: string[]): Promise<number> {
     process.removeListener('SIGINT', onSigint);
   }
   try {
-    if (values.out) saveCheckpoint(values.out, trainer.toCheckpoint());
+    // the checkpoint being resumed may be replaced by its continuation
+    const replace = (file: string) => ({ replace: values.force || path.resolve(file) === path.resolve(values.resume ?? '') });
+    if (values.out) saveCheckpoint(values.out, trainer.toCheckpoint(), replace(values.out));
     if (values.onnx) {
       const net = trainer.agent instanceof Ppo ? trainer.agent.actor : trainer.agent.qNetwork;
-      exportPolicy(net, values.onnx, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } });
+      exportPolicy(net, values.onnx, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } }, replace(values.onnx));
     }
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n`);

@@ -8,7 +8,7 @@ export { detectShape, toSamples, rewardValue, getPath } from './detect';
 export { TraceFileChangedError } from './source';
 export { buildReasoningTree } from './tree';
 export { groupStats, meanStd, ADVANTAGE_EPS } from './groups';
-export { exportBestOfN } from './export';
+export { exportBestOfN, exportBestOfNToFile } from './export';
 export { followTraceFile, type FollowBatch, type FollowOptions } from './follow';
 export { TrainingStepCurve } from './trainingSteps';
 export { segmentSteps, classifyStep, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from './steps';
