@@ -9,10 +9,11 @@ import { OutputExistsError } from './core/shared/safeOutput';
 import { tracesCommand } from './cli/traces';
 import { judgeCommand } from './cli/judge';
 import { rmEvalCommand } from './cli/rmEval';
+import { runsCommand } from './cli/runs';
 import { solveCommand } from './cli/solve';
 import { trainCommand } from './cli/train';
 
-const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
+const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, runsCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
 

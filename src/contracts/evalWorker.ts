@@ -3,13 +3,10 @@
  * worker loads the problem set and the samples and drives the sandbox, so parsing big problem and
  * sample files and judging thousands of outputs never stalls the extension host's event loop.
  */
-import type { EvalSummary, SampleResult } from '../core/eval/types';
+import type { EvalSummary, SampleResult, SamplesSource } from '../core/eval/types';
 
-/** Which samples to judge. */
-export type SamplesSource =
-  | { kind: 'reference' }
-  /** A samples JSONL file, or a folder of solution files (`<problem-id>.py|js|ts`). */
-  | { kind: 'path'; path: string };
+/** Which samples to judge (a path: a samples JSONL file, or a folder of solution files `<problem-id>.py|js|ts`). */
+export type { SamplesSource };
 
 export interface EvalJobRequest {
   problemSet: string;

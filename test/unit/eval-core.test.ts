@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunStore, summarize } from '../../src/core/eval';
+import { loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunCatalog, RunStore, summarize } from '../../src/core/eval';
 import { readRun, RunWriter } from '../../src/core/eval/runStore';
+import { OutputExistsError } from '../../src/core/shared/safeOutput';
 import type { RunHeader, SampleResult } from '../../src/core/eval';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'eval');
@@ -121,6 +122,9 @@ test('run store: header + one line per sample, torn last line ignored and cut be
     const res = (p: string, verdict: SampleResult['verdict']): SampleResult => ({ problemId: p, sampleIndex: 0, language: 'python', verdict, reason: '', wallMs: 1, timeoutMs: 1000, attempts: 1 });
     w.write(res('a', 'passed'));
     w.close();
+    assert.deepEqual(fs.readdirSync(dir), [path.basename(file)], 'the run file appears with its header; no temporary file is left');
+    assert.throws(() => RunWriter.create(file, header), OutputExistsError, 'a fresh run never replaces an existing file');
+    assert.equal(readRun(file).results.length, 1);
     fs.appendFileSync(file, '{"type":"sample","probl');
     assert.equal(readRun(file).warnings.length, 1);
     const w2 = RunWriter.append(file);
@@ -131,7 +135,7 @@ test('run store: header + one line per sample, torn last line ignored and cut be
     assert.equal(run.warnings.length, 0);
     assert.equal(run.summary.passAtK['1'], 0.5);
     assert.equal(run.cancelled, true); // 2 of 3 judged
-    const list = store.list();
+    const list = new RunCatalog(() => store).list().runs;
     assert.equal(list.length, 1);
     assert.equal(list[0].judged, 2);
     assert.equal(list[0].complete, false);

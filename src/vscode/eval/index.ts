@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import { RunCatalog } from '../../core/eval';
 import { EvalDashboardPanel } from './evalDashboardPanel';
 import { EvalJobs } from './evalJobs';
 import { runStore } from './evalSettings';
 import { ProblemTests } from './problemTests';
-import { RunCatalog } from './runCatalog';
 import { RunEvaluationCommand } from './runEvaluationCommand';
 import { SolveInEditor } from './solveInEditor';
 
