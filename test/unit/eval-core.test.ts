@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunCatalog, RunStore, summarize } from '../../src/core/eval';
+import { loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunCatalog, RunStore, summarizeJudgedSamples } from '../../src/core/eval';
 import { readRun, RunWriter } from '../../src/core/eval/runStore';
 import { OutputExistsError } from '../../src/core/shared/safeOutput';
 import type { RunHeader, SampleResult } from '../../src/core/eval';
@@ -30,7 +30,7 @@ test('pass@k: product form equals 1 − C(n−c,k)/C(n,k), edge cases, and stays
 
 test('summarize: per problem and overall pass@k over judged samples; infrastructure errors are not samples', () => {
   const r = (problemId: string, i: number, verdict: SampleResult['verdict']): SampleResult => ({ problemId, sampleIndex: i, language: 'python', verdict, reason: '', wallMs: 1, timeoutMs: 1, attempts: 1 });
-  const s = summarize([{ id: 'a' }, { id: 'b' }], [r('a', 0, 'passed'), r('a', 1, 'failed'), r('b', 0, 'failed'), r('b', 1, 'infra_error'), r('b', 2, 'timeout')], [1, 2, 3]);
+  const s = summarizeJudgedSamples([{ id: 'a' }, { id: 'b' }], [r('a', 0, 'passed'), r('a', 1, 'failed'), r('b', 0, 'failed'), r('b', 1, 'infra_error'), r('b', 2, 'timeout')], [1, 2, 3]);
   assert.equal(s.perProblem.find((p) => p.problemId === 'b')!.n, 2);
   assert.equal(s.passAtK['1'], 0.25);
   assert.equal(s.passAtK['2'], 0.5);

@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { buildJob, judge, type Judged } from './judge';
-import { summarize } from './passAtK';
+import { summarizeJudgedSamples } from './passAtK';
 import { readRun, RunWriter, sampleKey } from './runStore';
 import { InfraError, Sandbox, type SandboxLimits } from './sandbox/pool';
 import type { EvalOptions, EvalRun, Problem, RunHeader, Sample, SampleResult } from './types';
@@ -135,5 +135,5 @@ export async function evaluate(problems: Problem[], samples: Sample[], opts: Eva
   const order = new Map(wanted.map((s, i) => [sampleKey(s.problemId, s.index), i]));
   results.sort((a, b) => (order.get(sampleKey(a.problemId, a.sampleIndex)) ?? 0) - (order.get(sampleKey(b.problemId, b.sampleIndex)) ?? 0));
   const judged = results.filter((r) => r.verdict !== 'infra_error').length;
-  return { header: header!, results, summary: summarize(problems, results, ks), cancelled: !!opts.signal?.aborted && judged < wanted.length };
+  return { header: header!, results, summary: summarizeJudgedSamples(problems, results, ks), cancelled: !!opts.signal?.aborted && judged < wanted.length };
 }

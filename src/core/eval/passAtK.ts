@@ -15,7 +15,7 @@ export function passAtK(n: number, c: number, k: number): number {
 }
 
 /** Per-problem and overall pass@k (mean over problems with ≥ k judged samples) and verdict counts. Infrastructure errors are not judged. */
-export function summarize(problems: Pick<Problem, 'id'>[], results: SampleResult[], ks: number[]): EvalSummary {
+export function summarizeJudgedSamples(problems: Pick<Problem, 'id'>[], results: SampleResult[], ks: number[]): EvalSummary {
   const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   const byProblem = new Map<string, { n: number; c: number }>(problems.map((p) => [p.id, { n: 0, c: 0 }]));
   for (const r of results) {

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../shared/errors';
-import { summarize } from './passAtK';
+import { summarizeJudgedSamples } from './passAtK';
 import { loadProblemSet } from './problems';
 import type { RunStore } from './runStore';
 import { loadSamples, referenceSamples } from './samples';
@@ -115,7 +115,7 @@ export class RunCatalog {
       list.push(r);
       byProblem.set(r.problemId, list);
     }
-    const summary = run.summary.perProblem.length ? run.summary : summarize([...byProblem.keys()].map((id) => ({ id })), run.results, run.header.k);
+    const summary = run.summary.perProblem.length ? run.summary : summarizeJudgedSamples([...byProblem.keys()].map((id) => ({ id })), run.results, run.header.k);
     const perProblem = new Map(summary.perProblem.map((p) => [p.problemId, p]));
     const rows: EvalProblemRow[] = [];
     let totalMs = 0;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { summarize } from './passAtK';
+import { summarizeJudgedSamples } from './passAtK';
 import { SafeOutput } from '../shared/safeOutput';
 import type { EvalRun, RunHeader, SampleResult } from './types';
 
@@ -114,6 +114,6 @@ export class RunStore {
     const ids = Object.keys(run.header.timeouts).map((id) => ({ id }));
     const problems = ids.length ? ids : [...new Set(run.results.map((r) => r.problemId))].map((id) => ({ id }));
     const judged = run.results.filter((r) => r.verdict !== 'infra_error').length;
-    return { header: run.header, results: run.results, summary: summarize(problems, run.results, run.header.k), cancelled: judged < run.header.totalSamples, warnings: run.warnings };
+    return { header: run.header, results: run.results, summary: summarizeJudgedSamples(problems, run.results, run.header.k), cancelled: judged < run.header.totalSamples, warnings: run.warnings };
   }
 }

@@ -3,7 +3,7 @@
  * Types and their documentation: types.ts.
  */
 export * from './types';
-export { openTraceFile, TraceFile, detectContainer, sampleDetail, summarize } from './traceFile';
+export { openTraceFile, TraceFile, detectContainer, sampleDetail, summarizeTraceSample } from './traceFile';
 export { detectShape, toSamples, rewardValue, getPath } from './detect';
 export { TraceFileChangedError } from './source';
 export { buildReasoningTree } from './tree';

@@ -7,7 +7,7 @@ import {
   followTraceFile,
   groupStats,
   openTraceFile,
-  summarize,
+  summarizeTraceSample,
   type FieldMapping,
   type GroupStats,
   type SampleSummary,
@@ -280,7 +280,7 @@ export class TraceSession implements vscode.Disposable {
           const touched = new Set<string>();
           for (const e of batch.entries) {
             for (const s of e.samples) {
-              const sum = summarize(s, this.spec, false, JUDGE);
+              const sum = summarizeTraceSample(s, this.spec, false, JUDGE);
               this.summaries.set(key(s.entry, s.sub), sum);
               let g = this.groups.get(s.group);
               if (!g) {
