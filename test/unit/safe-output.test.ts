@@ -131,7 +131,7 @@ test('nothing is left behind after an error, an abandon, or a writer that wants 
     await out.abandon();
     assert.deepEqual(readdirSync(dir), []);
     // a folder that does not exist is an error naming the path, with nothing created
-    assert.throws(() => writeFileSafely(path.join(dir, 'missing', 'x.json'), 'x'), /ENOENT.*missing/);
+    assert.throws(() => writeFileSafely(path.join(dir, 'missing', 'x.json'), 'x'), /^Error: cannot write .*missing\/x\.json: ENOENT/);
     assert.deepEqual(readdirSync(dir), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });

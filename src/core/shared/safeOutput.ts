@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { onExit } from 'signal-exit';
+import { errorMessage } from './errors';
 
 export interface OutputOptions {
   /** Replace an existing target (the CLI's --force). By default an existing target is never changed. */
@@ -150,7 +151,7 @@ export class SafeOutput {
       } catch (err) {
         // something is already at that name (planted, or a one-in-2^64 collision): never write through it
         if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 8) continue;
-        throw err;
+        throw new Error(`cannot write ${file}: ${errorMessage(err)}`, { cause: err });
       }
       track(temp);
       return new SafeOutput(file, target, temp, fd, replace);
