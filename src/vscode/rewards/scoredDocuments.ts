@@ -320,7 +320,7 @@ function idOf(document: vscode.TextDocument): string {
 }
 
 /** Keep a scored selection on the same text while the document is edited around and inside it. */
-export function shiftSelection(
+function shiftSelection(
   selection: { start: number; end: number },
   changes: readonly { rangeOffset: number; rangeLength: number; text: string }[],
 ): { start: number; end: number } {
