@@ -52,6 +52,8 @@ const save = () => rpc.state.setState(ui);
 
 let runs: EvalRunInfo[] = [];
 let unreadable: UnreadableRun[] = [];
+/** The list of unreadable files stays open across redraws once the user opens it. */
+let unreadableOpen = false;
 let selected: string | null = null;
 let rows: EvalProblemRow[] = [];
 let totalRows = 0;
@@ -175,8 +177,9 @@ function render(): void {
 
 /** The files in the runs folder that are not readable runs, each with the reason (empty when there are none). */
 function renderUnreadable(): HTMLElement {
-  const box = el('details', { id: 'unreadable-runs', class: 'warning', hidden: !unreadable.length });
+  const box = el('details', { id: 'unreadable-runs', class: 'warning', hidden: !unreadable.length, open: unreadableOpen });
   if (!unreadable.length) return box;
+  box.addEventListener('toggle', () => (unreadableOpen = box.open));
   const n = unreadable.length;
   const fileName = (file: string) => file.split(/[\\/]/).pop() || file;
   box.append(

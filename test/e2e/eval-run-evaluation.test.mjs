@@ -80,6 +80,7 @@ test('run evaluation: files in the runs folder that are not runs are named in th
   await dash.waitForRun();
   assert.match(await dash.text('#run-counts'), /^7 problems · 9 samples/);
   assert.match(await dash.text('#unreadable-runs summary'), /^2 files in the runs folder could not be read/);
+  assert.equal(await notice.locator('li').first().isVisible(), true, 'the list the user opened stays open as the dashboard redraws');
   await shot('unreadable-beside-a-run');
 }, {
   timeoutMs: 240000,
