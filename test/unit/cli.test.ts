@@ -150,6 +150,7 @@ test('score --out: a file created at the target while scoring runs is kept, and 
   assert.match(r.stderr, /scores\.jsonl appeared while the output was being written; it was kept .*pass --force/);
   assert.equal(fs.readFileSync(out, 'utf8'), 'made by another program meanwhile\n');
   assert.deepEqual(fs.readdirSync(dir), ['scores.jsonl']);
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('score --out: SIGTERM while scoring removes the temporary output', async () => {
@@ -159,6 +160,7 @@ test('score --out: SIGTERM while scoring removes the temporary output', async ()
   const r = await done;
   assert.equal(r.signal, 'SIGTERM', r.stderr);
   assert.deepEqual(fs.readdirSync(dir), []);
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('hostile and huge records: HTML is data, a 2 MB completion is scored, output stays one line per record', async () => {
