@@ -5,13 +5,15 @@
 import { presetsCommand, scoreCommand } from './cli/score';
 import { evalCommand } from './cli/eval';
 import { UsageError, type CliCommand } from './cli/common';
+import { OutputExistsError } from './core/shared/safeOutput';
 import { tracesCommand } from './cli/traces';
 import { judgeCommand } from './cli/judge';
 import { rmEvalCommand } from './cli/rmEval';
+import { runsCommand } from './cli/runs';
 import { solveCommand } from './cli/solve';
 import { trainCommand } from './cli/train';
 
-const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
+const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, runsCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
 
@@ -41,6 +43,9 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`error: ${(err as Error).message}\n\n${USAGE}\n`);
       process.exitCode = 2;
+    } else if (err instanceof OutputExistsError) {
+      process.stderr.write(`error: ${err.message} (pass --force to replace it)\n`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`error: ${(err as Error).stack ?? err}\n`);
       process.exitCode = 1;

@@ -5,7 +5,7 @@
  * outputs are untrusted and go into the DOM as text only.
  */
 import './evalDashboard.css';
-import type { EvalCompareRow, EvalDashboardEvents, EvalDashboardRequests, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSampleView, EvalSortKey, EvalVerdictFilter } from '../../src/contracts/evalDashboard';
+import type { EvalCompareRow, EvalDashboardEvents, EvalDashboardRequests, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalRunsState, EvalSampleView, EvalSortKey, EvalVerdictFilter, UnreadableRun } from '../../src/contracts/evalDashboard';
 import type { Verdict } from '../../src/contracts/evalDashboard';
 import { connect } from '../shared/rpc';
 import { el } from '../shared/dom';
@@ -51,6 +51,9 @@ const ui: Ui = {
 const save = () => rpc.state.setState(ui);
 
 let runs: EvalRunInfo[] = [];
+let unreadable: UnreadableRun[] = [];
+/** The list of unreadable files stays open across redraws once the user opens it. */
+let unreadableOpen = false;
 let selected: string | null = null;
 let rows: EvalProblemRow[] = [];
 let totalRows = 0;
@@ -65,16 +68,20 @@ const fail = (e: unknown) => {
   render();
 };
 
+function takeState(s: EvalRunsState): void {
+  runs = s.runs;
+  unreadable = s.unreadable;
+  selected = s.selected;
+}
+
 rpc.on('runs', (s) => {
   const changedRun = s.selected !== selected;
-  runs = s.runs;
-  selected = s.selected;
+  takeState(s);
   if (changedRun) ui.problem = null;
   void reload();
 });
 void rpc.request('ready', {}).then((s) => {
-  runs = s.runs;
-  selected = s.selected;
+  takeState(s);
   return reload();
 }, fail);
 
@@ -141,10 +148,11 @@ function pickRun(id: string): void {
 function render(): void {
   const focusedId = document.activeElement?.id;
   const banner = el('div', { id: 'error', role: 'alert', class: 'error', hidden: !error }, error ?? '');
+  const notice = renderUnreadable();
   if (!runs.length) {
     const start = el('button', { id: 'run-evaluation' }, 'Run Evaluation…');
     start.addEventListener('click', () => void rpc.request('runEvaluation', {}));
-    app.replaceChildren(banner, el('div', { id: 'empty', class: 'empty' }, el('p', {}, 'No evaluation runs yet. Run a problem set against samples (or its reference solutions) to see pass@k here.'), start));
+    app.replaceChildren(banner, notice, el('div', { id: 'empty', class: 'empty' }, el('p', {}, 'No evaluation runs yet. Run a problem set against samples (or its reference solutions) to see pass@k here.'), start));
     return;
   }
   const tabs = el('nav', { class: 'tabs', role: 'tablist' }, ...(['problems', 'compare', 'runs'] as Tab[]).map((t) => {
@@ -157,7 +165,7 @@ function render(): void {
     return b;
   }));
   const body = ui.tab === 'problems' ? renderProblems() : ui.tab === 'compare' ? renderCompareTab() : renderRunsTab();
-  app.replaceChildren(banner, renderHeader(), tabs, body);
+  app.replaceChildren(banner, notice, renderHeader(), tabs, body);
   if (focusedId) {
     const f = document.getElementById(focusedId);
     if (f instanceof HTMLInputElement) {
@@ -165,6 +173,20 @@ function render(): void {
       f.setSelectionRange(f.value.length, f.value.length);
     }
   }
+}
+
+/** The files in the runs folder that are not readable runs, each with the reason (empty when there are none). */
+function renderUnreadable(): HTMLElement {
+  const box = el('details', { id: 'unreadable-runs', class: 'warning', hidden: !unreadable.length, open: unreadableOpen });
+  if (!unreadable.length) return box;
+  box.addEventListener('toggle', () => (unreadableOpen = box.open));
+  const n = unreadable.length;
+  const fileName = (file: string) => file.split(/[\\/]/).pop() || file;
+  box.append(
+    el('summary', {}, `${n} file${n === 1 ? '' : 's'} in the runs folder could not be read as ${n === 1 ? 'a run' : 'runs'} and ${n === 1 ? 'is' : 'are'} not shown`),
+    el('ul', {}, ...unreadable.map((u) => el('li', { title: u.file }, el('code', {}, fileName(u.file)), `: ${u.reason}`))),
+  );
+  return box;
 }
 
 function renderHeader(): HTMLElement {

@@ -1,6 +1,8 @@
 /** What every CLI command shares: usage errors, progress on a terminal, and safe output files. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../core/shared/errors';
+import { OutputExistsError, SafeOutput } from '../core/shared/safeOutput';
 
 /** A mistake in how the command was called: printed with the usage text, exit code 2. */
 export class UsageError extends Error {}
@@ -13,27 +15,28 @@ export interface CliCommand {
 }
 
 /**
- * Results go to a temporary file beside the target and are renamed into place at the end, so an
- * interrupted run never leaves half a file where a good one was.
+ * An --out file, written through the core's safe output (src/core/shared/safeOutput.ts) with the CLI's
+ * messages: the output is never the input, and an existing file is replaced only with --force.
  */
-export function openOutput(file: string, input: string, force: boolean) {
-  const target = path.resolve(file);
-  if (input !== '-' && target === path.resolve(input)) throw new UsageError('--out must not be the input file');
-  if (fs.existsSync(target) && !force) throw new UsageError(`${file} exists; pass --force to replace it`);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  const stream = fs.createWriteStream(temp);
-  const closed = () => new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return {
-    stream,
-    async commit() {
-      await closed();
-      fs.renameSync(temp, target);
-    },
-    async abandon() {
-      await closed();
-      fs.rmSync(temp, { force: true });
-    },
-  };
+export function openOutput(file: string, input: string, force: boolean): SafeOutput {
+  if (input !== '-' && path.resolve(file) === path.resolve(input)) throw new UsageError('--out must not be the input file');
+  try {
+    return SafeOutput.open(file, { replace: force });
+  } catch (err) {
+    if (err instanceof OutputExistsError) throw new UsageError(`${file} exists; pass --force to replace it`);
+    throw err;
+  }
+}
+
+/** Puts an --out file in place; false, with the reason on stderr, when it cannot be (a file appeared there meanwhile). */
+export async function commitOutput(out: SafeOutput, linePrefix = ''): Promise<boolean> {
+  try {
+    await out.commit();
+    return true;
+  } catch (err) {
+    process.stderr.write(`${linePrefix}error: ${errorMessage(err)}${err instanceof OutputExistsError ? ' (pass --force to replace it)' : ''}\n`);
+    return false;
+  }
 }
 
 /** Records per second since `since` (ms), for progress lines. */

@@ -7,10 +7,11 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { judgeResponses } from '../core/models/grm/judge';
+import { judgeResponses, type GrmResult } from '../core/models/grm/judge';
 import { toRewardRecord } from '../core/records/record';
+import { errorMessage } from '../core/shared/errors';
 import { progressReporter, UsageError, type CliCommand } from './common';
-import { JUDGE_OPTIONS, JUDGE_USAGE, openJudge, refuseKeyInArgv } from './judgeOptions';
+import { JUDGE_OPTIONS, JUDGE_USAGE, openJudge, parseJudgeFlags, refuseKeyInArgv, type JudgeFlags } from './judgeOptions';
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
@@ -21,8 +22,21 @@ ${JUDGE_USAGE}
   Input: JSON {"prompt": "...", "responses": ["...", ...]} (a response may be {"completion"|"response"|"text": "..."}),
   or records (a JSON array or JSONL of {"prompt", "completion"} / chat messages) that all share one prompt.
   Exit codes: 0 at least one judgement was valid, 1 none was (or the input is unreadable), 2 bad usage, 130 interrupted.`,
-  run: judge,
+  run: (args) => runJudge(parseJudgeArgs(args)),
 };
+
+/** What `judge` runs with: the input file (or - for stdin) and the checked judge flags. */
+export interface JudgeCommandOptions {
+  input: string;
+  judge: JudgeFlags;
+}
+
+export function parseJudgeArgs(args: string[]): JudgeCommandOptions {
+  refuseKeyInArgv(args);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: JUDGE_OPTIONS });
+  if (positionals.length !== 1) throw new UsageError('judge needs exactly one input file (or - for stdin)');
+  return { input: positionals[0], judge: parseJudgeFlags(values) };
+}
 
 export interface JudgeInput {
   prompt: string;
@@ -90,26 +104,28 @@ export function readJudgeInput(text: string, file: string): JudgeInput {
   return { prompt, responses };
 }
 
-async function judge(args: string[]): Promise<number> {
-  refuseKeyInArgv(args);
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: JUDGE_OPTIONS });
-  if (positionals.length !== 1) throw new UsageError('judge needs exactly one input file (or - for stdin)');
-  const file = positionals[0];
-  const { options, dispose } = await openJudge(values);
+/** Reads the input (at most MAX_INPUT_BYTES); errors name the file. */
+function readInputFile(file: string): JudgeInput {
+  let text: string;
+  if (file === '-') text = fs.readFileSync(0, 'utf8');
+  else {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw new Error(`${file} is a directory`);
+    if (stat.size > MAX_INPUT_BYTES) throw new Error(`${file} is ${(stat.size / 2 ** 20).toFixed(0)} MB; judge reads at most ${MAX_INPUT_BYTES / 2 ** 20} MB (one prompt and its responses)`);
+    text = fs.readFileSync(file, 'utf8');
+  }
+  return readJudgeInput(text, file === '-' ? 'stdin' : file);
+}
+
+export async function runJudge(o: JudgeCommandOptions): Promise<number> {
+  const file = o.input;
+  const { options, dispose } = await openJudge(o.judge);
 
   let input: JudgeInput;
   try {
-    let text: string;
-    if (file === '-') text = fs.readFileSync(0, 'utf8');
-    else {
-      const stat = fs.statSync(file);
-      if (stat.isDirectory()) throw new Error(`${file} is a directory`);
-      if (stat.size > MAX_INPUT_BYTES) throw new Error(`${file} is ${(stat.size / 2 ** 20).toFixed(0)} MB; judge reads at most ${MAX_INPUT_BYTES / 2 ** 20} MB (one prompt and its responses)`);
-      text = fs.readFileSync(file, 'utf8');
-    }
-    input = readJudgeInput(text, file === '-' ? 'stdin' : file);
+    input = readInputFile(file);
   } catch (err) {
-    process.stderr.write(`error: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read ${file}: no such file` : (err as Error).message}\n`);
+    process.stderr.write(`error: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot read ${file}: no such file` : errorMessage(err)}\n`);
     await dispose();
     return 1;
   }
@@ -135,23 +151,25 @@ async function judge(args: string[]): Promise<number> {
     await dispose();
   }
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  process.stderr.write(`${progress.done()}${summaryLine(result)}\n`);
+  if (result.cancelled) return 130;
+  return result.final.judgements > 0 ? 0 : 1;
+}
 
+/** The one-line summary on stderr: the score or the winner, how many judgements were valid, the spend. */
+function summaryLine(result: GrmResult): string {
   const v = result.final;
   const u = result.usage;
   const valid = `${result.voting.judgements} of ${result.k} judgements valid`;
   const outcome =
     v.judgements === 0
       ? 'no valid judgement'
-      : input.responses.length === 1
+      : result.responses.length === 1
         ? `score ${v.means[0].toFixed(2)}/${result.scale.max} (value ${v.values[0]!.toFixed(3)})`
         : v.winner !== null
           ? `response ${v.winner + 1} wins (votes ${v.sums.join(', ')})`
           : `tie between responses ${v.tied.map((i) => i + 1).join(', ')} (votes ${v.sums.join(', ')})`;
   const tokens = u.promptTokens + u.completionTokens + u.metaPromptTokens + u.metaCompletionTokens;
   const cost = u.cost + u.metaCost;
-  process.stderr.write(
-    `${progress.done()}${outcome}; ${valid}${result.meta ? `, meta RM kept ${v.judgements}` : ''}; ${tokens}${u.estimated ? ' (estimated)' : ''} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ''}${result.cancelled ? '; interrupted' : ''}\n`,
-  );
-  if (result.cancelled) return 130;
-  return v.judgements > 0 ? 0 : 1;
+  return `${outcome}; ${valid}${result.meta ? `, meta RM kept ${v.judgements}` : ''}; ${tokens}${u.estimated ? ' (estimated)' : ''} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ''}${result.cancelled ? '; interrupted' : ''}`;
 }

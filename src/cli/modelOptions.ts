@@ -28,17 +28,21 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
-export function rewardModelOptions(values: Record<string, string | boolean | undefined>): RewardModelOptions {
-  const provider = (values.provider as string | undefined) ?? 'auto';
+/** The reward-model flags as parseArgs gives them. */
+export type ModelValues = { [K in keyof typeof MODEL_OPTIONS]?: (typeof MODEL_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** The reward-model flags checked into the options the model worker opens a model with (--model is apart). */
+export function rewardModelOptions(values: ModelValues): RewardModelOptions {
+  const provider = values.provider ?? 'auto';
   if (!isProviderChoice(provider)) throw new UsageError(`--provider must be auto or one of ${PROVIDER_NAMES.join(', ')}, got "${provider}"`);
   return {
     provider,
-    variant: (values.variant as string | undefined) ?? 'default',
-    maxLength: positiveInt(values['max-length'] as string | undefined, 'max-length'),
-    threads: positiveInt(values.threads as string | undefined, 'threads'),
+    variant: values.variant ?? 'default',
+    maxLength: positiveInt(values['max-length'], 'max-length'),
+    threads: positiveInt(values.threads, 'threads'),
     batching: {
       enabled: !values['no-batching'],
-      maxBatch: positiveInt(values['batch-size'] as string | undefined, 'batch-size') ?? 16,
+      maxBatch: positiveInt(values['batch-size'], 'batch-size') ?? 16,
     },
   };
 }

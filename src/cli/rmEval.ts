@@ -11,7 +11,9 @@ import { ModelError } from '../core/models/errors';
 import { ModelHost } from '../core/models/modelHost';
 import { describeProviderStatus } from '../core/models/providers';
 import { evaluatePairs, readPreferencePairs } from '../core/models/rmEval';
-import { openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
+import type { RewardModelOptions } from '../core/models/types';
+import { errorMessage } from '../core/shared/errors';
 import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
 
 export const rmEvalCommand: CliCommand = {
@@ -25,10 +27,24 @@ ${MODEL_USAGE}
   RewardBench 2, won only when every chosen answer beats every rejected one), or Anthropic HH transcripts.
   Prints {"n", "accuracy", "subsets": {name: {n, accuracy}}, "margins": {mean, min, p10, p50, p90, max}, ...}.
   Exit codes: 0 evaluated, 1 no pair could be read or the model failed, 2 bad usage, 130 interrupted.`,
-  run: rmEval,
+  run: (args) => runRmEval(parseRmEvalArgs(args)),
 };
 
-async function rmEval(args: string[]): Promise<number> {
+/** What `rm-eval` runs with, checked from argv. */
+export interface RmEvalOptions {
+  /** The preference pairs file. */
+  input: string;
+  /** The reward model folder. */
+  model: string;
+  rm: RewardModelOptions;
+  /** Add the pairs the model gets wrong to the summary. */
+  showWrong: boolean;
+  /** Write the wrong pairs here as JSONL. */
+  out?: string;
+  force: boolean;
+}
+
+export function parseRmEvalArgs(args: string[]): RmEvalOptions {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -36,15 +52,18 @@ async function rmEval(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('rm-eval needs exactly one pairs file');
   if (!values.model) throw new UsageError('rm-eval needs --model <dir>');
-  const input = positionals[0];
-  const options = rewardModelOptions(values);
+  return { input: positionals[0], model: values.model, rm: rewardModelOptions(values), showWrong: values['show-wrong']!, out: values.out, force: values.force! };
+}
+
+export async function runRmEval(o: RmEvalOptions): Promise<number> {
+  const input = o.input;
   try {
     if (fs.statSync(input).isDirectory()) throw new Error('is a directory');
   } catch (err) {
-    process.stderr.write(`error: cannot read ${input}: ${(err as Error).message}\n`);
+    process.stderr.write(`error: cannot read ${input}: ${errorMessage(err)}\n`);
     return 1;
   }
-  const out = values.out ? openOutput(values.out, input, values.force!) : undefined;
+  const out = o.out ? openOutput(o.out, input, o.force) : undefined;
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
@@ -59,7 +78,7 @@ async function rmEval(args: string[]): Promise<number> {
       await out?.abandon();
       return controller.signal.aborted ? 130 : 1;
     }
-    const rm = await host.openRewardModel(values.model, options);
+    const rm = await host.openRewardModel(o.model, o.rm);
     process.stderr.write(`reward model ${rm.info.name} on ${describeProviderStatus(rm.info.provider)}\n`);
     const started = Date.now();
     const result = await evaluatePairs(pairs, rm, {
@@ -68,15 +87,15 @@ async function rmEval(args: string[]): Promise<number> {
       onProgress: (done, total) => progress.tick(() => `scored ${done}/${total} answers (${rate(done, started)}/s)…`),
     });
     const summary: Record<string, unknown> = { ...result.summary };
-    if (values['show-wrong']) summary.wrong = result.wrong;
+    if (o.showWrong) summary.wrong = result.wrong;
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     if (out) {
       for (const w of result.wrong) out.stream.write(JSON.stringify(w) + '\n');
-      await out.commit();
+      if (!(await commitOutput(out, progress.done()))) return 1;
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     process.stderr.write(
-      `${progress.done()}evaluated ${result.summary.n} pairs in ${seconds} s: accuracy ${result.summary.accuracy}; ${result.wrong.length} wrong${errors.length ? `; ${errors.length} malformed line${errors.length === 1 ? '' : 's'} skipped` : ''}${values.out ? ` → ${values.out}` : ''}\n`,
+      `${progress.done()}evaluated ${result.summary.n} pairs in ${seconds} s: accuracy ${result.summary.accuracy}; ${result.wrong.length} wrong${errors.length ? `; ${errors.length} malformed line${errors.length === 1 ? '' : 's'} skipped` : ''}${o.out ? ` → ${o.out}` : ''}\n`,
     );
     return 0;
   } catch (err) {

@@ -7,18 +7,20 @@
 import * as fs from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { PRESETS, resolveRewardSpec, scoreRecord } from '../core/rewards';
+import { PRESETS, resolveRewardSpec, scoreRecord, withConfiguredModels, type RewardSpec } from '../core/rewards';
 import { toScoreLine } from '../core/rewards/scoreLine';
 import { readJsonl } from '../core/records/jsonl';
 import { toRewardRecord } from '../core/records/record';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
-import { openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
-import { judgePointwise, toModelScore, type GrmJudgeOptions } from '../core/models/grm/judge';
-import { JUDGE_OPTIONS, JUDGE_USAGE, judgeConfigured, openJudge, refuseKeyInArgv } from './judgeOptions';
+import { commitOutput, openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
+import { judgeRecords, type GrmJudgeOptions } from '../core/models/grm/judge';
+import { JUDGE_OPTIONS, JUDGE_USAGE, judgeConfigured, openJudge, parseJudgeFlags, refuseKeyInArgv, type JudgeFlags } from './judgeOptions';
 import { ModelError } from '../core/models/errors';
 import { ModelHost } from '../core/models/modelHost';
 import { describeProviderStatus } from '../core/models/providers';
-import type { RewardScorer } from '../core/models/types';
+import type { RewardModelOptions, RewardScorer } from '../core/models/types';
+import { errorMessage } from '../core/shared/errors';
+import type { SafeOutput } from '../core/shared/safeOutput';
 import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
 import { scoreAhead, type ItemWithRm } from './scoreAhead';
 
@@ -35,7 +37,7 @@ ${MODEL_USAGE}
   Records: {"id", "prompt", "completion", "answer"?, "language"?, "reference"?}, or chat messages
   ({"messages": [{"role", "content"}, ...]}). Exit codes: 0 scored something, 1 nothing could be read,
   2 bad usage or an invalid spec, 130 interrupted.`,
-  run: score,
+  run: (args) => runScore(parseScoreArgs(args)),
 };
 
 export const presetsCommand: CliCommand = {
@@ -50,7 +52,22 @@ export const presetsCommand: CliCommand = {
   },
 };
 
-async function score(args: string[]): Promise<number> {
+/** What `score` runs with, checked from argv. */
+export interface ScoreOptions {
+  /** A JSONL file, or '-' for stdin. */
+  input: string;
+  /** A preset name or a spec file. */
+  rewards: string;
+  out?: string;
+  force: boolean;
+  /** The judge (the grm component), when --judge-url or --judge-local is given. */
+  judge?: JudgeFlags;
+  /** The reward model folder (--model); the spec's rm.model when absent. */
+  model?: string;
+  rm: RewardModelOptions;
+}
+
+export function parseScoreArgs(args: string[]): ScoreOptions {
   refuseKeyInArgv(args);
   const { values, positionals } = parseArgs({
     args,
@@ -58,127 +75,165 @@ async function score(args: string[]): Promise<number> {
     options: { rewards: { type: 'string', default: 'r1' }, out: { type: 'string' }, force: { type: 'boolean', default: false }, ...JUDGE_OPTIONS, ...MODEL_OPTIONS },
   });
   if (positionals.length !== 1) throw new UsageError('score needs exactly one input file (or - for stdin)');
-  const input = positionals[0];
+  return {
+    input: positionals[0],
+    rewards: values.rewards!,
+    out: values.out,
+    force: values.force!,
+    judge: judgeConfigured(values) ? parseJudgeFlags(values) : undefined,
+    model: values.model,
+    rm: rewardModelOptions(values),
+  };
+}
 
-  const resolved = resolveRewardSpec(values.rewards!, (file) => fs.readFileSync(file, 'utf8'));
+/** The models a score runs with, opened; `close` stops them. */
+interface OpenedModels {
+  judge?: GrmJudgeOptions;
+  rm?: RewardScorer;
+  close(): Promise<void>;
+}
+
+export async function runScore(o: ScoreOptions): Promise<number> {
+  const resolved = resolveRewardSpec(o.rewards, (file) => fs.readFileSync(file, 'utf8'));
   if (!resolved.spec) {
     process.stderr.write(`error: invalid reward spec\n${formatSpecErrors(resolved.errors)}\n`);
     return 2;
   }
-  let spec = resolved.spec;
-  let judge: GrmJudgeOptions | undefined;
-  let closeJudge: (() => Promise<void>) | undefined;
-  if (judgeConfigured(values)) {
-    const specK = spec.components.grm?.options?.k;
-    ({ options: judge, dispose: closeJudge } = await openJudge(values, typeof specK === 'number' ? specK : undefined));
-    if (!spec.components.grm) {
-      spec = { ...spec, components: { ...spec.components, grm: { weight: 1 } } };
-      process.stderr.write(`note: ${spec.name} has no grm component; added with weight 1\n`);
-    }
-  }
-  // --model: the reward model runs in the model worker; records are read ahead so it can batch them
-  let host: ModelHost | undefined;
-  let rm: RewardScorer | undefined;
   // the spec's rm.model (relative to the current folder) when --model is not given
-  const specModel = spec.components.rm?.options?.model;
-  const modelDir = values.model ?? (typeof specModel === 'string' ? specModel : undefined);
-  if (modelDir) {
-    const rmOptions = rewardModelOptions(values);
-    if (!spec.components.rm) {
-      spec = { ...spec, components: { ...spec.components, rm: { weight: 1 } } };
-      process.stderr.write(`note: ${spec.name} has no rm component; added with weight 1\n`);
-    }
-    host = new ModelHost(workerScript('modelWorker'));
+  const specModel = resolved.spec.components.rm?.options?.model;
+  const modelDir = o.model ?? (typeof specModel === 'string' ? specModel : undefined);
+  const { spec, added } = withConfiguredModels(resolved.spec, { grm: !!o.judge, rm: !!modelDir });
+  for (const name of added) process.stderr.write(`note: ${spec.name} has no ${name} component; added with weight 1\n`);
+
+  if (o.input !== '-') {
     try {
-      rm = await host.openRewardModel(modelDir, rmOptions);
+      if (fs.statSync(o.input).isDirectory()) throw new Error('is a directory');
     } catch (err) {
-      await host.dispose();
-      if (!(err instanceof ModelError)) throw err;
-      process.stderr.write(`error: ${err.message}\n`);
+      process.stderr.write(`error: cannot read ${o.input}: ${errorMessage(err)}\n`);
       return 1;
     }
-    process.stderr.write(`reward model ${rm.info.name} on ${describeProviderStatus(rm.info.provider)}\n`);
   }
-
-  let source: NodeJS.ReadableStream;
-  if (input === '-') source = process.stdin;
-  else {
-    try {
-      if (fs.statSync(input).isDirectory()) throw new Error('is a directory');
-    } catch (err) {
-      process.stderr.write(`error: cannot read ${input}: ${(err as Error).message}\n`);
-      return 1;
-    }
-    source = fs.createReadStream(input);
+  const out = o.out ? openOutput(o.out, o.input, o.force) : undefined;
+  let models: OpenedModels | undefined;
+  try {
+    models = await openModels(o, spec, modelDir);
+  } finally {
+    if (!models) await out?.abandon();
   }
+  if (!models) return 1;
 
-  const out = values.out ? openOutput(values.out, input, values.force!) : undefined;
-  const sink: NodeJS.WritableStream = out?.stream ?? process.stdout;
-
+  const source = o.input === '-' ? process.stdin : fs.createReadStream(o.input);
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
-
-  const started = Date.now();
-  let scored = 0;
-  let malformed = 0;
-  let sum = 0;
-  const progress = progressReporter();
+  let counts: ScoreCounts;
   try {
-    const items: AsyncIterable<ItemWithRm> = rm
-      ? scoreAhead(readJsonl(source, { signal: controller.signal }), rm, 64, controller.signal)
-      : readJsonl(source, { signal: controller.signal });
+    counts = await scoreRecords(o.input, source, spec, models, out, controller.signal);
+  } finally {
+    process.off('SIGINT', interrupt);
+    await models.close();
+  }
+  return finish(o, spec, counts, out, controller.signal.aborted);
+}
+
+/**
+ * Opens the judge and the reward model the options and the spec ask for (none when neither does);
+ * undefined, with the reason on stderr, when the reward model cannot be opened.
+ */
+async function openModels(o: ScoreOptions, spec: RewardSpec, modelDir: string | undefined): Promise<OpenedModels | undefined> {
+  let judge: GrmJudgeOptions | undefined;
+  let closeJudge: (() => Promise<void>) | undefined;
+  if (o.judge) {
+    const specK = spec.components.grm?.options?.k;
+    ({ options: judge, dispose: closeJudge } = await openJudge(o.judge, typeof specK === 'number' ? specK : undefined));
+  }
+  const close = async (host?: ModelHost) => {
+    await host?.dispose();
+    await closeJudge?.();
+  };
+  if (!modelDir) return { judge, close };
+  // the reward model runs in the model worker; records are read ahead so it can batch them
+  const host = new ModelHost(workerScript('modelWorker'));
+  let rm: RewardScorer;
+  try {
+    rm = await host.openRewardModel(modelDir, o.rm);
+  } catch (err) {
+    await close(host);
+    if (!(err instanceof ModelError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    return undefined;
+  }
+  process.stderr.write(`reward model ${rm.info.name} on ${describeProviderStatus(rm.info.provider)}\n`);
+  return { judge, rm, close: () => close(host) };
+}
+
+interface ScoreCounts {
+  scored: number;
+  malformed: number;
+  sum: number;
+  started: number;
+  /** A read error ended the input early (reported); with nothing scored the run failed. */
+  failed: boolean;
+  progress: ReturnType<typeof progressReporter>;
+}
+
+/** Scores each record of `source` into `out` (or stdout); malformed lines are reported and skipped. */
+async function scoreRecords(input: string, source: NodeJS.ReadableStream, spec: RewardSpec, models: OpenedModels, out: SafeOutput | undefined, signal: AbortSignal): Promise<ScoreCounts> {
+  const sink: NodeJS.WritableStream = out?.stream ?? process.stdout;
+  const counts: ScoreCounts = { scored: 0, malformed: 0, sum: 0, started: Date.now(), failed: false, progress: progressReporter() };
+  const { progress } = counts;
+  try {
+    const items: AsyncIterable<ItemWithRm> = models.rm ? scoreAhead(readJsonl(source, { signal }), models.rm, 64, signal) : readJsonl(source, { signal });
     for await (const item of items) {
       const label = `${input === '-' ? 'stdin' : input}:${item.line}`;
       if (item.error !== undefined) {
-        malformed++;
+        counts.malformed++;
         process.stderr.write(`${progress.done()}${label}: skipped: ${item.error}\n`);
         continue;
       }
       const { record, error } = toRewardRecord(item.value, `line-${item.line}`);
       if (!record) {
-        malformed++;
+        counts.malformed++;
         process.stderr.write(`${progress.done()}${label}: skipped: ${error}\n`);
         continue;
       }
       if (item.rm) record.modelScores = { ...record.modelScores, rm: item.rm };
-      if (judge) {
-        const judged = await judgePointwise(record.prompt, record.completion, { ...judge, signal: controller.signal });
-        if (controller.signal.aborted) break;
-        record.modelScores = { ...record.modelScores, grm: toModelScore(judged) };
+      if (models.judge) {
+        await judgeRecords([record], { ...models.judge, signal });
+        if (signal.aborted) break;
       }
       const result = scoreRecord(record, spec);
-      sum += result.total;
-      scored++;
+      counts.sum += result.total;
+      counts.scored++;
       if (!sink.write(JSON.stringify(toScoreLine(result)) + '\n')) await once(sink, 'drain');
-      progress.tick(() => `scored ${scored} records (${rate(scored, started)}/s)…`);
+      progress.tick(() => `scored ${counts.scored} records (${rate(counts.scored, counts.started)}/s)…`);
     }
   } catch (err) {
-    if (!controller.signal.aborted) {
-      process.stderr.write(`${progress.done()}error: reading ${input} failed: ${(err as Error).message}\n`);
-      if (scored === 0) {
-        await out?.abandon();
-        return 1;
-      }
+    if (!signal.aborted) {
+      process.stderr.write(`${progress.done()}error: reading ${input} failed: ${errorMessage(err)}\n`);
+      counts.failed = true;
     }
-  } finally {
-    process.off('SIGINT', interrupt);
-    await host?.dispose();
-    await closeJudge?.();
   }
-  await out?.commit();
+  return counts;
+}
 
-  const seconds = ((Date.now() - started) / 1000).toFixed(2);
-  const parts = [`scored ${scored} record${scored === 1 ? '' : 's'} with ${spec.name} in ${seconds} s`];
-  if (malformed) parts.push(`${malformed} malformed line${malformed === 1 ? '' : 's'} skipped`);
-  if (scored) parts.push(`mean total ${(sum / scored).toFixed(3)}`);
-  if (controller.signal.aborted) parts.push('interrupted: the output holds the records scored so far');
-  process.stderr.write(`${progress.done()}${parts.join('; ')}${values.out ? ` → ${values.out}` : ''}\n`);
-  if (controller.signal.aborted) return 130;
-  if (scored === 0) {
-    process.stderr.write(`error: no record could be read from ${input}\n`);
+/** Puts the output in place (or drops it when nothing was scored after a read error), prints the summary, returns the exit code. */
+async function finish(o: ScoreOptions, spec: RewardSpec, c: ScoreCounts, out: SafeOutput | undefined, interrupted: boolean): Promise<number> {
+  if (c.failed && c.scored === 0) {
+    await out?.abandon();
+    return 1;
+  }
+  if (out && !(await commitOutput(out, c.progress.done()))) return 1;
+  const seconds = ((Date.now() - c.started) / 1000).toFixed(2);
+  const parts = [`scored ${c.scored} record${c.scored === 1 ? '' : 's'} with ${spec.name} in ${seconds} s`];
+  if (c.malformed) parts.push(`${c.malformed} malformed line${c.malformed === 1 ? '' : 's'} skipped`);
+  if (c.scored) parts.push(`mean total ${(c.sum / c.scored).toFixed(3)}`);
+  if (interrupted) parts.push('interrupted: the output holds the records scored so far');
+  process.stderr.write(`${c.progress.done()}${parts.join('; ')}${o.out ? ` → ${o.out}` : ''}\n`);
+  if (interrupted) return 130;
+  if (c.scored === 0) {
+    process.stderr.write(`error: no record could be read from ${o.input}\n`);
     return 1;
   }
   return 0;
 }
-

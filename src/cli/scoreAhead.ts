@@ -10,6 +10,7 @@ import { ModelError } from '../core/models/errors';
 import { rmModelScore } from '../core/models/rewardModel';
 import type { RewardScorer } from '../core/models/types';
 import type { ModelScore } from '../core/rewards/types';
+import { errorMessage } from '../core/shared/errors';
 
 export type ItemWithRm = JsonlItem & { rm?: ModelScore };
 
@@ -27,7 +28,7 @@ export async function* scoreAhead(items: AsyncIterable<JsonlItem>, rm: RewardSco
         // never rejects: a record the model cannot score gets a null rm value with the reason, the others go on
         pending = rm.score([{ prompt: record.prompt, completion: record.completion }], { signal }).then(
           ([s]) => rmModelScore(s, rm.info),
-          (err: unknown) => ({ value: null, detail: err instanceof ModelError && err.code === 'cancelled' ? 'cancelled' : `reward model failed: ${(err as Error).message}` }),
+          (err: unknown) => ({ value: null, detail: err instanceof ModelError && err.code === 'cancelled' ? 'cancelled' : `reward model failed: ${errorMessage(err)}` }),
         );
       }
     }

@@ -8,7 +8,6 @@
  * --write puts the solution next to a workspace problem as solution.py and solution.js (the
  * evaluation format's reference files); an existing file is kept unless --force.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toJavaScript, toPython } from '../core/agents/synth/compile';
@@ -18,6 +17,7 @@ import { solveWithAgent } from '../core/agents/synth/search';
 import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint } from '../core/agents/synth/train';
 import { errorMessage } from '../core/shared/errors';
+import { OutputExistsError, writeFileSafely } from '../core/shared/safeOutput';
 import { integerFlag, joinNegativeNumbers, UsageError, type CliCommand } from './common';
 
 export const solveCommand: CliCommand = {
@@ -111,15 +111,13 @@ function writeSolutions(dir: string, program: Parameters<typeof toPython>[0], pr
     ['solution.js', toJavaScript(program, problem.signature.javascript)],
   ];
   for (const [name, code] of files) {
-    const file = path.join(dir, name);
-    if (fs.existsSync(file) && !force) {
+    try {
+      writeFileSafely(path.join(dir, name), code, { replace: force });
+      out[name] = 'written';
+    } catch (err) {
+      if (!(err instanceof OutputExistsError)) throw err;
       out[name] = 'kept (exists; --force replaces it)';
-      continue;
     }
-    const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, code);
-    fs.renameSync(tmp, file);
-    out[name] = 'written';
   }
   return out;
 }

@@ -118,7 +118,7 @@ function learnFromLog(o: TrainSynthOptions, log: string, resumed: { checkpoint: 
         agent: agent.toJSON(),
         state: { step: 0, microStep: 0, episodes: 0, level: 1, levelWindow: [], recent: [], curve: [], lastPpo: null, lastDqn: null, rng: new Rng(config.seed + 3).save() },
       };
-  saveCheckpoint(o.out, checkpoint);
+  saveCheckpoint(o.out, checkpoint, { replace: o.force || o.out === o.resume });
   process.stdout.write(JSON.stringify({ mode: 'offline', episodes: stats.episodes, decisions: stats.decisions, meanRatio: stats.meanRatio, meanWeight: stats.meanWeight, policyLoss: stats.policyLoss, tdLoss: stats.tdLoss, skipped: stats.warnings.length, checkpoint: o.out }) + '\n');
   return stats.episodes ? 0 : 1;
 }
@@ -163,7 +163,7 @@ async function trainOnline(o: TrainSynthOptions, resume: SynthCheckpoint | undef
           }
         : undefined,
     });
-    saveCheckpoint(o.out, result.checkpoint);
+    saveCheckpoint(o.out, result.checkpoint, { replace: o.force || o.out === o.resume });
     const onnx = o.onnx ? exportSynthPolicies(result.agent, o.onnx, { steps: String(result.checkpoint.state.step), seed: String(result.checkpoint.config.seed) }) : undefined;
     const last = result.curve[result.curve.length - 1];
     process.stdout.write(

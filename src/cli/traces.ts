@@ -27,7 +27,7 @@ import {
   type TraceFormat,
   type TraceProgress,
 } from '../core/traces';
-import { openOutput, progressReporter, UsageError, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand } from './common';
 
 const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
 const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
@@ -215,7 +215,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
         process.stderr.write(`${progress.done()}interrupted: nothing written\n`);
         return 130;
       }
-      await out.commit();
+      if (!(await commitOutput(out, progress.done()))) return 1;
       process.stderr.write(
         `${progress.done()}wrote ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups (best ${k} by reward${correctOnly ? ', correct and well-formatted only' : ''}) → ${o.mode.out}\n`,
       );
@@ -247,6 +247,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
     return a.records > 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', interrupt);
+    await out?.abandon(); // an export that failed midway leaves nothing behind (a no-op after a commit)
     await tf.close();
   }
 }

@@ -130,10 +130,12 @@ export async function runTrainCartPole(o: TrainCartPoleOptions): Promise<number>
     process.removeListener('SIGINT', onSigint);
   }
   try {
-    if (o.out) saveCheckpoint(o.out, trainer.toCheckpoint());
+    // the checkpoint being resumed may be replaced by its continuation
+    const replace = (file: string) => ({ replace: o.force || path.resolve(file) === path.resolve(o.resume ?? '') });
+    if (o.out) saveCheckpoint(o.out, trainer.toCheckpoint(), replace(o.out));
     if (o.onnx) {
       const net = trainer.agent instanceof Ppo ? trainer.agent.actor : trainer.agent.qNetwork;
-      exportPolicy(net, o.onnx, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } });
+      exportPolicy(net, o.onnx, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } }, replace(o.onnx));
     }
   } catch (err) {
     process.stderr.write(`error: ${errorMessage(err)}\n`);

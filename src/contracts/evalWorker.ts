@@ -3,8 +3,8 @@
  * worker loads the problem set and the samples and drives the sandbox, so parsing big problem and
  * sample files and judging thousands of outputs never stalls the extension host's event loop.
  */
-import type { EvalJobSource, SamplesSource } from '../core/eval/job';
-import type { EvalSummary, SampleResult } from '../core/eval/types';
+import type { EvalJobSource } from '../core/eval/job';
+import type { EvalSummary, SampleResult, SamplesSource } from '../core/eval/types';
 
 export type { SamplesSource };
 

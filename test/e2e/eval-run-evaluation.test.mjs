@@ -1,7 +1,7 @@
 // Run Evaluation from the palette, then the Eval Dashboard: pass@k, the problem table (sort, filter),
 // a problem's failing test with expected vs actual, two runs compared, the charts over runs.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventually, test } from './harness.mjs';
 import { EvalDashboard } from './eval-dashboard.mjs';
@@ -62,6 +62,35 @@ test('run evaluation: wrong answers fail in the dashboard with expected vs actua
   await dash.openProblem('balanced-brackets');
   assert.match(await dash.text('#detail article.sample'), /IndexError: pop from empty list/);
 }, { timeoutMs: 240000 });
+
+test('run evaluation: files in the runs folder that are not runs are named in the dashboard with the reason', async ({ vs, shot }) => {
+  const dash = new EvalDashboard(vs);
+  await vs.runCommand('Reasoning Lab: Show Eval Dashboard');
+  await dash.$('#empty').waitFor({ timeout: 30000 });
+  const notice = dash.$('#unreadable-runs');
+  await notice.waitFor({ state: 'visible', timeout: 10000 });
+  assert.match(await dash.text('#unreadable-runs summary'), /^2 files in the runs folder could not be read as runs and are not shown$/);
+  await notice.locator('summary').click();
+  const items = await notice.locator('li').allTextContents();
+  assert.deepEqual(items.map((t) => t.replace(/\s+/g, ' ').trim()), ['half-written.jsonl: line 1: not a run header: "timeouts" is missing', 'my-notes.jsonl: not a run file (no header line)']);
+  await shot('unreadable-no-runs');
+
+  // a real run next to them is shown, and they are still named
+  await dash.runEvaluation('Built-in problems', 'eval/builtin-samples.jsonl');
+  await dash.waitForRun();
+  assert.match(await dash.text('#run-counts'), /^7 problems · 9 samples/);
+  assert.match(await dash.text('#unreadable-runs summary'), /^2 files in the runs folder could not be read/);
+  assert.equal(await notice.locator('li').first().isVisible(), true, 'the list the user opened stays open as the dashboard redraws');
+  await shot('unreadable-beside-a-run');
+}, {
+  timeoutMs: 240000,
+  prepare(ws) {
+    const runs = path.join(ws, '.reasoning-lab', 'runs');
+    mkdirSync(runs, { recursive: true });
+    writeFileSync(path.join(runs, 'my-notes.jsonl'), 'notes about the runs, not a run\n');
+    writeFileSync(path.join(runs, 'half-written.jsonl'), JSON.stringify({ type: 'header', version: 1, runId: 'x', createdAt: '2026-01-01T00:00:00Z', k: [1], protections: {}, totalSamples: 3 }) + '\n');
+  },
+});
 
 for (const [kind, theme] of [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern']]) {
   test(`run evaluation: compare two runs and the Pareto plot (${kind} theme)`, async ({ vs, shot }) => {

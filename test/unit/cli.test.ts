@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import { ROOT, runCli } from './helpers/runCli';
 
 const EXAMPLE_RECORDS = path.join(ROOT, 'examples', 'records.jsonl');
@@ -125,6 +126,41 @@ test('--out writes atomically and never replaces an existing file without --forc
   const same = await runCli(['score', EXAMPLE_RECORDS, '--out', EXAMPLE_RECORDS, '--force']);
   assert.equal(same.code, 2);
   assert.match(same.stderr, /must not be the input/);
+});
+
+/** `score - --out <out>` reading a pipe the test keeps open; resolves once its temporary output exists. */
+async function scoringIntoFolder(dir: string, out: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'score', '-', '--out', out], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+  child.stdin.write(fs.readFileSync(EXAMPLE_RECORDS, 'utf8'));
+  while (!fs.readdirSync(dir).some((n) => n.endsWith('.tmp'))) await new Promise((r) => setTimeout(r, 50));
+  return { child, done };
+}
+
+test('score --out: a file created at the target while scoring runs is kept, and nothing is left behind', async () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'scores.jsonl');
+  const { child, done } = await scoringIntoFolder(dir, out);
+  fs.writeFileSync(out, 'made by another program meanwhile\n');
+  child.stdin.end();
+  const r = await done;
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /scores\.jsonl appeared while the output was being written; it was kept .*pass --force/);
+  assert.equal(fs.readFileSync(out, 'utf8'), 'made by another program meanwhile\n');
+  assert.deepEqual(fs.readdirSync(dir), ['scores.jsonl']);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('score --out: SIGTERM while scoring removes the temporary output', async () => {
+  const dir = tempDir();
+  const { child, done } = await scoringIntoFolder(dir, path.join(dir, 'scores.jsonl'));
+  child.kill('SIGTERM');
+  const r = await done;
+  assert.equal(r.signal, 'SIGTERM', r.stderr);
+  assert.deepEqual(fs.readdirSync(dir), []);
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('hostile and huge records: HTML is data, a 2 MB completion is scored, output stays one line per record', async () => {

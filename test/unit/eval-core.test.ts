@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunStore, summarize } from '../../src/core/eval';
+import { loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunCatalog, RunStore, summarizeJudgedSamples } from '../../src/core/eval';
 import { readRun, RunWriter } from '../../src/core/eval/runStore';
+import { OutputExistsError } from '../../src/core/shared/safeOutput';
 import type { RunHeader, SampleResult } from '../../src/core/eval';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'eval');
@@ -29,7 +30,7 @@ test('pass@k: product form equals 1 − C(n−c,k)/C(n,k), edge cases, and stays
 
 test('summarize: per problem and overall pass@k over judged samples; samples that could not be judged leave pass@k empty', () => {
   const r = (problemId: string, i: number, verdict: SampleResult['verdict'], extra: Partial<SampleResult> = {}): SampleResult => ({ problemId, sampleIndex: i, language: 'python', verdict, reason: '', wallMs: 1, timeoutMs: 1, attempts: 1, ...extra });
-  const s = summarize([{ id: 'a' }, { id: 'b' }], [r('a', 0, 'passed'), r('a', 1, 'failed', { inProcess: true }), r('b', 0, 'failed'), r('b', 1, 'infra_error'), r('b', 2, 'timeout')], [1, 2, 3]);
+  const s = summarizeJudgedSamples([{ id: 'a' }, { id: 'b' }], [r('a', 0, 'passed'), r('a', 1, 'failed', { inProcess: true }), r('b', 0, 'failed'), r('b', 1, 'infra_error'), r('b', 2, 'timeout')], [1, 2, 3]);
   assert.equal(s.perProblem.find((p) => p.problemId === 'b')!.n, 2);
   assert.deepEqual(s.passAtK, {}, 'one sample could not be judged: no pass@k that silently leaves it out');
   assert.equal(s.unjudged, 1);
@@ -39,7 +40,7 @@ test('summarize: per problem and overall pass@k over judged samples; samples tha
   assert.equal(s.verdicts.infra_error, 1);
   assert.equal(s.verdicts.timeout, 1);
   assert.equal(s.inProcess, 1);
-  const clean = summarize([{ id: 'a' }], [r('a', 0, 'passed', { plus: { verdict: 'failed', reason: '' } }), r('a', 1, 'passed', { plus: { verdict: 'passed', reason: '' } })], [1]);
+  const clean = summarizeJudgedSamples([{ id: 'a' }], [r('a', 0, 'passed', { plus: { verdict: 'failed', reason: '' } }), r('a', 1, 'passed', { plus: { verdict: 'passed', reason: '' } })], [1]);
   assert.equal(clean.passAtK['1'], 1);
   assert.equal(clean.passAtKPlus?.['1'], 0.5, 'HumanEval+: base and extra inputs reported apart');
 });
@@ -127,6 +128,9 @@ test('run store: header + one line per sample, torn last line ignored and cut be
     const res = (p: string, verdict: SampleResult['verdict']): SampleResult => ({ problemId: p, sampleIndex: 0, language: 'python', verdict, reason: '', wallMs: 1, timeoutMs: 1000, attempts: 1 });
     w.write(res('a', 'passed'));
     w.close();
+    assert.deepEqual(fs.readdirSync(dir), [path.basename(file)], 'the run file appears with its header; no temporary file is left');
+    assert.throws(() => RunWriter.create(file, header), OutputExistsError, 'a fresh run never replaces an existing file');
+    assert.equal(readRun(file).results.length, 1);
     fs.appendFileSync(file, '{"type":"sample","probl');
     assert.equal(readRun(file).warnings.length, 1);
     const w2 = RunWriter.append(file);
@@ -137,7 +141,7 @@ test('run store: header + one line per sample, torn last line ignored and cut be
     assert.equal(run.warnings.length, 0);
     assert.equal(run.summary.passAtK['1'], 0.5);
     assert.equal(run.cancelled, true); // 2 of 3 judged
-    const list = store.list();
+    const list = new RunCatalog(() => store).list().runs;
     assert.equal(list.length, 1);
     assert.equal(list[0].judged, 2);
     assert.equal(list[0].complete, false);

@@ -1,12 +1,13 @@
-// The Eval Dashboard's data side (src/vscode/eval/runCatalog.ts, plain Node): a stored run turned into
-// the problem table (sort, filter, pages), a problem's detail with its sample code, and two runs compared.
+// The stored runs as views (src/core/eval/runCatalog.ts, for the Eval Dashboard and `runs`): a stored run
+// turned into the problem table (sort, filter, pages), a problem's detail with its sample code, two runs
+// compared, and the files that are not readable runs listed with the reason.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { RunStore } from '../../src/core/eval';
-import { RunCatalog } from '../../src/vscode/eval/runCatalog';
+import { RunCatalog, RunStore } from '../../src/core/eval';
+import { runCli } from './helpers/runCli';
 
 const BUILTIN = path.resolve(__dirname, '../../problems/builtin');
 const SAMPLES = path.resolve(__dirname, '../../examples/eval/builtin-samples.jsonl');
@@ -26,8 +27,10 @@ test('run catalog: rows sorted, filtered and paged; detail with code; compare', 
   const a = writeRun(dir, 'a', '2026-01-01T00:00:00Z', [['roman-to-integer', 0, 'failed', 5], ['roman-to-integer', 1, 'passed', 6], ['missing-number', 0, 'passed', 3], ['move-zeros', 0, 'syntax_error', 1]]);
   const b = writeRun(dir, 'b', '2026-01-02T00:00:00Z', [['roman-to-integer', 0, 'passed', 5], ['roman-to-integer', 1, 'passed', 6], ['missing-number', 0, 'failed', 3], ['move-zeros', 0, 'syntax_error', 1]]);
   const catalog = new RunCatalog(() => new RunStore(dir));
-  const runs = catalog.list();
+  const { runs, unreadable } = catalog.list();
   assert.deepEqual(runs.map((r) => r.id), [b, a], 'newest first');
+  assert.deepEqual(unreadable, []);
+  assert.deepEqual(runs[0].samples, { kind: 'path', path: SAMPLES });
   assert.equal(runs[1].problems, 3);
   assert.equal(runs[1].msPerProblem, 5);
 
@@ -51,4 +54,80 @@ test('run catalog: rows sorted, filtered and paged; detail with code; compare', 
   assert.deepEqual(cmp.counts, { fixed: 0, broken: 1, changed: 1, same: 1 });
   assert.equal(cmp.rows.find((r) => r.problemId === 'missing-number')?.change, 'broken');
   assert.equal(catalog.compare(a, b, { offset: 0, limit: 10, onlyChanged: true }).total, 2);
+});
+
+test('run catalog: every file in the runs folder that is not a readable run is listed with the reason, the rest are shown', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rl-catalog-'));
+  try {
+    const good = writeRun(dir, 'good', '2026-01-01T00:00:00Z', [['missing-number', 0, 'passed', 3]]);
+    // a sample line of the wrong shape is skipped with a warning; the run itself still reads
+    appendFileSync(good, JSON.stringify({ type: 'sample', problemId: 7, sampleIndex: 1, verdict: 'passed', wallMs: 1 }) + '\n');
+    writeFileSync(path.join(dir, 'notes.jsonl'), 'my notes, not a run\n');
+    writeFileSync(path.join(dir, 'empty.jsonl'), '');
+    writeFileSync(path.join(dir, 'half-header.jsonl'), JSON.stringify({ type: 'header', version: 1, runId: 'x', createdAt: '2026-01-01T00:00:00Z', k: [1], protections, totalSamples: 1 }) + '\n');
+    mkdirSync(path.join(dir, 'folder.jsonl'));
+    writeFileSync(path.join(dir, 'README.md'), 'not a .jsonl file: not a run candidate');
+    const locked = path.join(dir, 'locked.jsonl');
+    writeFileSync(locked, '{}\n');
+    const canLock = process.getuid?.() !== 0; // root reads a mode-000 file anyway
+    if (canLock) chmodSync(locked, 0o000);
+
+    const catalog = new RunCatalog(() => new RunStore(dir));
+    const { runs, unreadable } = catalog.list();
+    assert.deepEqual(runs.map((r) => r.id), [good]);
+    assert.equal(runs[0].judged, 1);
+    const reasons = Object.fromEntries(unreadable.map((u) => [path.basename(u.file), u.reason]));
+    assert.equal(reasons['notes.jsonl'], 'not a run file (no header line)');
+    assert.equal(reasons['empty.jsonl'], 'not a run file (no header line)');
+    assert.equal(reasons['half-header.jsonl'], 'line 1: not a run header: "timeouts" is missing');
+    assert.equal(reasons['folder.jsonl'], 'a folder, not a run file');
+    if (canLock) assert.match(reasons['locked.jsonl'], /EACCES|permission denied/);
+    else assert.equal(reasons['locked.jsonl'], 'not a run file (no header line)');
+    assert.equal(unreadable.length, 5, 'README.md is not a run candidate');
+    assert.equal(catalog.info(path.join(dir, 'notes.jsonl')), undefined);
+    assert.throws(() => catalog.rows(path.join(dir, 'notes.jsonl'), { offset: 0, limit: 10, sort: 'problem', descending: false, verdict: 'all', query: '' }), /cannot be read/);
+
+    // a file that becomes a run is listed as one at once (nothing stale is cached)
+    writeRun(dir, 'notes', '2026-01-02T00:00:00Z', [['missing-number', 0, 'failed', 3]]);
+    assert.deepEqual(catalog.list().runs.map((r) => path.basename(r.id)), ['notes.jsonl', 'good.jsonl']);
+
+    // a runs folder that is a file is one entry, not a crash
+    const notAFolder = path.join(dir, 'README.md');
+    const odd = new RunCatalog(() => new RunStore(notAFolder)).list();
+    assert.deepEqual(odd.runs, []);
+    assert.equal(odd.unreadable.length, 1);
+    assert.match(odd.unreadable[0].reason, /the runs folder cannot be read: ENOTDIR/);
+    assert.deepEqual(new RunCatalog(() => new RunStore(path.join(dir, 'absent'))).list(), { runs: [], unreadable: [] });
+  } finally {
+    chmodSync(path.join(dir, 'locked.jsonl'), 0o600);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reasoning-lab runs: the runs as JSON lines, newest first; files that are not runs named on stderr with the reason', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rl-catalog-'));
+  try {
+    const older = writeRun(dir, 'older', '2026-01-01T00:00:00Z', [['missing-number', 0, 'passed', 3]]);
+    const newer = writeRun(dir, 'newer', '2026-01-02T00:00:00Z', [['missing-number', 0, 'failed', 3]]);
+    writeFileSync(path.join(dir, 'notes.jsonl'), 'not a run\n');
+    const r = await runCli(['runs', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.id), [newer, older]);
+    assert.deepEqual(lines[1].passAtK, { 1: 1 });
+    assert.deepEqual(lines[1].samples, { kind: 'path', path: SAMPLES });
+    assert.equal(r.stderr, `${path.join(dir, 'notes.jsonl')}: not a run file (no header line)\n`);
+
+    rmSync(older);
+    rmSync(newer);
+    const only = await runCli(['runs', dir]);
+    assert.equal(only.code, 1, 'nothing but unreadable files');
+    assert.equal(only.stdout, '');
+    const none = await runCli(['runs', path.join(dir, 'absent')]);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /no runs in .*absent/);
+    assert.equal((await runCli(['runs', 'a', 'b'])).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

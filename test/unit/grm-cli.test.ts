@@ -9,7 +9,7 @@ import { startOpenAiServer, type ScriptReply } from '../fixtures/openaiServer.mj
 import * as net from 'node:net';
 import { ROOT, runCli } from './helpers/runCli';
 import { readJudgeInput } from '../../src/cli/judge';
-import { judgeOptionsFrom, refuseKeyInArgv } from '../../src/cli/judgeOptions';
+import { judgeOptionsFrom, parseJudgeFlags, refuseKeyInArgv, type JudgeValues } from '../../src/cli/judgeOptions';
 import { UsageError } from '../../src/cli/common';
 
 const judgement = (scores: number[]) => `Principles:\n1. Correctness (weight: 100%)\nCritique:\nchecked.\nScores: \\boxed{${scores.join(', ')}}`;
@@ -104,12 +104,19 @@ test('judge flags and input files: bad usage and bad input get clear errors (in 
     [{ 'judge-url': url, 'judge-model': 'm', 'price-in': '-1' }, /--price-in must be a number ≥ 0/],
     [{ 'judge-url': 'ftp://x', 'judge-model': 'm' }, /must be http or https/],
   ];
-  for (const [values, reason] of usage) assert.throws(() => judgeOptionsFrom(values), (e: Error) => e instanceof UsageError && reason.test(e.message));
+  // argv values are checked into typed flags, then turned into judge options with the final k
+  const options = (values: JudgeValues, defaultK?: number) => judgeOptionsFrom(parseJudgeFlags(values), defaultK);
+  for (const [values, reason] of usage) assert.throws(() => options(values), (e: Error) => e instanceof UsageError && reason.test(e.message));
   assert.throws(() => refuseKeyInArgv(['x', '--api-key=sk-1']), /environment variable/);
-  const o = judgeOptionsFrom({ 'judge-url': url, 'judge-model': 'm', 'meta-k': '2' }, 6);
+  const o = options({ 'judge-url': url, 'judge-model': 'm', 'meta-k': '2' }, 6);
   assert.equal(o.k, 6, "the spec's k when --k is absent");
   assert.equal(o.meta!.keep, 2);
-  assert.equal(judgeOptionsFrom({ 'judge-url': url, 'judge-model': 'm', k: '3' }, 6).k, 3, '--k wins');
+  assert.equal(options({ 'judge-url': url, 'judge-model': 'm', k: '3' }, 6).k, 3, '--k wins');
+  assert.throws(() => options({ 'judge-url': url, 'judge-model': 'm', 'meta-k': '5' }, 4), /--meta-k must be an integer from 1 to 4, got "5"/, "meta-k is checked against the spec's k too");
+  assert.deepEqual(
+    { ...parseJudgeFlags({ 'judge-url': url, 'judge-model': 'm', k: '3', 'price-in': '2', 'no-stream': true }) },
+    { url, local: undefined, model: 'm', apiKey: undefined, k: 3, metaK: undefined, metaModel: undefined, metaRm: undefined, temperature: undefined, maxTokens: undefined, concurrency: undefined, timeoutMs: undefined, retries: undefined, seed: undefined, prices: { inputPerMTok: 2, outputPerMTok: 0 }, stream: false },
+  );
 
   assert.deepEqual(readJudgeInput('{"prompt": "p", "responses": ["a", {"response": "b"}]}', 'f.json'), { prompt: 'p', responses: ['a', 'b'] });
   assert.deepEqual(readJudgeInput('[{"prompt": "p", "completion": "a"}, {"messages": [{"role": "user", "content": "p"}, {"role": "assistant", "content": "b"}]}]', 'f.json'), {

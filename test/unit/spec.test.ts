@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { parseRewardSpec, resolveRewardSpec } from '../../src/core/rewards/spec';
+import { parseRewardSpec, resolveRewardSpec, withConfiguredModels } from '../../src/core/rewards/spec';
 import { PRESETS, REWARD_FUNCTIONS, COMPONENT_NAMES } from '../../src/core/rewards';
 
 const SRC = '.reasoning-lab/rewards.json';
@@ -101,4 +101,20 @@ test('the schema knows every reward function and its defaults are valid options'
     const comps = Object.fromEntries(Object.entries(p.components).map(([k, c]) => [k, { weight: c!.weight, ...c!.options }]));
     assert.ok(validate({ components: comps }), p.name);
   }
+});
+
+test('withConfiguredModels: a configured model the spec does not weigh joins with weight 1; one it weighs keeps its weight', () => {
+  const r1 = PRESETS.r1;
+  assert.deepEqual(withConfiguredModels(r1, {}), { spec: r1, added: [] });
+  assert.equal(withConfiguredModels(r1, { rm: false, grm: false }).spec, r1, 'nothing configured: the same spec object');
+  const both = withConfiguredModels(r1, { rm: true, grm: true });
+  assert.deepEqual(both.added, ['grm', 'rm']);
+  assert.deepEqual(both.spec.components.rm, { weight: 1 });
+  assert.deepEqual(both.spec.components.grm, { weight: 1 });
+  assert.deepEqual(both.spec.components.accuracy, r1.components.accuracy);
+  assert.equal(r1.components.rm, undefined, 'the preset is not changed');
+  const weighed = { ...r1, components: { ...r1.components, grm: { weight: 0.5, options: { k: 8 } } } };
+  const kept = withConfiguredModels(weighed, { grm: true, rm: true });
+  assert.deepEqual(kept.added, ['rm']);
+  assert.deepEqual(kept.spec.components.grm, { weight: 0.5, options: { k: 8 } });
 });

@@ -9,11 +9,11 @@
  * again with a higher step target; it is synchronous, so a worker runs it in chunks between messages.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { CartPoleVec, type CartPoleVecJson } from './cartpole';
 import { Dqn, type DqnConfig, type DqnJson, type DqnStats } from './dqn';
 import { Ppo, type PpoConfig, type PpoJson, type PpoStats } from './ppo';
 import { Rng } from '../shared/rng';
+import { writeFileSafely, type OutputOptions } from '../shared/safeOutput';
 
 export type CartPoleAlgo = 'ppo' | 'dqn';
 export const CARTPOLE_ALGOS: readonly CartPoleAlgo[] = ['ppo', 'dqn'];
@@ -277,12 +277,9 @@ export class CartPoleTrainer {
   }
 }
 
-/** Writes a checkpoint beside its target and renames it into place, so a crash never leaves half a file. */
-export function saveCheckpoint(file: string, checkpoint: CartPoleCheckpoint): void {
-  const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  fs.writeFileSync(temp, JSON.stringify(checkpoint));
-  fs.renameSync(temp, target);
+/** Writes a checkpoint through the safe output, so a crash never leaves half a file (replacing one there unless `output` says not to). */
+export function saveCheckpoint(file: string, checkpoint: CartPoleCheckpoint, output: OutputOptions = { replace: true }): void {
+  writeFileSafely(file, JSON.stringify(checkpoint), output);
 }
 
 export function loadCheckpoint(file: string): CartPoleTrainer {

@@ -10,13 +10,12 @@
  * model of this shape needs; the schema text lives in this file because the protobufjs-generated
  * `onnx-proto` package is unmaintained and pinned to protobufjs 6.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 import type * as Ort from 'onnxruntime-node';
 import { loadOrt, openSession, runSession, type SessionOptions } from '../models/onnxSession';
 import type { ProviderStatus } from '../models/providers';
 import type { Mlp } from './nn';
+import { writeFileSafely, type OutputOptions } from '../shared/safeOutput';
 
 const ONNX_PROTO_SUBSET = `
 syntax = "proto2";
@@ -143,13 +142,9 @@ export function policyToOnnx(net: Mlp, options: PolicyExportOptions = {}): Uint8
   return type.encode(type.fromObject(model)).finish();
 }
 
-/** Writes the policy model to `file` (through a temporary file renamed into place). */
-export function exportPolicy(net: Mlp, file: string, options: PolicyExportOptions = {}): void {
-  const bytes = policyToOnnx(net, options);
-  const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  fs.writeFileSync(temp, bytes);
-  fs.renameSync(temp, target);
+/** Writes the policy model to `file` through the safe output (replacing a file there unless `output` says not to). */
+export function exportPolicy(net: Mlp, file: string, options: PolicyExportOptions = {}, output: OutputOptions = { replace: true }): void {
+  writeFileSafely(file, policyToOnnx(net, options), output);
 }
 
 function floatTensor(name: string, dims: number[], values: ArrayLike<number>): object {

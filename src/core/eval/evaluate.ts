@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { errorMessage } from '../shared/errors';
 import { buildJob, grade, type Graded } from './grading';
 import { prepareTests } from './prepareTests';
-import { summarize } from './passAtK';
+import { summarizeJudgedSamples } from './passAtK';
 import { readRun, RunWriter, sampleKey } from './runStore';
 import { InfraError, Sandbox, type SandboxLimits } from './sandbox/pool';
 import type { EvalOptions, EvalRun, Problem, RunHeader, Sample, SampleResult } from './types';
@@ -149,7 +149,7 @@ export async function evaluate(problemsIn: Problem[], samples: Sample[], opts: E
   const order = new Map(wanted.map((s, i) => [sampleKey(s.problemId, s.index), i]));
   results.sort((a, b) => (order.get(sampleKey(a.problemId, a.sampleIndex)) ?? 0) - (order.get(sampleKey(b.problemId, b.sampleIndex)) ?? 0));
   const judged = results.filter((r) => r.verdict !== 'infra_error').length;
-  return { header: header!, results, summary: summarize(problems, results, ks), cancelled: !!opts.signal?.aborted && judged < wanted.length, problems };
+  return { header: header!, results, summary: summarizeJudgedSamples(problems, results, ks), cancelled: !!opts.signal?.aborted && judged < wanted.length, problems };
 }
 
 /** Which problems' tests became cases and which run in-process, for the run header. */

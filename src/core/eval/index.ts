@@ -1,11 +1,12 @@
 /** The evaluation engine: problem sets, samples, the sandbox, pass@k, stored runs. See ./types.ts. */
 export * from './types';
 export { loadProblemSet, loadWorkspaceProblem, parseFrontMatter } from './problems';
-export { loadSamples, referenceSamples } from './samples';
+export { loadSamples, referenceSamples, samplesPathOf } from './samples';
 export { evaluate, DEFAULTS } from './evaluate';
-export { passAtK, summarize } from './passAtK';
+export { passAtK, summarizeJudgedSamples } from './passAtK';
 export { outputsEqual } from './compare';
-export { RunStore, readRun, type RunInfo, type StoredRun } from './runStore';
+export { RunStore, readRun, type StoredRun } from './runStore';
+export { RunCatalog } from './runCatalog';
 export { Sandbox, InfraError, type SandboxJob, type SandboxLimits, type RawResult, type SandboxOptions } from './sandbox/pool';
 export { prepareTests } from './prepareTests';
 export { describeProtections } from './protections';

@@ -6,13 +6,9 @@ import * as path from 'node:path';
 import { errorMessage } from '../shared/errors';
 import { loadProblemSet } from './problems';
 import { loadSamples, referenceSamples } from './samples';
-import type { EvalOptions, Problem, Sample } from './types';
+import type { EvalOptions, Problem, Sample, SamplesSource } from './types';
 
-/** Which samples to judge. */
-export type SamplesSource =
-  | { kind: 'reference' }
-  /** A samples JSONL file, or a folder of solution files (`<problem-id>.py|js|ts`). */
-  | { kind: 'path'; path: string };
+export type { SamplesSource };
 
 export interface EvalJobSource {
   /** A .jsonl[.gz] / .json problem file, a folder of problem folders, or one problem folder. */

@@ -44,7 +44,7 @@ function meanPassAtK(counts: [string, { n: number; c: number }][], ks: number[])
  * Samples the sandbox could not judge are counted apart, and while there are any, `passAtK` stays
  * empty: pass@k is never computed over fewer samples without saying so (`passAtKJudged` has it).
  */
-export function summarize(problems: Pick<Problem, 'id'>[], results: SampleResult[], ks: number[]): EvalSummary {
+export function summarizeJudgedSamples(problems: Pick<Problem, 'id'>[], results: SampleResult[], ks: number[]): EvalSummary {
   const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   const byProblem = new Map<string, { n: number; c: number; cPlus: number }>(problems.map((p) => [p.id, { n: 0, c: 0, cPlus: 0 }]));
   let inProcess = 0;

@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { summarize } from './passAtK';
+import { summarizeJudgedSamples } from './passAtK';
+import { SafeOutput } from '../shared/safeOutput';
 import type { EvalRun, RunHeader, SampleResult } from './types';
 
 export const sampleKey = (problemId: string, index: number) => `${problemId}\u0000${index}`;
@@ -15,6 +16,20 @@ export interface StoredRun {
   /** The last line per sample (a resumed infrastructure error is replaced by its retry). */
   results: SampleResult[];
   warnings: string[];
+}
+
+/** The header fields the readers rely on, with their JSON types. */
+const HEADER_FIELDS = { runId: 'string', createdAt: 'string', k: 'array', timeouts: 'object', protections: 'object', totalSamples: 'number' } as const;
+const SAMPLE_FIELDS = { problemId: 'string', sampleIndex: 'number', verdict: 'string', wallMs: 'number' } as const;
+
+/** The first field of `v` that is missing or of the wrong JSON type, described; undefined when all are right. */
+function badField(v: Record<string, unknown>, fields: Record<string, 'string' | 'number' | 'array' | 'object'>): string | undefined {
+  for (const [name, type] of Object.entries(fields)) {
+    const x = v[name];
+    const ok = type === 'array' ? Array.isArray(x) : type === 'object' ? !!x && typeof x === 'object' && !Array.isArray(x) : typeof x === type;
+    if (!ok) return `"${name}" is ${x === undefined ? 'missing' : `not ${type === 'array' || type === 'object' ? `an ${type}` : `a ${type}`}`}`;
+  }
+  return undefined;
 }
 
 /** Reads a run file (a torn last line from a crash is ignored with a warning). */
@@ -33,8 +48,17 @@ export function readRun(file: string): StoredRun {
       warnings.push(`${file}:${i + 1}: ignored: not JSON${i === lines.length - 1 ? ' (an interrupted write)' : ''}`);
       return;
     }
-    if (v.type === 'header') header = v as unknown as RunHeader;
-    else if (v.type === 'sample') {
+    if (!v || typeof v !== 'object') return;
+    if (v.type === 'header') {
+      const bad = badField(v, HEADER_FIELDS);
+      if (bad) throw new Error(`${file}:${i + 1}: not a run header: ${bad}`);
+      header = v as unknown as RunHeader;
+    } else if (v.type === 'sample') {
+      const bad = badField(v, SAMPLE_FIELDS);
+      if (bad) {
+        warnings.push(`${file}:${i + 1}: ignored: a sample line whose ${bad}`);
+        return;
+      }
       const { type: _t, ...r } = v;
       const s = r as unknown as SampleResult;
       byKey.set(sampleKey(s.problemId, s.sampleIndex), s);
@@ -53,9 +77,10 @@ export class RunWriter {
 
   static create(file: string, header: RunHeader): RunWriter {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const fd = fs.openSync(file, 'wx');
-    fs.writeSync(fd, JSON.stringify(header) + '\n');
-    return new RunWriter(file, fd);
+    // through the safe output: a run file appears with its header already in it, and never over a file
+    const out = SafeOutput.open(file);
+    out.write(JSON.stringify(header) + '\n');
+    return new RunWriter(file, out.publish());
   }
 
   static append(file: string): RunWriter {
@@ -74,20 +99,7 @@ export class RunWriter {
   }
 }
 
-export interface RunInfo {
-  file: string;
-  runId: string;
-  createdAt: string;
-  problemSet?: string;
-  samples?: string;
-  judged: number;
-  total: number;
-  /** Every sample judged (none missing, no infrastructure errors left). */
-  complete: boolean;
-  passAtK: Record<string, number>;
-}
-
-/** The runs in a folder (e.g. `.reasoning-lab/runs/`): list them, reopen one. Resume = evaluate() with its file as runFile. */
+/** The runs in a folder (e.g. `.reasoning-lab/runs/`): name a new one, reopen one (RunCatalog lists them). Resume = evaluate() with its file as runFile. */
 export class RunStore {
   constructor(readonly dir: string) {}
 
@@ -96,38 +108,12 @@ export class RunStore {
     return path.join(this.dir, `eval-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`);
   }
 
-  list(): RunInfo[] {
-    if (!fs.existsSync(this.dir)) return [];
-    const out: RunInfo[] = [];
-    for (const name of fs.readdirSync(this.dir)) {
-      if (!name.endsWith('.jsonl')) continue;
-      try {
-        const run = this.open(path.join(this.dir, name));
-        const judged = run.results.filter((r) => r.verdict !== 'infra_error').length;
-        out.push({
-          file: path.join(this.dir, name),
-          runId: run.header.runId,
-          createdAt: run.header.createdAt,
-          problemSet: run.header.problemSet,
-          samples: run.header.samples,
-          judged,
-          total: run.header.totalSamples,
-          complete: judged >= run.header.totalSamples,
-          passAtK: run.summary.passAtK,
-        });
-      } catch {
-        // not a run file: skipped
-      }
-    }
-    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  }
-
   /** Reopens a run: its header, results and summary (pass@k over what was judged). */
   open(file: string): EvalRun & { warnings: string[] } {
     const run = readRun(path.isAbsolute(file) || fs.existsSync(file) ? file : path.join(this.dir, file));
     const ids = Object.keys(run.header.timeouts).map((id) => ({ id }));
     const problems = ids.length ? ids : [...new Set(run.results.map((r) => r.problemId))].map((id) => ({ id }));
     const judged = run.results.filter((r) => r.verdict !== 'infra_error').length;
-    return { header: run.header, results: run.results, summary: summarize(problems, run.results, run.header.k), cancelled: judged < run.header.totalSamples, warnings: run.warnings };
+    return { header: run.header, results: run.results, summary: summarizeJudgedSamples(problems, run.results, run.header.k), cancelled: judged < run.header.totalSamples, warnings: run.warnings };
   }
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRecords } from './problems';
-import type { Language, LoadedSamples, Problem, Sample } from './types';
+import type { Language, LoadedSamples, Problem, Sample, SamplesSource } from './types';
 
 const EXT: Record<string, Language> = { '.py': 'python', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.ts': 'typescript' };
 
@@ -24,6 +24,9 @@ export function isFullFunction(code: string, problem: Problem): boolean {
   const name = problem.entryPoint.replace(/^Solution\(\)\./, '');
   return new RegExp(`^(def\\s+${name}\\s*\\(|class\\s+Solution\\b)`, 'm').test(code);
 }
+
+/** A source as a run header records it (`samples`): the path, '' for the references. */
+export const samplesPathOf = (source: SamplesSource): string => (source.kind === 'path' ? source.path : '');
 
 export function loadSamples(p: string, problems: Problem[]): LoadedSamples {
   const find = problemIndex(problems);

@@ -8,7 +8,8 @@
  *   referenceSamples(problems)         → Sample[]             (the sanity run: all must pass)
  *   evaluate(problems, samples, opts)  → EvalRun              (./evaluate.ts)
  *   passAtK(n, c, k)                   → number               (./passAtK.ts)
- *   new RunStore(dir).list() / .open(file)                    (./runStore.ts)
+ *   new RunStore(dir).open(file)                              (./runStore.ts)
+ *   new RunCatalog(() => store).list() / .rows() / …          (./runCatalog.ts: the runs as views)
  */
 
 export type Language = 'python' | 'javascript' | 'typescript';
@@ -284,4 +285,98 @@ export interface EvalRun {
   cancelled: boolean;
   /** The problems as run (tests turned into cases); absent for a run reopened from its file. */
   problems?: Problem[];
+}
+
+// ---- Stored runs as the Eval Dashboard and `reasoning-lab runs` show them (./runCatalog.ts) ----------
+
+/** Which samples are judged: the problems' reference solutions, or a samples file / folder of solution files. */
+export type SamplesSource = { kind: 'reference' } | { kind: 'path'; path: string };
+
+/** A file in the runs folder that could not be read as a run, and why (listed, never dropped silently). */
+export interface UnreadableRun {
+  file: string;
+  reason: string;
+}
+
+/** One stored evaluation run, as the Eval Dashboard and `reasoning-lab runs` list it. `id` is the run file's path. */
+export interface EvalRunInfo {
+  id: string;
+  label: string;
+  createdAt: string;
+  problemSet: string;
+  /** What was judged (the run header's `samples`: a path, or none for the references). */
+  samples: SamplesSource;
+  problems: number;
+  judged: number;
+  total: number;
+  complete: boolean;
+  /** Empty while some samples could not be judged (`unjudged`): pass@k is never shown over fewer samples unsaid. */
+  passAtK: Record<string, number>;
+  /** HumanEval+: pass@k on the base and extra inputs (`passAtK` is on the base inputs). */
+  passAtKPlus?: Record<string, number>;
+  /** Samples the sandbox could not judge (errors of its own, after retries). */
+  unjudged: number;
+  /** Samples whose verdict came from test code that ran in the program's own process. */
+  inProcess: number;
+  verdicts: Record<Verdict, number>;
+  /** Mean wall-clock time per problem: the sum of its samples' times, averaged over the problems. */
+  msPerProblem: number;
+  /** What the sandbox enforced, and what it did not ("files: only the interpreters", "network NOT isolated", …). */
+  protections: string;
+}
+
+export type EvalVerdictFilter = Verdict | 'all' | 'failing';
+export type EvalSortKey = 'problem' | 'difficulty' | 'passed' | 'passAt1' | 'verdict' | 'time';
+
+/** One problem of a run: its samples summed up. */
+export interface EvalProblemRow {
+  problemId: string;
+  title?: string;
+  difficulty?: string;
+  n: number;
+  passed: number;
+  passAtK: Record<string, number>;
+  /** 'passed' when every sample passed, else the most frequent failing verdict. */
+  verdict: Verdict;
+  /** The first failing sample's reason (empty when all passed). */
+  reason: string;
+  ms: number;
+}
+
+/** A judged sample, with its code and the failing test, for the detail pane. All text is untrusted. */
+export interface EvalSampleView {
+  index: number;
+  language: string;
+  verdict: Verdict;
+  reason: string;
+  code?: string;
+  origin?: string;
+  failure?: { case?: number; line?: number; assertion?: string; input?: string; expected?: string; got?: string };
+  traceback?: string;
+  output?: string;
+  wallMs: number;
+  timeoutMs: number;
+  /** The verdict came from test code that ran inside the program (it could have reached it). */
+  inProcess?: boolean;
+  /** HumanEval+: the verdict on the base and extra inputs. */
+  plus?: { verdict: Verdict; reason: string };
+}
+
+export interface EvalProblemDetail {
+  run: string;
+  problemId: string;
+  title?: string;
+  difficulty?: string;
+  statement: string;
+  samples: EvalSampleView[];
+  /** Why the statement or code could not be shown (the problem set or samples file moved). */
+  note?: string;
+}
+
+export interface EvalCompareRow {
+  problemId: string;
+  a?: { n: number; passed: number; verdict: Verdict };
+  b?: { n: number; passed: number; verdict: Verdict };
+  /** fixed: fails in A, passes in B; broken: the other way; changed: pass rate moved; same. */
+  change: 'fixed' | 'broken' | 'changed' | 'same';
 }

@@ -189,10 +189,10 @@ export async function evaluatePairs(pairs: PreferencePair[], scorer: RewardScore
     results.push(r);
     if (!r.won) wrong.push({ ...r, prompt: flat(p.prompt), chosen: p.chosen.map(flat), rejected: p.rejected.map(flat) });
   }
-  return { summary: summarize(results, scorer, options.skipped ?? 0), pairs: results, wrong };
+  return { summary: summarizePreferencePairs(results, scorer, options.skipped ?? 0), pairs: results, wrong };
 }
 
-export function summarize(results: PairResult[], scorer: RewardScorer, skipped: number): RmEvalSummary {
+export function summarizePreferencePairs(results: PairResult[], scorer: RewardScorer, skipped: number): RmEvalSummary {
   const n = results.length;
   const won = results.filter((r) => r.won).length;
   const bySubset = new Map<string, PairResult[]>();

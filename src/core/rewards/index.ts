@@ -2,7 +2,7 @@
 export * from './types';
 export { scoreRecord } from './composite';
 export { PRESETS } from './presets';
-export { parseRewardSpec, resolveRewardSpec, type SpecError } from './spec';
+export { parseRewardSpec, resolveRewardSpec, withConfiguredModels, type SpecError } from './spec';
 export { REWARD_FUNCTIONS } from './registry';
 export type { AccuracyOptions } from './accuracy';
 export type { FormatOptions } from './format';

@@ -12,7 +12,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, getNodeValue, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import schema from '../../../schemas/rewards.schema.json';
 import { PRESETS } from './presets';
-import { COMPONENT_NAMES, type ComponentName, type ComponentSpec, type RewardSpec } from './types';
+import { COMPONENT_NAMES, type ComponentName, type ComponentSpec, type ModelComponentName, type RewardSpec } from './types';
 import { errorMessage } from '../shared/errors';
 
 export interface SpecError {
@@ -256,4 +256,17 @@ export function resolveRewardSpec(nameOrPath: string, readFile: (path: string) =
     };
   }
   return parseRewardSpec(text, nameOrPath);
+}
+
+/**
+ * The spec a score runs with when a model is configured outside it (CLI flags, editor settings): a
+ * configured reward model (rm) or judge (grm) that the spec does not weigh joins the sum with weight 1.
+ * `added` names the components that joined (the CLI says so); the spec itself is returned when none did.
+ */
+export function withConfiguredModels(spec: RewardSpec, configured: Partial<Record<ModelComponentName, boolean>>): { spec: RewardSpec; added: ModelComponentName[] } {
+  const added = (['grm', 'rm'] as const).filter((name) => configured[name] && !spec.components[name]);
+  if (!added.length) return { spec, added };
+  const components = { ...spec.components };
+  for (const name of added) components[name] = { weight: 1 };
+  return { spec: { ...spec, components }, added };
 }

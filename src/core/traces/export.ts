@@ -6,11 +6,12 @@
  *   {"messages": [{"role": "system", …}?, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}],
  *    "id": …, "reward": …, "advantage": …, "group": …}
  *
- * The writer is a stream the caller opened (the CLI writes to a temporary file and renames it into
- * place, never over an existing file); samples come out in file order.
+ * Samples come out in file order, into a stream the caller opened (the CLI's --out) or, with
+ * exportBestOfNToFile, into a new file through the safe output (never over an existing file).
  */
 import { once } from 'node:events';
 import { PRESETS } from '../rewards/presets';
+import { writeStreamSafely } from '../shared/safeOutput';
 import type { TraceFile } from './traceFile';
 import type { ExportBestOptions, ExportSummary } from './types';
 
@@ -81,4 +82,12 @@ export async function exportBestOfN(tf: TraceFile, out: NodeJS.WritableStream, o
   }
   summary.meanRewardWritten = summary.written ? sum / summary.written : null;
   return summary;
+}
+
+/**
+ * exportBestOfN into a new file: it appears complete or not at all (cancelled, failed), and a file
+ * already there, or one created while the export runs, is never replaced (OutputExistsError).
+ */
+export function exportBestOfNToFile(tf: TraceFile, file: string, options: ExportBestOptions): Promise<ExportSummary> {
+  return writeStreamSafely(file, {}, (stream) => exportBestOfN(tf, stream, options), (summary) => !summary.cancelled);
 }

@@ -9,7 +9,7 @@
  *   for await (const batch of followTraceFile(tf, { signal })) render(batch.entries, batch.trainingSteps);
  */
 import * as fs from 'node:fs';
-import { summarize, type TraceFile } from './traceFile';
+import { summarizeTraceSample, type TraceFile } from './traceFile';
 import { TrainingStepCurve } from './trainingSteps';
 import type { FileChange, TraceEntry, TrainingStepPoint } from './types';
 
@@ -41,7 +41,7 @@ export async function* followTraceFile(tf: TraceFile, options: FollowOptions = {
   const curve = new TrainingStepCurve();
   const feed = (entries: TraceEntry[]) => {
     for (const e of entries) for (const s of e.samples) {
-      const sum = summarize(s, undefined, false);
+      const sum = summarizeTraceSample(s, undefined, false);
       curve.add(s.step, sum.reward, sum.cotTokens);
     }
   };

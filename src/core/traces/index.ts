@@ -3,12 +3,12 @@
  * Types and their documentation: types.ts.
  */
 export * from './types';
-export { openTraceFile, TraceFile, detectContainer, sampleDetail, summarize } from './traceFile';
+export { openTraceFile, TraceFile, detectContainer, sampleDetail, summarizeTraceSample } from './traceFile';
 export { detectShape, toSamples, rewardValue, getPath } from './detect';
 export { TraceFileChangedError } from './source';
 export { buildReasoningTree } from './tree';
 export { groupStats, meanStd, ADVANTAGE_EPS } from './groups';
-export { exportBestOfN } from './export';
+export { exportBestOfN, exportBestOfNToFile } from './export';
 export { followTraceFile, type FollowBatch, type FollowOptions } from './follow';
 export { TrainingStepCurve } from './trainingSteps';
 export { segmentSteps, classifyStep, reasoningSteps, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from '../rewards/reasoningSteps';

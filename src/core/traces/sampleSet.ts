@@ -10,7 +10,7 @@ import { PRESETS } from '../rewards/presets';
 import type { RewardSpec } from '../rewards/types';
 import { groupStats, type GroupMember } from './groups';
 import { compareSamples, formatFailed, LANGUAGE_MIXED_BELOW, type SampleFilter, type SampleSort } from './sampleFilter';
-import { summarize, type TraceFile } from './traceFile';
+import { summarizeTraceSample, type TraceFile } from './traceFile';
 import { TrainingStepCurve } from './trainingSteps';
 import type { GroupStats, JobControl, SampleSummary, TraceAnalysis, TraceEntry, TraceSample, TrainingStepPoint } from './types';
 
@@ -159,7 +159,7 @@ export class SampleSet {
     const touched = new Set<string>();
     for (const e of entries) {
       for (const s of e.samples) {
-        const sum = summarize(s, spec, false, BADGE_JUDGE);
+        const sum = summarizeTraceSample(s, spec, false, BADGE_JUDGE);
         this.summaries.set(key(s.entry, s.sub), sum);
         let g = this.groups.get(s.group);
         if (!g) {

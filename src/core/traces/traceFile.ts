@@ -234,7 +234,7 @@ export class TraceFile {
       records++;
       for (const s of e.samples) {
         samples++;
-        const sum = summarize(s, spec, !!options.rescore, options.judge);
+        const sum = summarizeTraceSample(s, spec, !!options.rescore, options.judge);
         steps += sum.steps;
         reflections += sum.reflections;
         if (sum.rewardSource === 'file') fromFile++;
@@ -304,7 +304,7 @@ export async function openTraceFile(file: string, options: OpenOptions = {}, con
 }
 
 /** Steps, reflections, lengths and reward of one sample. */
-export function summarize(s: TraceSample, spec: RewardSpec | undefined, rescore: boolean, judge?: RewardSpec): SampleSummary {
+export function summarizeTraceSample(s: TraceSample, spec: RewardSpec | undefined, rescore: boolean, judge?: RewardSpec): SampleSummary {
   const sp = splitThink(s.completion);
   const list = reasoningSteps(s.completion);
   let refl = 0;

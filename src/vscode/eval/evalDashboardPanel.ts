@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { EvalDashboardEvents, EvalDashboardRequests } from '../../contracts/evalDashboard';
-import type { RunCatalog } from './runCatalog';
+import type { EvalDashboardEvents, EvalDashboardRequests, EvalRunsState } from '../../contracts/evalDashboard';
+import type { RunCatalog } from '../../core/eval';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 
 /**
@@ -51,10 +51,10 @@ export class EvalDashboardPanel implements vscode.Disposable {
     }, 1000);
   }
 
-  private state() {
-    const runs = this.catalog.list();
+  private state(): EvalRunsState {
+    const { runs, unreadable } = this.catalog.list();
     if (!this.selected || !runs.some((r) => r.id === this.selected)) this.selected = runs[0]?.id ?? null;
-    return { runs, selected: this.selected };
+    return { runs, selected: this.selected, unreadable };
   }
 
   private async openProblem(run: string, problemId: string): Promise<boolean> {

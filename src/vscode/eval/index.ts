@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
+import { RunCatalog } from '../../core/eval';
 import { EvalDashboardPanel } from './evalDashboardPanel';
 import { EvalJobs } from './evalJobs';
 import { workerScript } from '../shared/workerScript';
 import { runStore } from './evalSettings';
 import { ProblemTests } from './problemTests';
-import { RunCatalog } from './runCatalog';
 import { RunEvaluationCommand } from './runEvaluationCommand';
 import { SolveInEditor } from './solveInEditor';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { SamplesSource } from '../../contracts/evalWorker';
 import type { EvalJobs } from './evalJobs';
 import { builtinProblemSet, evalSettings, requireTrust, runStore, solutionsDir } from './evalSettings';
-import type { RunCatalog } from './runCatalog';
+import { samplesPathOf, type RunCatalog } from '../../core/eval';
 import { errorMessage } from '../../core/shared/errors';
 
 type Pick<T> = vscode.QuickPickItem & { value?: T; browse?: 'folder' | 'file' };
@@ -81,9 +81,9 @@ export class RunEvaluationCommand {
   private async evaluate(problemSet: string, samples: SamplesSource): Promise<void> {
     const settings = evalSettings();
     const store = runStore(this.context);
-    const samplesPath = samples.kind === 'reference' ? '' : samples.path;
+    const samplesPath = samplesPathOf(samples);
     // an unfinished run of the same inputs is resumed rather than started over
-    const unfinished = this.catalog.list().find((r) => !r.complete && r.problemSet === problemSet && (r.samples === 'reference solutions' ? '' : r.samples) === samplesPath);
+    const unfinished = this.catalog.list().runs.find((r) => !r.complete && r.problemSet === problemSet && samplesPathOf(r.samples) === samplesPath);
     const runFile = unfinished?.id ?? store.newRunFile();
     this.busy = true;
     const started = Date.now();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { scoreRecord } from '../../core/rewards';
+import { scoreRecord, withConfiguredModels } from '../../core/rewards';
 import { recordFromDocumentText } from '../../core/records/document';
 import type { RewardRecord, RewardSpec } from '../../core/rewards/types';
 import type { BreakdownModelsView, BreakdownView } from '../../contracts/breakdown';
@@ -155,11 +155,7 @@ export class ScoredDocuments implements vscode.Disposable {
     let pending: PendingModels | undefined;
     let models: BreakdownModelsView | undefined;
     if (plan) {
-      // a configured model joins the sum with weight 1 when the spec does not weigh it (as the CLI does)
-      const add: Partial<RewardSpec['components']> = {};
-      if (plan.rmDir && !spec.components.rm) add.rm = { weight: 1 };
-      if (plan.grm && !spec.components.grm) add.grm = { weight: 1 };
-      if (Object.keys(add).length) spec = { ...spec, components: { ...spec.components, ...add } };
+      spec = withConfiguredModels(spec, { rm: !!plan.rmDir, grm: plan.grm }).spec;
       const textKey = JSON.stringify([record.prompt, record.completion]);
       const last = doc.models?.planKey === plan.key ? doc.models : undefined;
       const sameText = last?.textKey === textKey;

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportBestOfN } from '../../core/traces';
+import { exportBestOfNToFile } from '../../core/traces';
 import type { ExplorerContext } from './explorerContext';
 
 export async function exportBest(explorer: ExplorerContext): Promise<void> {
@@ -41,30 +41,13 @@ export async function exportBest(explorer: ExplorerContext): Promise<void> {
   const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting best-of-${k}`, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
-    // write beside the target, then link it into place: never over a file that appeared meanwhile
-    const tmp = `${out}.${process.pid}.partial`;
-    const stream = fs.createWriteStream(tmp, { flags: 'wx' });
-    try {
-      const r = await exportBestOfN(s.file, stream, {
-        k,
-        correctOnly: mode.correctOnly,
-        rewards: spec,
-        signal: controller.signal,
-        onProgress: (p) => progress.report({ message: `${p.phase}: ${p.done} of ${p.total}` }),
-      });
-      await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      if (r.cancelled) {
-        fs.rmSync(tmp, { force: true });
-        return r;
-      }
-      fs.linkSync(tmp, out); // fails with EEXIST rather than replacing
-      fs.rmSync(tmp, { force: true });
-      return r;
-    } catch (e) {
-      stream.destroy();
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
+    return exportBestOfNToFile(s.file, out, {
+      k,
+      correctOnly: mode.correctOnly,
+      rewards: spec,
+      signal: controller.signal,
+      onProgress: (p) => progress.report({ message: `${p.phase}: ${p.done} of ${p.total}` }),
+    });
   });
   if (summary.cancelled) {
     void vscode.window.showInformationMessage('Export cancelled; nothing was written.');

@@ -225,16 +225,3 @@ export function loadSynthProblems(p: string): LoadedSynthProblems {
   });
   return { problems, warnings };
 }
-
-/** A problem as a problems.jsonl record (the inverse of fromJsonRecord). */
-export function toJsonRecord(p: SynthProblem, programText?: string): Record<string, unknown> {
-  return {
-    id: p.id,
-    params: p.signature.python.params,
-    entry: p.signature.python.entry,
-    types: { inputs: p.inputs, output: p.output },
-    examples: p.shown,
-    heldOut: p.heldOut,
-    ...(programText ? { program: programText } : {}),
-  };
-}

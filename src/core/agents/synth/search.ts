@@ -13,7 +13,7 @@
  *   enumerate         every tight well-typed program in order of length (1, then 2, …)
  */
 import { Rng } from '../../shared/rng';
-import { formatProgram, isTight, FUNCTIONS, pruneDeadLines, type Arg, type Line, type Program, type Type } from './dsl';
+import { isTight, FUNCTIONS, pruneDeadLines, type Arg, type Line, type Program, type Type } from './dsl';
 import { MAX_LINES } from './encode';
 import { unsolvableReason } from './env';
 import { argumentChoices, sampleProgram } from './generate';
@@ -233,7 +233,4 @@ export function enumerate(problem: SynthProblem, opts: SearchOptions): SolveResu
   }
   return t.result();
 }
-
-/** The DSL text of a result's program (for reports). */
-export const resultText = (r: SolveResult, problem: SynthProblem) => (r.program ? formatProgram(r.program, problem.signature.python.params) : '');
 

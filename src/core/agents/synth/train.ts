@@ -12,10 +12,10 @@
  * so a resumed run continues exactly as the uninterrupted one would.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { DqnStats } from '../dqn';
 import type { PpoStats } from '../ppo';
 import { Rng, type RngState } from '../../shared/rng';
+import { writeFileSafely, type OutputOptions } from '../../shared/safeOutput';
 import { AGENT_DEFAULTS, SynthAgent, type AgentConfig, type EpisodeRecord } from './agent';
 import { MAX_LINES } from './encode';
 import { generateProblems } from './generate';
@@ -225,11 +225,9 @@ export async function trainSynthAgent(
   return { agent, checkpoint, curve: st.curve, stopped };
 }
 
-/** Writes a checkpoint atomically (a temporary file renamed into place). */
-export function saveCheckpoint(file: string, checkpoint: SynthCheckpoint): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(checkpoint));
-  fs.renameSync(tmp, file);
+/** Writes a checkpoint atomically through the safe output (replacing one there unless `output` says not to). */
+export function saveCheckpoint(file: string, checkpoint: SynthCheckpoint, output: OutputOptions = { replace: true }): void {
+  writeFileSafely(file, JSON.stringify(checkpoint), output);
 }
 
 /** Reads a checkpoint, with an error that says what is wrong with the file. */

@@ -1,13 +1,19 @@
 /**
- * The runs the Eval Dashboard shows, turned into its views: the list of runs, a run's problem table
- * (sorted, filtered and paged, so a big run is sent a page at a time), a problem's detail with the
- * statement and each sample's code, and two runs compared. Plain Node (no 'vscode'): it only reads
- * run files, problem sets and sample files, and caches what it read.
+ * The stored runs as views, for the Eval Dashboard and `reasoning-lab runs`: the list of runs (and the
+ * files that could not be read, each with the reason), a run's problem table (sorted, filtered and
+ * paged, so a big run is sent a page at a time), a problem's detail with the statement and each
+ * sample's code, and two runs compared. It reads run files, problem sets and sample files, and caches
+ * what it read.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeProtections, loadProblemSet, loadSamples, referenceSamples, RunStore, summarize, type EvalRun, type Problem, type Sample, type SampleResult, type Verdict } from '../../core/eval';
-import type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSortKey, EvalVerdictFilter } from '../../contracts/evalDashboard';
+import { errorMessage } from '../shared/errors';
+import { summarizeJudgedSamples } from './passAtK';
+import { loadProblemSet } from './problems';
+import { describeProtections } from './protections';
+import type { RunStore } from './runStore';
+import { loadSamples, referenceSamples } from './samples';
+import type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRun, EvalRunInfo, EvalSortKey, EvalVerdictFilter, Problem, Sample, SampleResult, UnreadableRun, Verdict } from './types';
 
 /** Worst first: the verdict a problem's row shows is the most frequent failing one, ties broken by this order. */
 const VERDICT_RANK: Verdict[] = ['syntax_error', 'runtime_error', 'failed', 'timeout', 'memory', 'output_limit', 'infra_error', 'passed'];
@@ -22,32 +28,58 @@ interface LoadedRun {
   byProblem: Map<string, SampleResult[]>;
 }
 
+/** A file that could not be read as a run (kept until the file changes, so it is not read again each time). */
+interface FailedRun {
+  mtimeMs: number;
+  size: number;
+  reason: string;
+}
+
 export class RunCatalog {
-  private readonly runs = new Map<string, LoadedRun>();
+  private readonly runs = new Map<string, LoadedRun | FailedRun>();
   private readonly problemSets = new Map<string, Map<string, Problem> | string>();
   private readonly sampleFiles = new Map<string, Map<string, Sample> | string>();
 
   constructor(private readonly store: () => RunStore) {}
 
-  /** Every run in the store, newest first. Unreadable files are skipped. */
-  list(): EvalRunInfo[] {
+  /**
+   * Every run in the store, newest first, and every `.jsonl` file there that is not a readable run,
+   * with the reason (a folder that cannot be listed is one such entry).
+   */
+  list(): { runs: EvalRunInfo[]; unreadable: UnreadableRun[] } {
     const dir = this.store().dir;
-    if (!fs.existsSync(dir)) return [];
-    const out: EvalRunInfo[] = [];
-    for (const name of fs.readdirSync(dir)) {
-      if (!name.endsWith('.jsonl')) continue;
-      const loaded = this.load(path.join(dir, name));
-      if (loaded) out.push(loaded.info);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], unreadable: [] };
+      return { runs: [], unreadable: [{ file: dir, reason: `the runs folder cannot be read: ${errorMessage(err)}` }] };
     }
-    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const runs: EvalRunInfo[] = [];
+    const unreadable: UnreadableRun[] = [];
+    for (const name of names.sort()) {
+      if (!name.endsWith('.jsonl')) continue;
+      const file = path.join(dir, name);
+      const loaded = this.load(file);
+      if (!loaded) continue; // deleted since the folder was listed
+      if ('reason' in loaded) unreadable.push({ file, reason: loaded.reason });
+      else runs.push(loaded.info);
+    }
+    return { runs: runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), unreadable };
   }
 
   info(file: string): EvalRunInfo | undefined {
-    return this.load(file)?.info;
+    return this.run(file)?.info;
+  }
+
+  /** A readable run, or undefined (deleted, or not a run file: list() says why). */
+  private run(file: string): LoadedRun | undefined {
+    const loaded = this.load(file);
+    return loaded && 'run' in loaded ? loaded : undefined;
   }
 
   /** Reads a run file again only when it changed (a run in progress grows line by line). */
-  private load(file: string): LoadedRun | undefined {
+  private load(file: string): LoadedRun | FailedRun | undefined {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
@@ -59,9 +91,12 @@ export class RunCatalog {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
     let run: EvalRun;
     try {
+      if (stat.isDirectory()) throw new Error('a folder, not a run file');
       run = this.store().open(file);
-    } catch {
-      return undefined;
+    } catch (err) {
+      const failed = { mtimeMs: stat.mtimeMs, size: stat.size, reason: withoutPath(errorMessage(err), file) };
+      this.runs.set(file, failed);
+      return failed;
     }
     const problems = this.problems(run.header.problemSet);
     const byProblem = new Map<string, SampleResult[]>();
@@ -71,7 +106,7 @@ export class RunCatalog {
       list.push(r);
       byProblem.set(r.problemId, list);
     }
-    const summary = run.summary.perProblem.length ? run.summary : summarize([...byProblem.keys()].map((id) => ({ id })), run.results, run.header.k);
+    const summary = run.summary.perProblem.length ? run.summary : summarizeJudgedSamples([...byProblem.keys()].map((id) => ({ id })), run.results, run.header.k);
     const perProblem = new Map(summary.perProblem.map((p) => [p.problemId, p]));
     const rows: EvalProblemRow[] = [];
     let totalMs = 0;
@@ -106,7 +141,7 @@ export class RunCatalog {
       label: runLabel(h.problemSet, h.samples, h.createdAt),
       createdAt: h.createdAt,
       problemSet: h.problemSet ?? '',
-      samples: h.samples || 'reference solutions',
+      samples: h.samples ? { kind: 'path', path: h.samples } : { kind: 'reference' },
       problems: rows.length,
       judged,
       total: h.totalSamples,
@@ -125,7 +160,7 @@ export class RunCatalog {
   }
 
   rows(file: string, q: { offset: number; limit: number; sort: EvalSortKey; descending: boolean; verdict: EvalVerdictFilter; query: string }) {
-    const loaded = this.load(file);
+    const loaded = this.run(file);
     if (!loaded) throw new Error(`the run ${path.basename(file)} cannot be read (deleted or not a run file)`);
     const query = q.query.trim().toLowerCase();
     let rows = loaded.rows.filter((r) => {
@@ -153,7 +188,7 @@ export class RunCatalog {
   }
 
   problem(file: string, problemId: string): EvalProblemDetail {
-    const loaded = this.load(file);
+    const loaded = this.run(file);
     if (!loaded) throw new Error(`the run ${path.basename(file)} cannot be read`);
     const h = loaded.run.header;
     const notes: string[] = [];
@@ -200,8 +235,8 @@ export class RunCatalog {
   }
 
   compare(a: string, b: string, q: { offset: number; limit: number; onlyChanged: boolean }) {
-    const ra = this.load(a);
-    const rb = this.load(b);
+    const ra = this.run(a);
+    const rb = this.run(b);
     if (!ra || !rb) throw new Error('one of the runs cannot be read');
     const rowsA = new Map(ra.rows.map((r) => [r.problemId, r]));
     const rowsB = new Map(rb.rows.map((r) => [r.problemId, r]));
@@ -233,7 +268,7 @@ export class RunCatalog {
       try {
         cached = new Map(loadProblemSet(file).problems.map((p) => [p.id, p]));
       } catch (err) {
-        cached = `the problem set ${file} cannot be read (${(err as Error).message})`;
+        cached = `the problem set ${file} cannot be read (${errorMessage(err)})`;
       }
       this.problemSets.set(file, cached);
     }
@@ -249,7 +284,7 @@ export class RunCatalog {
         const list = file ? loadSamples(file, [...problems.values()]).samples : referenceSamples([...problems.values()]);
         cached = new Map(list.map((s) => [`${s.problemId}\u0000${s.index}`, s]));
       } catch (err) {
-        cached = `the samples ${file} cannot be read (${(err as Error).message})`;
+        cached = `the samples ${file} cannot be read (${errorMessage(err)})`;
       }
       this.sampleFiles.set(key, cached);
     }
@@ -258,7 +293,7 @@ export class RunCatalog {
 
   /** Where a problem was read from, to open it in an editor. */
   problemSource(file: string, problemId: string): { file: string; line?: number } | undefined {
-    const loaded = this.load(file);
+    const loaded = this.run(file);
     const problems = this.problems(loaded?.run.header.problemSet);
     return typeof problems === 'object' ? problems.get(problemId)?.source : undefined;
   }
@@ -267,6 +302,13 @@ export class RunCatalog {
   forgetSamples(): void {
     this.sampleFiles.clear();
   }
+}
+
+/** The store's messages start with the file's path ("file: why", "file:3: why"); an entry names the file already. */
+function withoutPath(message: string, file: string): string {
+  if (!message.startsWith(`${file}:`)) return message;
+  const rest = message.slice(file.length + 1);
+  return /^\d/.test(rest) ? `line ${rest}` : rest.trimStart();
 }
 
 function runLabel(problemSet: string | undefined, samples: string | undefined, createdAt: string): string {
