@@ -1,46 +1,16 @@
 import * as vscode from 'vscode';
 import { judgePointwise, toModelScore } from '../../core/models/grm/judge';
 import { rmModelScore } from '../../core/models/rewardModel';
-import type { ModelScore, RewardRecord, RewardSpec } from '../../core/rewards/types';
-import type { GrmJudgementView, GrmScoreView, RmScoreView } from '../../contracts/breakdown';
+import type { RewardRecord, RewardSpec } from '../../core/rewards/types';
+import type { GrmJudgementView } from '../../contracts/breakdown';
 import { judgeFromSettings } from './grmJudge';
 import { grmSettings, grmWanted, loadOptions, rewardModelFolder } from './modelSettings';
 import { type ModelService } from './modelService';
 import { grmView, judgementView, rmView } from './modelViews';
 import { errorMessage } from '../../core/shared/errors';
+import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from '../rewards/modelScoring';
 
 /** Which models a document's score needs under a spec and the settings. */
-export interface ModelPlan {
-  rmDir?: string;
-  /** The spec has an rm component but no model folder is set (the component says so). */
-  rm: boolean;
-  grm: boolean;
-  /** Changes when a setting that changes the models' answers changes (cache key). */
-  key: string;
-}
-
-export interface ModelOutcome {
-  rm?: { score: ModelScore; view: RmScoreView | { error: string } };
-  grm?: { score: ModelScore; view: GrmScoreView | { error: string } };
-}
-
-export interface ModelProgress {
-  running: string;
-  judgements?: GrmJudgementView[];
-}
-
-/** The piece of ScoredDocuments that runs models (kept out of it so scoring without models stays synchronous). */
-export interface ModelScoring {
-  plan(spec: RewardSpec, uri: vscode.Uri): ModelPlan | undefined;
-  run(
-    record: RewardRecord,
-    plan: ModelPlan,
-    spec: RewardSpec,
-    uri: vscode.Uri,
-    options: { signal: AbortSignal; judge: boolean; onProgress(p: ModelProgress): void },
-  ): Promise<ModelOutcome>;
-}
-
 /** Scores a document's record with the reward model (in the model worker) and the judge (HTTP / vscode.lm / local LM). */
 export class DocumentModels implements ModelScoring {
   constructor(

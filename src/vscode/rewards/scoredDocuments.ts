@@ -4,7 +4,7 @@ import { recordFromDocumentText } from '../../core/records/document';
 import type { RewardRecord, RewardSpec } from '../../core/rewards/types';
 import type { BreakdownModelsView, BreakdownView } from '../../contracts/breakdown';
 import type { RewardSpecSource } from './rewardSpecSource';
-import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from '../models/documentModels';
+import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from './modelScoring';
 import { errorMessage } from '../../core/shared/errors';
 
 /** Completions longer than this are sent to the panel cut, so a huge file cannot stall the webview. */
