@@ -11,7 +11,7 @@
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { CartPoleVec } from '../src/core/agents/cartpole';
-import { type CartPoleAlgo, CartPoleTrainer, type CartPoleTrainOptions, DQN_CARTPOLE } from '../src/core/agents/cartpoleTrain';
+import { type CartPoleAlgo, CartPoleTrainer, type CartPoleTrainOptions } from '../src/core/agents/cartpoleTrain';
 import { Rng } from '../src/core/shared/rng';
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
@@ -32,7 +32,7 @@ interface SeedResult {
 }
 
 function runSeed(algo: CartPoleAlgo, seed: number): SeedResult {
-  const options: CartPoleTrainOptions = { algo, seed, totalTimesteps: MAX_STEPS, dqn: DQN_CARTPOLE };
+  const options: CartPoleTrainOptions = { algo, seed, totalTimesteps: MAX_STEPS };
   const trainer = CartPoleTrainer.create(options);
   const r = trainer.run(MAX_STEPS, { stopAtMeanReturn: GOAL });
   return {
