@@ -43,15 +43,13 @@ export interface RunOptions {
   onUpdate?: (stats: PpoStats | DqnStats, trainer: CartPoleTrainer) => void;
   /** Checked every env step; true stops the run at a clean point (resumable). */
   shouldStop?: () => boolean;
-  /** Stop once the mean return of the last 100 episodes reaches this (the benchmark's 475). */
-  stopAtMeanReturn?: number;
 }
 
 export interface RunResult {
   globalStep: number;
   episodes: number;
   meanReturnLast100: number | null;
-  stoppedBy: 'steps' | 'stop' | 'solved';
+  stoppedBy: 'steps' | 'stop';
   /** Env steps per second of this run() call, training included. */
   stepsPerSecond: number;
 }
@@ -177,20 +175,14 @@ export class CartPoleTrainer {
     const started = process.hrtime.bigint();
     const fromStep = this.globalStep;
     let stoppedBy: RunResult['stoppedBy'] = 'steps';
-    const solved = () => options.stopAtMeanReturn !== undefined && this.curve.length >= 100 && this.meanReturnLast(100)! >= options.stopAtMeanReturn;
     while (this.globalStep < untilStep) {
       if (options.shouldStop?.()) {
         stoppedBy = 'stop';
         break;
       }
-      if (solved()) {
-        stoppedBy = 'solved';
-        break;
-      }
       if (this.agent instanceof Ppo) this.stepPpo(this.agent, options);
       else this.stepDqn(this.agent, options);
     }
-    if (stoppedBy === 'steps' && solved()) stoppedBy = 'solved';
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return {
       globalStep: this.globalStep,
