@@ -1,11 +1,13 @@
-// The learners: masks respected everywhere, GAE with truncation vs termination worked by hand, the
-// masked max of the DQN target, PPO and DQN clearly learning CartPole on short seeded runs, and
+// The learners: masks respected everywhere, GAE with truncation vs termination worked by hand, PPO's
+// loss gradients against finite differences, the masked max of the DQN target, PPO and DQN with their
+// shipped CartPole settings clearly learning on short seeded runs (every logged statistic finite), and
 // checkpoints that resume bit-identical (mid-rollout for PPO, with a prioritized replay for DQN).
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { CartPoleTrainer } from '../../src/core/agents/cartpoleTrain';
-import { Dqn } from '../../src/core/agents/dqn';
-import { Ppo } from '../../src/core/agents/ppo';
+import { Dqn, type DqnStats } from '../../src/core/agents/dqn';
+import { maskedLogSoftmax, Mlp } from '../../src/core/agents/nn';
+import { clippedPolicyLoss, clippedValueLoss, makeMinibatch, type Minibatch, Ppo, type PpoStats } from '../../src/core/agents/ppo';
 import { Rng } from '../../src/core/shared/rng';
 
 const randomObs = (rng: Rng, n: number) => Float64Array.from({ length: n }, () => rng.normal());
@@ -52,8 +54,97 @@ test('PPO GAE: bootstraps V(finalObs) on truncation, not on termination, per env
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(advantages[i] - expected[i]) < 1e-12, `advantage ${i}: ${advantages[i]} vs ${expected[i]}`);
   assert.ok(Math.abs(returns[0] - (a0 + V[0])) < 1e-12);
   const stats = ppo.update([null, o[0]]);
-  for (const k of ['policy_loss', 'value_loss', 'entropy', 'old_approx_kl', 'approx_kl', 'clipfrac', 'explained_variance'] as const) assert.equal(typeof stats[k], 'number', k);
+  assertFiniteStats(stats);
   assert.equal(ppo.stored, 0);
+});
+
+/** Every number a learner logs is finite: NaN or ±∞ means the update went wrong, whatever the return says. */
+function assertFiniteStats(stats: PpoStats | DqnStats): void {
+  for (const [k, v] of Object.entries(stats)) assert.ok(Number.isFinite(v), `${k} is ${v}`);
+}
+
+test('PPO loss gradients: clipped policy loss − entCoef · entropy + vfCoef · clipped value loss match central finite differences (every actor and critic parameter)', () => {
+  const rng = new Rng(21);
+  const obsSize = 3;
+  const A = 4;
+  const B = 14; // rows used, fewer than the minibatch's room, as for a last short minibatch
+  const [clipCoef, entCoef, vfCoef] = [0.2, 0.05, 0.5];
+  const actor = new Mlp([obsSize, 8, A], { activation: 'tanh', hiddenGain: Math.SQRT2, outputGain: 1 }, rng);
+  const critic = new Mlp([obsSize, 8, 1], { activation: 'tanh', hiddenGain: Math.SQRT2, outputGain: 1 }, rng);
+  const mb = makeMinibatch(16, obsSize, A);
+  for (let k = 0; k < B; k++) for (let i = 0; i < obsSize; i++) mb.obs[k * obsSize + i] = rng.normal();
+  const logits = actor.forward(mb.obs, B);
+  const values = critic.forward(mb.obs, B);
+  for (let k = 0; k < B; k++) {
+    for (let j = 0; j < A; j++) mb.mask[k * A + j] = k % 3 === 0 && j === k % A ? 0 : 1; // some rows mask an action
+    const allowed = [...Array(A).keys()].filter((j) => mb.mask[k * A + j]);
+    const a = allowed[rng.int(allowed.length)];
+    mb.actions[k] = a;
+    maskedLogSoftmax(logits, mb.mask, k, A, mb.logp);
+    // old log-probabilities spread so the ratio falls inside the clip range and beyond it on both sides
+    mb.oldLogProbs[k] = mb.logp[k * A + a] + rng.range(-0.6, 0.6);
+    mb.advantages[k] = rng.normal();
+    mb.weights[k] = rng.range(0.5, 1.5);
+    // even rows: V moved past the value clip range since acting, the return beyond V (no gradient: the
+    // clipped term is the max) or behind it (gradient through the unclipped term); odd rows: inside it
+    const moved = k % 2 === 0 ? (rng.uniform() < 0.5 ? -1 : 1) * rng.range(0.3, 0.5) : rng.range(-0.1, 0.1);
+    mb.oldValues[k] = values[k] - moved;
+    mb.returns[k] = k % 2 === 0 ? values[k] + Math.sign(moved) * (k % 4 === 0 ? 1 : -1) * rng.range(0.2, 1.5) : values[k] + rng.normal();
+  }
+  const lossOf = (): { total: number; policy: ReturnType<typeof clippedPolicyLoss> } => {
+    const policy = clippedPolicyLoss(actor.forward(mb.obs, B), mb, B, clipCoef, entCoef);
+    const valueLoss = clippedValueLoss(critic.forward(mb.obs, B), mb, B, clipCoef, vfCoef);
+    return { total: policy.policyLoss - entCoef * policy.entropy + vfCoef * valueLoss, policy };
+  };
+  actor.zeroGrad();
+  critic.zeroGrad();
+  const { policy } = lossOf(); // its forwards keep each network's activations for the backward
+  actor.backward(mb.dLogits, B);
+  critic.backward(mb.dValues, B);
+  // the check covers every branch: ratios inside and outside the clip range, value rows with and without gradient
+  assert.ok(policy.clipfrac > 0.2 && policy.clipfrac < 0.8, `clipfrac ${policy.clipfrac}`);
+  const dValues = Array.from(mb.dValues.subarray(0, B));
+  assert.ok(dValues.some((d) => d === 0) && dValues.some((d) => d !== 0), `value rows with and without gradient: ${dValues}`);
+  for (let k = 0; k < B; k++) for (let j = 0; j < A; j++) if (!mb.mask[k * A + j]) assert.equal(mb.dLogits[k * A + j], 0, 'no gradient into a masked logit');
+
+  const h = 1e-6;
+  let worst = 0;
+  for (const net of [actor, critic]) {
+    const analytic = Float64Array.from(net.grads);
+    for (let i = 0; i < net.params.length; i++) {
+      const keep = net.params[i];
+      net.params[i] = keep + h;
+      const up = lossOf().total;
+      net.params[i] = keep - h;
+      const down = lossOf().total;
+      net.params[i] = keep;
+      const numeric = (up - down) / (2 * h);
+      worst = Math.max(worst, Math.abs(numeric - analytic[i]) / Math.max(1, Math.abs(numeric)));
+    }
+  }
+  assert.ok(worst < 1e-6, `worst relative gradient error ${worst}`);
+});
+
+test('PPO loss values: the clipped surrogate, entropy and clipped value loss of one row worked by hand', () => {
+  const mb: Minibatch = makeMinibatch(1, 1, 2);
+  mb.mask.fill(1);
+  mb.actions[0] = 0;
+  mb.weights[0] = 1;
+  // logits (0, 0): π = (½, ½), H = ln 2; old log π(0) = ln 0.4, so ρ = 1.25, clipped to 1.2 for A = 2
+  mb.oldLogProbs[0] = Math.log(0.4);
+  mb.advantages[0] = 2;
+  const p = clippedPolicyLoss(new Float64Array([0, 0]), mb, 1, 0.2, 0);
+  assert.ok(Math.abs(p.policyLoss - -2 * 1.2) < 1e-12, `policy loss ${p.policyLoss}`);
+  assert.ok(Math.abs(p.entropy - Math.LN2) < 1e-12);
+  assert.equal(p.clipfrac, 1);
+  assert.deepEqual(Array.from(mb.dLogits), [0, 0], 'clipped: no policy gradient');
+  mb.oldValues[0] = 1;
+  mb.returns[0] = 3;
+  // V = 2: V − V_old = 1 is clipped to 0.2, so max((2 − 3)², (1.2 − 3)²) = 3.24 is the clipped term, flat in V
+  assert.ok(Math.abs(clippedValueLoss(new Float64Array([2]), mb, 1, 0.2, 0.5) - 0.5 * 3.24) < 1e-12);
+  assert.equal(mb.dValues[0], 0);
+  assert.ok(Math.abs(clippedValueLoss(new Float64Array([2]), mb, 1, null, 0.5) - 0.5) < 1e-12);
+  assert.ok(Math.abs(mb.dValues[0] - 0.5 * (2 - 3)) < 1e-12);
 });
 
 test('DQN target: r + γ · max over ALLOWED next actions of the target network (Huber loss)', () => {
@@ -124,19 +215,23 @@ test('DQN annealLr: lr goes linearly from learningRate to 0 at totalTimesteps an
 
 const meanLast = (t: CartPoleTrainer, n: number) => t.curve.slice(-n).reduce((a, p) => a + p.return, 0) / n;
 
-test('PPO learns CartPole: 8k steps take the mean return of the last 20 episodes from ~22 (random) past 100', () => {
-  const t = CartPoleTrainer.create({ algo: 'ppo', seed: 1, ppo: { learningRate: 1e-3 } });
-  t.run(8000);
-  assert.ok(t.curve.slice(0, 20).reduce((a, p) => a + p.return, 0) / 20 < 40, 'starts near random');
-  assert.ok(meanLast(t, 20) > 100, `mean of last 20: ${meanLast(t, 20)}`);
-});
-
-test('DQN (Huber + PER) learns CartPole: 8k steps take the mean return of the last 20 episodes past 100', () => {
-  const dqn = { learningStarts: 500, trainFrequency: 4, batchSize: 32, targetNetworkFrequency: 200, hidden: [64, 64], learningRate: 2e-3 };
-  const t = CartPoleTrainer.create({ algo: 'dqn', seed: 1, totalTimesteps: 8000, dqn });
-  t.run(8000);
-  assert.ok(meanLast(t, 20) > 100, `mean of last 20: ${meanLast(t, 20)}`);
-});
+// The shipped settings (PPO_CARTPOLE, DQN_CARTPOLE), no override; DQN's ε schedule and lr annealing are
+// stretched over the short run, PPO keeps the lr of a 500k-step run.
+for (const [algo, steps, totalTimesteps] of [['ppo', 16_000, 500_000], ['dqn', 16_000, 16_000]] as const) {
+  test(`${algo} with its shipped CartPole settings learns: ${steps / 1000}k steps take the mean return of the last 20 episodes from ~22 (random) past 100, every statistic finite`, () => {
+    const t = CartPoleTrainer.create({ algo, seed: 1, totalTimesteps });
+    let updates = 0;
+    t.run(steps, {
+      onUpdate: (stats) => {
+        assertFiniteStats(stats);
+        updates++;
+      },
+    });
+    assert.ok(updates > 10, `${updates} updates`);
+    assert.ok(t.curve.slice(0, 20).reduce((a, p) => a + p.return, 0) / 20 < 40, 'starts near random');
+    assert.ok(meanLast(t, 20) > 100, `mean of last 20: ${meanLast(t, 20)}`);
+  });
+}
 
 for (const [algo, config, split, total] of [
   ['ppo', {}, 700, 1500], // 700 is mid-rollout: the partial rollout buffer is in the checkpoint

@@ -10,8 +10,9 @@
  */
 import * as fs from 'node:fs';
 import { CartPoleVec, type CartPoleVecJson } from './cartpole';
-import { Dqn, type DqnConfig, type DqnJson, type DqnStats } from './dqn';
-import { Ppo, type PpoConfig, type PpoJson, type PpoStats } from './ppo';
+import { Dqn, type DqnConfig, type DqnHyperparameters, type DqnStats } from './dqn';
+import { type DqnJson, dqnFromJson, dqnToJson, type PpoJson, ppoFromJson, ppoToJson } from './learnerState';
+import { Ppo, PPO_CLEANRL, type PpoConfig, type PpoHyperparameters, type PpoStats } from './ppo';
 import { Rng } from '../shared/rng';
 import { writeFileSafely, type OutputOptions } from '../shared/safeOutput';
 
@@ -23,7 +24,9 @@ export interface CartPoleTrainOptions {
   seed?: number;
   /** The run's length for the schedules (lr annealing, ε, β); run() may stop earlier. Default 500k. */
   totalTimesteps?: number;
+  /** Changes to PPO_CARTPOLE (none: the shipped settings). */
   ppo?: Partial<PpoConfig>;
+  /** Changes to DQN_CARTPOLE (none: the shipped settings). */
   dqn?: Partial<DqnConfig>;
 }
 
@@ -40,23 +43,21 @@ export interface RunOptions {
   onUpdate?: (stats: PpoStats | DqnStats, trainer: CartPoleTrainer) => void;
   /** Checked every env step; true stops the run at a clean point (resumable). */
   shouldStop?: () => boolean;
-  /** Stop once the mean return of the last 100 episodes reaches this (the benchmark's 475). */
-  stopAtMeanReturn?: number;
 }
 
 export interface RunResult {
   globalStep: number;
   episodes: number;
   meanReturnLast100: number | null;
-  stoppedBy: 'steps' | 'stop' | 'solved';
+  stoppedBy: 'steps' | 'stop';
   /** Env steps per second of this run() call, training included. */
   stepsPerSecond: number;
 }
 
 /**
  * DQN's CartPole-v1 settings: the one place they live (the benchmark, `train cartpole --algo dqn` and
- * the Train Agent worker all use them). DQN_DEFAULTS stay CleanRL's dqn.py values; these override them
- * because CleanRL's schedule (10k learning starts, ε over 250k steps, target every 500, MSE) is too
+ * the Train Agent worker all use them, and every field is here). They differ from CleanRL's dqn.py values
+ * (DQN_CLEANRL) because CleanRL's schedule (10k learning starts, ε over 250k steps, target every 500, MSE) is too
  * slow with Huber + PER: the mean return cannot reach 475 before ~300k steps, and by then the Q-values
  * overestimate and the policy collapses. A short ε decay (20k of 500k steps) to a low floor, a gradient
  * step every 4 env steps, a lower lr with grad clipping and double-DQN targets make it learn fast.
@@ -79,23 +80,36 @@ export interface RunResult {
  * bound (up to ~370) and the return collapsed; uniform replay behaved the same. Zoo's own [256, 256]
  * net is ~16× slower per step here (~13 s per 1k env steps on the shared machine).
  */
-export const DQN_CARTPOLE: Partial<DqnConfig> = {
-  learningStarts: 1000,
-  explorationFraction: 0.04,
-  endE: 0.01,
-  trainFrequency: 4,
-  gradientSteps: 1,
-  batchSize: 64,
-  // Polyak update after every gradient step (targetNetworkFrequency = trainFrequency)
-  targetNetworkFrequency: 4,
-  tau: 0.005,
-  hidden: [64, 64],
+export const DQN_CARTPOLE: Readonly<DqnHyperparameters> = {
   learningRate: 5e-4,
   annealLr: true,
   bufferSize: 200_000,
-  maxGradNorm: 10,
+  gamma: 0.99,
+  tau: 0.005,
+  // Polyak update after every gradient step (targetNetworkFrequency = trainFrequency)
+  targetNetworkFrequency: 4,
+  batchSize: 64,
+  startE: 1,
+  endE: 0.01,
+  explorationFraction: 0.04,
+  learningStarts: 1000,
+  trainFrequency: 4,
+  gradientSteps: 1,
+  totalTimesteps: 500_000,
+  hidden: [64, 64],
+  activation: 'relu',
+  adamEps: 1e-8,
+  loss: 'huber',
   doubleDqn: true,
+  maxGradNorm: 10,
+  priority: 'td',
+  alpha: 0.7,
+  priorityEps: 0.01,
+  betaStart: 0.4,
 };
+
+/** PPO's CartPole-v1 settings: CleanRL ppo.py's, unchanged (they reach 500 on every seed measured). */
+export const PPO_CARTPOLE: Readonly<PpoHyperparameters> = PPO_CLEANRL;
 
 export const CHECKPOINT_FORMAT = 'reasoning-lab.cartpole-checkpoint';
 const CHECKPOINT_VERSION = 1;
@@ -137,11 +151,11 @@ export class CartPoleTrainer {
     // the env's RNG is separate from the agent's, so agent settings never change the episodes' starts
     const envRng = new Rng(seed * 2 + 1);
     if (options.algo === 'ppo') {
-      const ppo = new Ppo({ ...options.ppo, ...shape }, seed * 2);
+      const ppo = new Ppo({ ...PPO_CARTPOLE, ...options.ppo, ...shape }, seed * 2);
       return new CartPoleTrainer('ppo', seed, totalTimesteps, ppo, new CartPoleVec(ppo.config.numEnvs, envRng));
     }
     if (options.algo === 'dqn') {
-      const dqn = new Dqn({ ...options.dqn, ...shape }, seed * 2);
+      const dqn = new Dqn({ ...DQN_CARTPOLE, ...options.dqn, ...shape }, seed * 2);
       return new CartPoleTrainer('dqn', seed, totalTimesteps, dqn, new CartPoleVec(1, envRng));
     }
     throw new Error(`unknown algorithm ${JSON.stringify(options.algo)} (expected ppo or dqn)`);
@@ -161,20 +175,14 @@ export class CartPoleTrainer {
     const started = process.hrtime.bigint();
     const fromStep = this.globalStep;
     let stoppedBy: RunResult['stoppedBy'] = 'steps';
-    const solved = () => options.stopAtMeanReturn !== undefined && this.curve.length >= 100 && this.meanReturnLast(100)! >= options.stopAtMeanReturn;
     while (this.globalStep < untilStep) {
       if (options.shouldStop?.()) {
         stoppedBy = 'stop';
         break;
       }
-      if (solved()) {
-        stoppedBy = 'solved';
-        break;
-      }
       if (this.agent instanceof Ppo) this.stepPpo(this.agent, options);
       else this.stepDqn(this.agent, options);
     }
-    if (stoppedBy === 'steps' && solved()) stoppedBy = 'solved';
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return {
       globalStep: this.globalStep,
@@ -252,7 +260,7 @@ export class CartPoleTrainer {
       totalTimesteps: this.totalTimesteps,
       globalStep: this.globalStep,
       env: this.env.toJSON(),
-      agent: this.agent.toJSON(),
+      agent: this.agent instanceof Ppo ? ppoToJson(this.agent) : dqnToJson(this.agent),
       curve: this.curve.map((p) => [p.step, p.return, p.length]),
     };
   }
@@ -266,7 +274,7 @@ export class CartPoleTrainer {
     if (!Number.isInteger(c.globalStep) || c.globalStep < 0) throw new Error(`${where}.globalStep: expected a non-negative integer`);
     if (!Number.isInteger(c.seed) || !Number.isInteger(c.totalTimesteps)) throw new Error(`${where}: seed and totalTimesteps must be integers`);
     if (!Array.isArray(c.curve) || !c.curve.every((p) => Array.isArray(p) && p.length === 3 && p.every(Number.isFinite))) throw new Error(`${where}.curve: expected a list of [step, return, length]`);
-    const agent = c.algo === 'ppo' ? Ppo.fromJSON(c.agent as PpoJson, `${where}.agent`) : Dqn.fromJSON(c.agent as DqnJson, `${where}.agent`);
+    const agent = c.algo === 'ppo' ? ppoFromJson(c.agent as PpoJson, `${where}.agent`) : dqnFromJson(c.agent as DqnJson, `${where}.agent`);
     const env = CartPoleVec.fromJSON(c.env, `${where}.env`);
     const expectedEnvs = agent instanceof Ppo ? agent.config.numEnvs : 1;
     if (env.numEnvs !== expectedEnvs) throw new Error(`${where}.env.numEnvs: ${env.numEnvs} does not match the agent (${expectedEnvs})`);

@@ -341,6 +341,14 @@ export function entropyOfRow(logp: ArrayLike<number>, row: number, n: number): n
   return h;
 }
 
+/** Throws unless `mask` (1 = allowed; null/undefined = all allowed) has one entry per action and allows at least one. */
+export function checkMask(mask: ArrayLike<number> | null | undefined, n: number): void {
+  if (!mask) return;
+  if (mask.length !== n) throw new RangeError(`mask has ${mask.length} entries, expected one per action (${n})`);
+  for (let i = 0; i < n; i++) if (mask[i]) return;
+  throw new RangeError('mask allows no action');
+}
+
 /** argmax of one row among the allowed entries (ties: the lowest index). */
 export function maskedArgmax(values: ArrayLike<number>, mask: ArrayLike<number> | null, row: number, n: number): number {
   let best = -1;

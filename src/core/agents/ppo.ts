@@ -13,16 +13,55 @@
  * GAE bootstraps on truncation (V of the final observation) and not on termination.
  * Invalid actions get −∞ logits: probability 0, never sampled, no gradient.
  */
-import { decodeInto, encodeTyped } from './binary';
-import { Adam, type AdamJson, type Activation, clipGradNorm, entropyOfRow, maskedArgmax, maskedLogSoftmax, Mlp, type MlpJson } from './nn';
-import { Rng, type RngState } from '../shared/rng';
+import { Adam, type Activation, checkMask, clipGradNorm, entropyOfRow, maskedArgmax, maskedLogSoftmax, Mlp } from './nn';
+import { RolloutBuffer } from './rollout';
+import { Rng } from '../shared/rng';
 
-/** CleanRL ppo.py's defaults (CartPole-v1), in one place. */
-export const PPO_DEFAULTS = {
+/** PPO's hyperparameters, named as CleanRL's ppo.py names them. */
+export interface PpoHyperparameters {
+  /** Adam's step size (at the first update when annealLr). */
+  learningRate: number;
+  /** Env streams per rollout (CleanRL: vectorized envs). */
+  numEnvs: number;
+  /** Steps per env per rollout: an update learns from numEnvs × numSteps transitions. */
+  numSteps: number;
+  /** The run's length; only used for annealLr: lr goes linearly to 0 over totalTimesteps / (numEnvs × numSteps) updates. */
+  totalTimesteps: number;
+  annealLr: boolean;
+  gamma: number;
+  /** λ of GAE(λ). */
+  gaeLambda: number;
+  numMinibatches: number;
+  /** Passes over each rollout. */
+  updateEpochs: number;
+  /** Normalize the advantages within each minibatch. */
+  normAdv: boolean;
+  /** ε of the clipped ratio (and of the value clipping). */
+  clipCoef: number;
+  /** Clip the value loss around the values seen when acting (CleanRL's clip_vloss). */
+  clipVloss: boolean;
+  /** Weight of the entropy bonus. */
+  entCoef: number;
+  /** Weight of the value loss. */
+  vfCoef: number;
+  /** Global L2 norm the gradients of both networks are clipped to. */
+  maxGradNorm: number;
+  /** Stop the epochs of one update early once approx_kl exceeds this (null: never). */
+  targetKl: number | null;
+  /** Hidden layer widths of the actor and of the critic. */
+  hidden: number[];
+  activation: Activation;
+  adamEps: number;
+}
+
+/**
+ * CleanRL ppo.py's values (its CartPole-v1 defaults). Any field a caller leaves out comes from here;
+ * CartPole ships them unchanged (PPO_CARTPOLE in cartpoleTrain.ts).
+ */
+export const PPO_CLEANRL: Readonly<PpoHyperparameters> = {
   learningRate: 2.5e-4,
   numEnvs: 4,
   numSteps: 128,
-  /** Only used for learning-rate annealing: lr goes linearly to 0 over totalTimesteps / batchSize updates. */
   totalTimesteps: 500_000,
   annealLr: true,
   gamma: 0.99,
@@ -35,14 +74,13 @@ export const PPO_DEFAULTS = {
   entCoef: 0.01,
   vfCoef: 0.5,
   maxGradNorm: 0.5,
-  /** Stop the epochs of one update early once approx_kl exceeds this (null: never). */
-  targetKl: null as number | null,
-  hidden: [64, 64] as number[],
-  activation: 'tanh' as Activation,
+  targetKl: null,
+  hidden: [64, 64],
+  activation: 'tanh',
   adamEps: 1e-5,
 };
 
-export type PpoConfig = typeof PPO_DEFAULTS & { obsSize: number; numActions: number };
+export type PpoConfig = PpoHyperparameters & { obsSize: number; numActions: number };
 
 export interface PpoAction {
   action: number;
@@ -99,8 +137,10 @@ export class Ppo {
   readonly rng: Rng;
   /** Updates done so far (drives lr annealing). */
   updates = 0;
-  private readonly buf: RolloutBuffer;
+  /** The transitions stored since the last update. */
+  readonly rollout: RolloutBuffer;
   private readonly logpRow: Float64Array;
+  private mb?: Minibatch;
 
   constructor(config: Partial<PpoConfig> & { obsSize: number; numActions: number }, seed = 1) {
     this.config = resolvePpoConfig(config);
@@ -111,7 +151,7 @@ export class Ppo {
     this.critic = new Mlp([obsSize, ...hidden, 1], { activation, hiddenGain: Math.SQRT2, outputGain: 1 }, this.rng);
     this.actorOptimizer = new Adam(this.actor, { lr: this.config.learningRate, eps: this.config.adamEps });
     this.criticOptimizer = new Adam(this.critic, { lr: this.config.learningRate, eps: this.config.adamEps });
-    this.buf = new RolloutBuffer(obsSize, numActions, this.batchSize);
+    this.rollout = new RolloutBuffer(obsSize, numActions, this.batchSize);
     this.logpRow = new Float64Array(numActions);
   }
 
@@ -122,7 +162,7 @@ export class Ppo {
 
   /** Transitions stored since the last update. */
   get stored(): number {
-    return this.buf.size;
+    return this.rollout.size;
   }
 
   /** Samples an action (or takes the most probable one when greedy) for one observation. */
@@ -161,21 +201,23 @@ export class Ppo {
     if (truncated && !t.finalObs) throw new Error('store: a truncated step needs finalObs to bootstrap from');
     const value = t.value ?? this.value(t.obs);
     const boot = truncated ? this.value(t.finalObs!) : 0;
-    this.buf.push(t.env ?? 0, t.obs, t.mask ?? null, t.action, t.logProb, value, t.reward, t.terminated || truncated, boot, t.weight ?? 1);
+    this.rollout.push(t.env ?? 0, t.obs, t.mask ?? null, t.action, t.logProb, value, t.reward, t.terminated || truncated, boot, t.weight ?? 1);
   }
 
   /** Drops the stored rollout without learning from it. */
   clear(): void {
-    this.buf.size = 0;
+    this.rollout.size = 0;
   }
 
   /**
    * One PPO update on everything stored, then clears the rollout. `nextObs[env]` is the observation
    * after each env's last stored step (needed only for envs whose last step did not end an episode).
+   * CleanRL's loop: GAE, then updateEpochs passes over shuffled minibatches, each a gradient step on
+   * policy loss − entCoef · entropy + vfCoef · value loss with the global gradient norm clipped.
    */
   update(nextObs: (ArrayLike<number> | null | undefined)[] = []): PpoStats {
     const c = this.config;
-    const b = this.buf;
+    const b = this.rollout;
     const N = b.size;
     if (!N) throw new Error('update: no transitions stored');
     if (c.annealLr) {
@@ -184,7 +226,6 @@ export class Ppo {
     }
     this.computeAdvantages(nextObs);
 
-    const A = c.numActions;
     const mbSize = Math.ceil(N / c.numMinibatches);
     const mb = this.minibatchBuffers(mbSize);
     const inds = new Int32Array(N);
@@ -195,76 +236,9 @@ export class Ppo {
       let lastKl = 0;
       for (let start = 0; start < N; start += mbSize) {
         const B = Math.min(mbSize, N - start);
-        // gather the minibatch
-        let advMean = 0;
-        for (let k = 0; k < B; k++) {
-          const i = inds[start + k];
-          mb.obs.set(b.obs.subarray(i * c.obsSize, (i + 1) * c.obsSize), k * c.obsSize);
-          mb.mask.set(b.mask.subarray(i * A, (i + 1) * A), k * A);
-          mb.adv[k] = b.advantages[i];
-          advMean += b.advantages[i];
-        }
-        advMean /= B;
-        if (c.normAdv && B > 1) {
-          let v = 0;
-          for (let k = 0; k < B; k++) v += (mb.adv[k] - advMean) ** 2;
-          const std = Math.sqrt(v / (B - 1)); // torch.std is unbiased
-          for (let k = 0; k < B; k++) mb.adv[k] = (mb.adv[k] - advMean) / (std + 1e-8);
-        }
-
-        const logits = this.actor.forward(mb.obs, B);
-        const newValues = this.critic.forward(mb.obs, B);
-        let pgLoss = 0;
-        let vLoss = 0;
-        let entropy = 0;
-        let oldKl = 0;
-        let kl = 0;
-        let clipped = 0;
-        for (let k = 0; k < B; k++) {
-          const i = inds[start + k];
-          maskedLogSoftmax(logits, mb.mask, k, A, mb.logp);
-          const a = b.actions[i];
-          const logratio = mb.logp[k * A + a] - b.logProbs[i];
-          const ratio = Math.exp(logratio);
-          oldKl += -logratio;
-          kl += ratio - 1 - logratio;
-          if (Math.abs(ratio - 1) > c.clipCoef) clipped++;
-          const adv = mb.adv[k];
-          const w = b.weights[i];
-          const clampedRatio = Math.min(Math.max(ratio, 1 - c.clipCoef), 1 + c.clipCoef);
-          const pg1 = -adv * ratio;
-          const pg2 = -adv * clampedRatio;
-          pgLoss += w * Math.max(pg1, pg2);
-          // d(policy loss)/d(log π(a)): through whichever term is the max; the clamp has no gradient outside its range
-          const dLogp = (w / B) * (pg1 >= pg2 ? -adv * ratio : clampedRatio === ratio ? -adv * ratio : 0);
-          const h = entropyOfRow(mb.logp, k, A);
-          entropy += h;
-          for (let j = 0; j < A; j++) {
-            const lp = mb.logp[k * A + j];
-            if (lp === -Infinity) {
-              mb.dLogits[k * A + j] = 0;
-              continue;
-            }
-            const p = Math.exp(lp);
-            // policy: dlogπ(a)/dz_j = 1[j=a] − p_j; entropy bonus: −entCoef · dH/dz_j = entCoef · p_j (log p_j + H)
-            mb.dLogits[k * A + j] = dLogp * ((j === a ? 1 : 0) - p) + (c.entCoef / B) * p * (lp + h);
-          }
-
-          const ret = b.returns[i];
-          const newV = newValues[k];
-          const oldV = b.values[i];
-          const unclipped = (newV - ret) ** 2;
-          if (c.clipVloss) {
-            const delta = Math.min(Math.max(newV - oldV, -c.clipCoef), c.clipCoef);
-            const vClipped = oldV + delta;
-            const clippedSq = (vClipped - ret) ** 2;
-            vLoss += 0.5 * Math.max(unclipped, clippedSq);
-            mb.dValues[k] = unclipped >= clippedSq ? (c.vfCoef / B) * (newV - ret) : delta === newV - oldV ? (c.vfCoef / B) * (vClipped - ret) : 0;
-          } else {
-            vLoss += 0.5 * unclipped;
-            mb.dValues[k] = (c.vfCoef / B) * (newV - ret);
-          }
-        }
+        gatherMinibatch(b, inds.subarray(start, start + B), c.normAdv, mb);
+        const policy = clippedPolicyLoss(this.actor.forward(mb.obs, B), mb, B, c.clipCoef, c.entCoef);
+        const valueLoss = clippedValueLoss(this.critic.forward(mb.obs, B), mb, B, c.clipVloss ? c.clipCoef : null, c.vfCoef);
         this.actor.zeroGrad();
         this.critic.zeroGrad();
         this.actor.backward(mb.dLogits, B);
@@ -273,14 +247,14 @@ export class Ppo {
         this.actorOptimizer.step();
         this.criticOptimizer.step();
 
-        sums.pg += pgLoss / B;
-        sums.v += vLoss / B;
-        sums.ent += entropy / B;
-        sums.oldKl += oldKl / B;
-        sums.kl += kl / B;
-        sums.clip += clipped / B;
+        sums.pg += policy.policyLoss;
+        sums.v += valueLoss;
+        sums.ent += policy.entropy;
+        sums.oldKl += policy.oldApproxKl;
+        sums.kl += policy.approxKl;
+        sums.clip += policy.clipfrac;
         sums.count++;
-        lastKl = kl / B;
+        lastKl = policy.approxKl;
       }
       if (c.targetKl !== null && lastKl > c.targetKl) break;
     }
@@ -309,7 +283,7 @@ export class Ppo {
   /** GAE(λ) along each env's own transitions, newest first (update() calls it; public to inspect the rollout). */
   computeAdvantages(nextObs: (ArrayLike<number> | null | undefined)[] = []): { advantages: Float64Array; returns: Float64Array } {
     const { gamma, gaeLambda } = this.config;
-    const b = this.buf;
+    const b = this.rollout;
     const nextValue = new Map<number, number>();
     const lastGae = new Map<number, number>();
     for (let t = b.size - 1; t >= 0; t--) {
@@ -339,60 +313,15 @@ export class Ppo {
     return { advantages: b.advantages.subarray(0, b.size), returns: b.returns.subarray(0, b.size) };
   }
 
-  private mb?: ReturnType<typeof makeMinibatch>;
-  private minibatchBuffers(size: number) {
+  private minibatchBuffers(size: number): Minibatch {
     if (!this.mb || this.mb.size < size) this.mb = makeMinibatch(size, this.config.obsSize, this.config.numActions);
     return this.mb;
   }
-
-  toJSON(): PpoJson {
-    return {
-      kind: 'ppo',
-      config: this.config,
-      updates: this.updates,
-      rng: this.rng.save(),
-      actor: this.actor.toJSON(),
-      critic: this.critic.toJSON(),
-      actorOptimizer: this.actorOptimizer.toJSON(),
-      criticOptimizer: this.criticOptimizer.toJSON(),
-      rollout: this.buf.toJSON(),
-    };
-  }
-
-  static fromJSON(json: PpoJson, where = 'ppo'): Ppo {
-    if (!json || json.kind !== 'ppo') throw new Error(`${where}: not a PPO state (kind ${JSON.stringify(json?.kind)})`);
-    const ppo = new Ppo(json.config, 0);
-    const load = (net: Mlp, j: MlpJson, name: string) => {
-      const other = Mlp.fromJSON(j, `${where}.${name}`);
-      net.copyFrom(other);
-    };
-    load(ppo.actor, json.actor, 'actor');
-    load(ppo.critic, json.critic, 'critic');
-    ppo.actorOptimizer.restore(json.actorOptimizer, `${where}.actorOptimizer`);
-    ppo.criticOptimizer.restore(json.criticOptimizer, `${where}.criticOptimizer`);
-    ppo.rng.restore(json.rng);
-    if (!Number.isInteger(json.updates) || json.updates < 0) throw new Error(`${where}.updates: expected a non-negative integer`);
-    ppo.updates = json.updates;
-    ppo.buf.restore(json.rollout, `${where}.rollout`);
-    return ppo;
-  }
-}
-
-export interface PpoJson {
-  kind: 'ppo';
-  config: PpoConfig;
-  updates: number;
-  rng: RngState;
-  actor: MlpJson;
-  critic: MlpJson;
-  actorOptimizer: AdamJson;
-  criticOptimizer: AdamJson;
-  rollout: RolloutJson;
 }
 
 /** Defaults filled in and every field checked, so a bad config or checkpoint fails with the field's name. */
 export function resolvePpoConfig(partial: Partial<PpoConfig> & { obsSize: number; numActions: number }): PpoConfig {
-  const c = { ...PPO_DEFAULTS, ...partial } as PpoConfig;
+  const c = { ...PPO_CLEANRL, ...partial } as PpoConfig;
   const positiveInt = ['obsSize', 'numActions', 'numEnvs', 'numSteps', 'numMinibatches', 'updateEpochs', 'totalTimesteps'] as const;
   for (const k of positiveInt) if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`ppo config: ${k} must be a positive integer, got ${JSON.stringify(c[k])}`);
   const nonNegative = ['learningRate', 'clipCoef', 'entCoef', 'vfCoef', 'maxGradNorm', 'adamEps'] as const;
@@ -418,133 +347,155 @@ export function explainedVariance(values: Float64Array, returns: Float64Array, n
   return varY === 0 ? NaN : 1 - variance((i) => returns[i] - values[i]) / varY;
 }
 
-export function checkMask(mask: ArrayLike<number> | null | undefined, n: number): void {
-  if (!mask) return;
-  if (mask.length !== n) throw new RangeError(`mask has ${mask.length} entries, expected one per action (${n})`);
-  for (let i = 0; i < n; i++) if (mask[i]) return;
-  throw new RangeError('mask allows no action');
+/** One minibatch gathered from the rollout: what the two losses read, and the gradients they write. */
+export interface Minibatch {
+  /** Rows it has room for. */
+  size: number;
+  numActions: number;
+  obs: Float64Array;
+  mask: Uint8Array;
+  actions: Int32Array;
+  /** log π_old(a | s): the log-probability when the action was taken. */
+  oldLogProbs: Float64Array;
+  /** GAE advantages, normalized within the minibatch when normAdv. */
+  advantages: Float64Array;
+  /** Per-sample weights of the policy loss. */
+  weights: Float64Array;
+  /** V_old(s): the critic's value when acting. */
+  oldValues: Float64Array;
+  returns: Float64Array;
+  /** Scratch: log π(· | s) under the current policy. */
+  logp: Float64Array;
+  /** d loss / d logits, written by clippedPolicyLoss. */
+  dLogits: Float64Array;
+  /** d loss / d V(s), written by clippedValueLoss. */
+  dValues: Float64Array;
 }
 
-function makeMinibatch(size: number, obsSize: number, numActions: number) {
+export function makeMinibatch(size: number, obsSize: number, numActions: number): Minibatch {
   return {
     size,
+    numActions,
     obs: new Float64Array(size * obsSize),
     mask: new Uint8Array(size * numActions),
-    adv: new Float64Array(size),
+    actions: new Int32Array(size),
+    oldLogProbs: new Float64Array(size),
+    advantages: new Float64Array(size),
+    weights: new Float64Array(size),
+    oldValues: new Float64Array(size),
+    returns: new Float64Array(size),
     logp: new Float64Array(size * numActions),
     dLogits: new Float64Array(size * numActions),
     dValues: new Float64Array(size),
   };
 }
 
-interface RolloutJson {
-  size: number;
-  envs: string;
-  obs: string;
-  mask: string;
-  actions: string;
-  logProbs: string;
-  values: string;
-  rewards: string;
-  dones: string;
-  bootValues: string;
-  weights: string;
+/** Copies the rollout's rows `indices` into `mb` and normalizes their advantages (mean 0, unbiased std 1, as torch.std). */
+export function gatherMinibatch(rollout: RolloutBuffer, indices: Int32Array, normAdv: boolean, mb: Minibatch): void {
+  const { obsSize, numActions: A } = rollout;
+  const B = indices.length;
+  let advMean = 0;
+  for (let k = 0; k < B; k++) {
+    const i = indices[k];
+    mb.obs.set(rollout.obs.subarray(i * obsSize, (i + 1) * obsSize), k * obsSize);
+    mb.mask.set(rollout.mask.subarray(i * A, (i + 1) * A), k * A);
+    mb.actions[k] = rollout.actions[i];
+    mb.oldLogProbs[k] = rollout.logProbs[i];
+    mb.advantages[k] = rollout.advantages[i];
+    mb.weights[k] = rollout.weights[i];
+    mb.oldValues[k] = rollout.values[i];
+    mb.returns[k] = rollout.returns[i];
+    advMean += rollout.advantages[i];
+  }
+  advMean /= B;
+  if (normAdv && B > 1) {
+    let v = 0;
+    for (let k = 0; k < B; k++) v += (mb.advantages[k] - advMean) ** 2;
+    const std = Math.sqrt(v / (B - 1));
+    for (let k = 0; k < B; k++) mb.advantages[k] = (mb.advantages[k] - advMean) / (std + 1e-8);
+  }
 }
 
-/** The transitions of one rollout, in flat arrays that grow (by doubling) only past the expected batch size. */
-class RolloutBuffer {
-  size = 0;
-  private capacity = 0;
-  envs = new Int32Array(0);
-  obs = new Float64Array(0);
-  mask = new Uint8Array(0);
-  actions = new Int32Array(0);
-  logProbs = new Float64Array(0);
-  values = new Float64Array(0);
-  rewards = new Float64Array(0);
-  dones = new Uint8Array(0);
-  bootValues = new Float64Array(0);
-  weights = new Float64Array(0);
-  advantages = new Float64Array(0);
-  returns = new Float64Array(0);
+/** The policy side of one minibatch, averaged over its rows (CleanRL's logged names in PpoStats). */
+export interface PolicyLossResult {
+  /** mean_k w_k · max(−A_k·ρ_k, −A_k·clip(ρ_k, 1 − ε, 1 + ε)), ρ_k = π(a_k|s_k) / π_old(a_k|s_k). */
+  policyLoss: number;
+  /** mean_k H(π(· | s_k)). */
+  entropy: number;
+  /** mean −log ρ. */
+  oldApproxKl: number;
+  /** mean (ρ − 1) − log ρ (Schulman's low-variance estimator). */
+  approxKl: number;
+  /** Share of rows with |ρ − 1| > ε. */
+  clipfrac: number;
+}
 
-  constructor(
-    private readonly obsSize: number,
-    private readonly numActions: number,
-    capacity: number,
-  ) {
-    this.grow(capacity);
+/**
+ * PPO's clipped surrogate with the entropy bonus over rows 0…B−1 of `logits` [B × numActions]:
+ * writes d(policyLoss − entCoef · entropy)/d logits into mb.dLogits (0 for masked actions, which
+ * have no gradient) and returns the loss terms.
+ */
+export function clippedPolicyLoss(logits: Float64Array, mb: Minibatch, B: number, clipCoef: number, entCoef: number): PolicyLossResult {
+  const A = mb.numActions;
+  let pgLoss = 0;
+  let entropy = 0;
+  let oldKl = 0;
+  let kl = 0;
+  let clipped = 0;
+  for (let k = 0; k < B; k++) {
+    maskedLogSoftmax(logits, mb.mask, k, A, mb.logp);
+    const a = mb.actions[k];
+    const logratio = mb.logp[k * A + a] - mb.oldLogProbs[k];
+    const ratio = Math.exp(logratio);
+    oldKl += -logratio;
+    kl += ratio - 1 - logratio;
+    if (Math.abs(ratio - 1) > clipCoef) clipped++;
+    const adv = mb.advantages[k];
+    const w = mb.weights[k];
+    const clampedRatio = Math.min(Math.max(ratio, 1 - clipCoef), 1 + clipCoef);
+    const pg1 = -adv * ratio;
+    const pg2 = -adv * clampedRatio;
+    pgLoss += w * Math.max(pg1, pg2);
+    // d(policy loss)/d(log π(a)): through whichever term is the max; the clamp has no gradient outside its range
+    const dLogp = (w / B) * (pg1 >= pg2 ? -adv * ratio : clampedRatio === ratio ? -adv * ratio : 0);
+    const h = entropyOfRow(mb.logp, k, A);
+    entropy += h;
+    for (let j = 0; j < A; j++) {
+      const lp = mb.logp[k * A + j];
+      if (lp === -Infinity) {
+        mb.dLogits[k * A + j] = 0;
+        continue;
+      }
+      const p = Math.exp(lp);
+      // policy: dlogπ(a)/dz_j = 1[j=a] − p_j; entropy bonus: −entCoef · dH/dz_j = entCoef · p_j (log p_j + H)
+      mb.dLogits[k * A + j] = dLogp * ((j === a ? 1 : 0) - p) + (entCoef / B) * p * (lp + h);
+    }
   }
+  return { policyLoss: pgLoss / B, entropy: entropy / B, oldApproxKl: oldKl / B, approxKl: kl / B, clipfrac: clipped / B };
+}
 
-  private grow(capacity: number): void {
-    const grown = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: (n: number) => T, width: number): T => {
-      const next = make(capacity * width);
-      next.set(old.subarray(0, this.size * width) as never);
-      return next;
-    };
-    this.envs = grown(this.envs, (n) => new Int32Array(n), 1);
-    this.obs = grown(this.obs, (n) => new Float64Array(n), this.obsSize);
-    this.mask = grown(this.mask, (n) => new Uint8Array(n), this.numActions);
-    this.actions = grown(this.actions, (n) => new Int32Array(n), 1);
-    this.logProbs = grown(this.logProbs, (n) => new Float64Array(n), 1);
-    this.values = grown(this.values, (n) => new Float64Array(n), 1);
-    this.rewards = grown(this.rewards, (n) => new Float64Array(n), 1);
-    this.dones = grown(this.dones, (n) => new Uint8Array(n), 1);
-    this.bootValues = grown(this.bootValues, (n) => new Float64Array(n), 1);
-    this.weights = grown(this.weights, (n) => new Float64Array(n), 1);
-    this.advantages = new Float64Array(capacity);
-    this.returns = new Float64Array(capacity);
-    this.capacity = capacity;
+/**
+ * PPO's value loss over rows 0…B−1 of `newValues`: 0.5 · mean (V − R)², or with clipping (clipCoef
+ * not null) 0.5 · mean max((V − R)², (V_old + clip(V − V_old, ±clipCoef) − R)²). Writes
+ * d(vfCoef · value loss)/dV into mb.dValues and returns the value loss (without vfCoef, as logged).
+ */
+export function clippedValueLoss(newValues: Float64Array, mb: Minibatch, B: number, clipCoef: number | null, vfCoef: number): number {
+  let vLoss = 0;
+  for (let k = 0; k < B; k++) {
+    const ret = mb.returns[k];
+    const newV = newValues[k];
+    const oldV = mb.oldValues[k];
+    const unclipped = (newV - ret) ** 2;
+    if (clipCoef !== null) {
+      const delta = Math.min(Math.max(newV - oldV, -clipCoef), clipCoef);
+      const vClipped = oldV + delta;
+      const clippedSq = (vClipped - ret) ** 2;
+      vLoss += 0.5 * Math.max(unclipped, clippedSq);
+      mb.dValues[k] = unclipped >= clippedSq ? (vfCoef / B) * (newV - ret) : delta === newV - oldV ? (vfCoef / B) * (vClipped - ret) : 0;
+    } else {
+      vLoss += 0.5 * unclipped;
+      mb.dValues[k] = (vfCoef / B) * (newV - ret);
+    }
   }
-
-  push(env: number, obs: ArrayLike<number>, mask: ArrayLike<number> | null, action: number, logProb: number, value: number, reward: number, done: boolean, boot: number, weight: number): void {
-    if (obs.length !== this.obsSize) throw new RangeError(`store: observation has ${obs.length} values, expected ${this.obsSize}`);
-    if (!Number.isInteger(env) || env < 0) throw new RangeError(`store: env must be a non-negative integer, got ${env}`);
-    if (this.size === this.capacity) this.grow(this.capacity * 2);
-    const i = this.size++;
-    this.envs[i] = env;
-    for (let k = 0; k < this.obsSize; k++) this.obs[i * this.obsSize + k] = obs[k];
-    for (let k = 0; k < this.numActions; k++) this.mask[i * this.numActions + k] = mask ? (mask[k] ? 1 : 0) : 1;
-    this.actions[i] = action;
-    this.logProbs[i] = logProb;
-    this.values[i] = value;
-    this.rewards[i] = reward;
-    this.dones[i] = done ? 1 : 0;
-    this.bootValues[i] = boot;
-    this.weights[i] = weight;
-  }
-
-  toJSON(): RolloutJson {
-    const n = this.size;
-    return {
-      size: n,
-      envs: encodeTyped(this.envs, n),
-      obs: encodeTyped(this.obs, n * this.obsSize),
-      mask: encodeTyped(this.mask, n * this.numActions),
-      actions: encodeTyped(this.actions, n),
-      logProbs: encodeTyped(this.logProbs, n),
-      values: encodeTyped(this.values, n),
-      rewards: encodeTyped(this.rewards, n),
-      dones: encodeTyped(this.dones, n),
-      bootValues: encodeTyped(this.bootValues, n),
-      weights: encodeTyped(this.weights, n),
-    };
-  }
-
-  restore(json: RolloutJson, where: string): void {
-    if (!json || !Number.isInteger(json.size) || json.size < 0) throw new Error(`${where}.size: expected a non-negative integer`);
-    const n = json.size;
-    if (n > this.capacity) this.grow(n);
-    decodeInto(json.envs, this.envs, `${where}.envs`, n);
-    decodeInto(json.obs, this.obs, `${where}.obs`, n * this.obsSize);
-    decodeInto(json.mask, this.mask, `${where}.mask`, n * this.numActions);
-    decodeInto(json.actions, this.actions, `${where}.actions`, n);
-    decodeInto(json.logProbs, this.logProbs, `${where}.logProbs`, n);
-    decodeInto(json.values, this.values, `${where}.values`, n);
-    decodeInto(json.rewards, this.rewards, `${where}.rewards`, n);
-    decodeInto(json.dones, this.dones, `${where}.dones`, n);
-    decodeInto(json.bootValues, this.bootValues, `${where}.bootValues`, n);
-    decodeInto(json.weights, this.weights, `${where}.weights`, n);
-    this.size = n;
-  }
+  return vLoss / B;
 }

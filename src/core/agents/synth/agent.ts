@@ -9,8 +9,9 @@
  * reward, P(i) ∝ (r_i + ε)^ω, ω = 0.7. A micro transition's next state is the next micro decision of
  * the episode (the macro choice in between is part of the environment as the micro layer sees it).
  */
-import { Dqn, type DqnJson } from '../dqn';
-import { Ppo, type PpoJson } from '../ppo';
+import { Dqn } from '../dqn';
+import { type DqnJson, dqnFromJson, dqnToJson, type PpoJson, ppoFromJson, ppoToJson } from '../learnerState';
+import { Ppo } from '../ppo';
 import { Rng } from '../../shared/rng';
 import { CONSTS, FUNCTIONS, formatLine, LAMBDAS, variableLetters } from './dsl';
 import { MAX_LINES, SLOTS } from './encode';
@@ -113,14 +114,14 @@ export class SynthAgent {
   }
 
   toJSON(): { macro: PpoJson; micro: DqnJson; rng: ReturnType<Rng['save']>; searchLines: number } {
-    return { macro: this.macro.toJSON(), micro: this.micro.toJSON(), rng: this.rng.save(), searchLines: this.searchLines };
+    return { macro: ppoToJson(this.macro), micro: dqnToJson(this.micro), rng: this.rng.save(), searchLines: this.searchLines };
   }
 
   /** `searchLines` is absent from checkpoints written before it existed: they search up to MAX_LINES. */
   static fromJSON(json: { macro: PpoJson; micro: DqnJson; rng: ReturnType<Rng['save']>; searchLines?: number }, where = 'agent'): SynthAgent {
     const agent = Object.create(SynthAgent.prototype) as SynthAgent;
-    const ppo = Ppo.fromJSON(json.macro, `${where}.macro`);
-    const dqn = Dqn.fromJSON(json.micro, `${where}.micro`);
+    const ppo = ppoFromJson(json.macro, `${where}.macro`);
+    const dqn = dqnFromJson(json.micro, `${where}.micro`);
     if (ppo.config.obsSize !== MACRO_OBS_SIZE || dqn.config.obsSize !== MICRO_OBS_SIZE) throw new Error(`${where}: made for another observation size (a different version of the DSL)`);
     const searchLines = json.searchLines ?? MAX_LINES;
     if (!(Number.isInteger(searchLines) && searchLines >= 1 && searchLines <= MAX_LINES)) throw new Error(`${where}.searchLines: expected an integer in 1…${MAX_LINES}, got ${JSON.stringify(json.searchLines)}`);
