@@ -65,6 +65,8 @@ export async function packageTarget(target, { outDir = ROOT, log = console.log }
       dependencies: true, // vsce adds the production dependencies (npm list --production)
       // No public repository URL yet; without this vsce asks interactively (see the report to the lead).
       allowMissingRepository: true,
+      // README's links to files beside it (ARCHITECTURE.md) stay relative: they resolve inside the installed extension.
+      rewriteRelativeLinks: false,
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
