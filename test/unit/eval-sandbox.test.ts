@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { evaluate, loadProblemSet, loadSamples, referenceSamples, Sandbox, type Problem, type Sample } from '../../src/core/eval';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'eval');
-const FAST = { timeoutMs: 1500, memoryBytes: 256 * 2 ** 20, outputBytes: 256 * 1024, calibrate: false } as const;
+const FAST = { timeoutMs: 5000, memoryBytes: 256 * 2 ** 20, outputBytes: 256 * 1024, calibrate: false } as const;
 
 test('sanity runs: every reference of real HumanEval, MBPP, LeetCodeDataset and workspace problems passes (Python and JavaScript)', async () => {
   for (const f of ['humaneval_5.jsonl', 'mbpp_3.jsonl', 'leetcodedataset_2.jsonl', 'workspace']) {
@@ -39,7 +39,8 @@ test("reflexion generations: verdicts agree with reflexion's own is_solved; pass
 test('human-eval example samples (rm -rf, sleep, input(), indentation) end with the right verdicts', async () => {
   const set = loadProblemSet(path.join(FIX, 'human-eval_example_problem.jsonl'));
   const { samples } = loadSamples(path.join(FIX, 'human-eval_example_samples.jsonl'), set.problems);
-  const run = await evaluate(set.problems, samples, { ...FAST, timeoutMs: 1000 });
+  // sleep(10) must time out; the limit leaves room for the others on a loaded machine (CI shares 2 cores)
+  const run = await evaluate(set.problems, samples, { ...FAST, timeoutMs: 6000 });
   assert.deepEqual(run.results.map((r) => r.verdict), ['runtime_error', 'timeout', 'runtime_error', 'passed', 'passed', 'passed']);
   assert.match(run.results[0].reason, /FileNotFoundError|CalledProcessError/);
   assert.match(run.results[2].reason, /EOFError/);
@@ -58,6 +59,8 @@ const py = (index: number, body: string): Sample => ({ problemId: 'add', index, 
 const indent = (s: string) => s.split('\n').map((l) => '    ' + l).join('\n');
 
 test('adversarial programs each end as a failed sample with the right reason, and the run goes on', async () => {
+  // unique to this run: other runs of this suite on the machine start their own
+  const LINGER = `300.${process.pid}`;
   process.env.RL_FAKE_SECRET = 'hunter2-fake-secret';
   const outside = path.join(os.tmpdir(), `rl-escape-${process.pid}`);
   const home = os.homedir();
@@ -74,10 +77,11 @@ test('adversarial programs each end as a failed sample with the right reason, an
     ['sys.exit(0)', 'sys.exit(0)', /called exit\(0\)/, 'runtime_error'],
     ['os._exit(0)', 'os._exit(0)', /exited with code 0 before the tests finished/, 'runtime_error'],
     ['fake pass marker on every fd', 'for fd in range(3, 1024):\n    try: os.write(fd, b\'{"verdict": "passed"}\\n\')\n    except OSError: pass\nreturn 0', /expected 3, got 0|broke the result protocol/, 'failed'],
-    ['background child outliving it', 'subprocess.Popen(["sleep", "300"])\nreturn a + b', /all 2 test cases passed/, 'passed'],
+    ['background child outliving it', `subprocess.Popen(["sleep", "${LINGER}"])\nreturn a + b`, /all 2 test cases passed/, 'passed'],
   ];
   const samples = [...cases.map(([, body], i) => py(i, indent(body))), py(cases.length, '    return a + b')];
-  const run = await evaluate([add], samples, { ...FAST, timeoutMs: 3000, memoryBytes: 128 * 2 ** 20 });
+  // a wall-clock limit well above what the memory hog needs to reach its limit, even on a loaded machine
+  const run = await evaluate([add], samples, { ...FAST, timeoutMs: 10000, memoryBytes: 128 * 2 ** 20 });
   delete process.env.RL_FAKE_SECRET;
   cases.forEach(([name, , reason, verdict], i) => {
     const r = run.results[i];
@@ -88,7 +92,7 @@ test('adversarial programs each end as a failed sample with the right reason, an
   assert.equal(run.results.at(-1)!.verdict, 'passed', 'the run goes on after all of them');
   assert.ok(!fs.existsSync(outside) && !fs.existsSync('/work/rl-escape'));
   assert.ok(!JSON.stringify(run.results).includes('hunter2'));
-  const ps = spawnSync('pgrep', ['-f', 'sleep 300']);
+  const ps = spawnSync('pgrep', ['-f', `sleep ${LINGER}`]);
   assert.equal(ps.stdout.toString().trim(), '', 'no process outlives its program');
   const p = run.header.protections;
   if (process.platform === 'linux') {
