@@ -73,13 +73,14 @@ export interface RunResult {
  *   target is clipped there. Once the policy balances, replay fills with reward-1 non-terminal steps,
  *   the max over a′ keeps bootstrapping from its own overestimates: without the bound the mean
  *   replayed Q kept climbing to and past 100 (93–116 when the return fell, later up to ~300) and the
- *   return collapsed (seed 1 ended at 313; seed 2 fell to 75 at 360k). With it the mean Q settles at
- *   98–100. The clip removes nothing true and stops that drift.
+ *   return collapsed (seed 1 ended at 313; seed 2 fell to 75 at 360k). With it the mean Q stays at or
+ *   below 100 (86–100 at 500k). The clip removes nothing true and stops that drift.
  * - annealLrFraction 0.8: lr reaches 0 at 400k and stays there, so the last 100k steps act with the
  *   policy learned by then instead of unlearning it (with the bound but lr to 0 at 500k, seeds 1–4
  *   ended at 470 · 471 · 447 · 498; at 0.8: 494 · 452 · 500 · 500).
  * - endE 0.001: a random action every ~1,000 steps instead of every 100 perturbs fewer 500-step
- *   episodes (seed 1: 494 → 500; seed 2: 452 → 500). A floor of 0.05 ended seed 1 at 274.
+ *   episodes (seed 1: 494 → 500; seed 2: 452 → 500; seed 3: 500 → 494). A floor of 0.05 ended seed 1
+ *   at 274.
  * Without these three, seeds 1 and 2 ended at 313 and 459; adamEps 1e-4, lr 2.5e-4 or a 500k buffer
  * ended seed 1 at 44, 141 and 246.
  *
