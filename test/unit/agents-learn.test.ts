@@ -211,6 +211,37 @@ test('DQN annealLr: lr goes linearly from learningRate to 0 at totalTimesteps an
   assert.deepEqual(dqn.qNetwork.params, before);
   assert.equal(new Dqn({ obsSize: 2, numActions: 2, learningRate: 1e-3 }).learningRate(400_000), 1e-3);
   assert.throws(() => new Dqn({ obsSize: 2, numActions: 2, annealLr: 'yes' as unknown as boolean }), /annealLr must be true or false/);
+  // annealLrFraction: 0 already at that fraction of the run, then frozen
+  const early = new Dqn({ obsSize: 2, numActions: 2, learningRate: 1e-3, totalTimesteps: 1000, annealLr: true, annealLrFraction: 0.8 });
+  assert.ok(Math.abs(early.learningRate(400) - 5e-4) < 1e-18);
+  assert.equal(early.learningRate(800), 0);
+  assert.equal(early.learningRate(950), 0);
+  for (const bad of [0, 1.5, Number.NaN]) assert.throws(() => new Dqn({ obsSize: 2, numActions: 2, annealLrFraction: bad }), /annealLrFraction must be in \(0, 1\]/);
+});
+
+test('DQN targetMax: the TD target r + γ·Q′ is clipped to it (the return bound r_max / (1 − γ)); terminal targets are the reward', () => {
+  const s = [0.3, -0.2];
+  const s2 = [1.5, 0.8];
+  const make = (targetMax: number | null) => {
+    const dqn = new Dqn({ obsSize: 2, numActions: 2, batchSize: 1, priority: 'uniform', gamma: 0.9, targetMax }, 5);
+    // a target network that overestimates: every Q′ is 50, past the bound 1 / (1 − 0.9) = 10
+    const last = dqn.targetNetwork.layer(dqn.targetNetwork.layers - 1);
+    last.weight.fill(0);
+    last.bias.fill(50);
+    return dqn;
+  };
+  for (const [targetMax, y] of [[null, 1 + 0.9 * 50], [10, 10]] as const) {
+    const dqn = make(targetMax);
+    dqn.store(s, 1, 1, s2, false);
+    const delta = dqn.qNetwork.forward(s, 1)[1] - y;
+    const huber = Math.abs(delta) < 1 ? 0.5 * delta * delta : Math.abs(delta) - 0.5;
+    assert.ok(Math.abs(dqn.update().td_loss - huber) < 1e-12, `targetMax ${targetMax}`);
+  }
+  const terminal = make(0.5);
+  terminal.store(s, 0, 1, s2, true);
+  const delta = terminal.qNetwork.forward(s, 1)[0] - 1;
+  assert.ok(Math.abs(terminal.update().td_loss - (Math.abs(delta) < 1 ? 0.5 * delta * delta : Math.abs(delta) - 0.5)) < 1e-12, 'a terminal target is r, unclipped');
+  assert.throws(() => new Dqn({ obsSize: 2, numActions: 2, targetMax: Infinity }), /targetMax must be null or a finite number/);
 });
 
 const meanLast = (t: CartPoleTrainer, n: number) => t.curve.slice(-n).reduce((a, p) => a + p.return, 0) / n;

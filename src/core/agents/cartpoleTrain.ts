@@ -62,16 +62,27 @@ export interface RunResult {
  * overestimate and the policy collapses. A short ε decay (20k of 500k steps) to a low floor, a gradient
  * step every 4 env steps, a lower lr with grad clipping and double-DQN targets make it learn fast.
  *
- * What makes it stay stable long enough to reach 475 is a Polyak-averaged target network (τ = 0.005
- * after every gradient step instead of a hard copy every 500 steps): the bootstrap target moves
- * smoothly, so the Q-values rise slowly and stay under the bound 1/(1 − γ) = 100 instead of
- * overshooting it and collapsing the policy. With hard copies, a constant lr and a 50k buffer, the
- * same settings solved only seeds 1, 2, 4 (seed 3 peaked at 363, seed 5 fell back to 114). Measured
- * (seeds 1–5, steps to 475): Polyak alone (50k buffer, constant lr) solves 5/5 at 129k · 200k · 143k ·
- * 270k · 149k; adding lr annealed linearly to 0 over the run (late updates are small, so a good
- * policy is not unlearned) and a 200k buffer (early failing episodes stay in replay, against
- * catastrophic forgetting) solves 5/5 sooner and tighter, at 141k · 145k · 158k · 215k · 132k: these
- * settings. (Annealing + 200k buffer with hard copies also solves seeds 3 and 5, at 202k and 373k.)
+ * What makes it learn: a Polyak-averaged target network (τ = 0.005 after every gradient step instead of
+ * a hard copy every 500 steps): the bootstrap target moves smoothly, so the Q-values rise slowly instead
+ * of overshooting. With hard copies, a constant lr and a 50k buffer, the same settings reached 475 only
+ * on seeds 1, 2, 4. Polyak alone reaches 475 on seeds 1–5; lr annealing and a 200k buffer (early
+ * failing episodes stay in replay) reach it sooner (141k–215k steps).
+ *
+ * What makes it stay learned (the final mean of the last 100 episodes at 500k, tuned on seeds 1–4):
+ * - targetMax 100: every reward is 1, so no discounted return exceeds 1/(1 − γ) = 100, and the TD
+ *   target is clipped there. Once the policy balances, replay fills with reward-1 non-terminal steps,
+ *   the max over a′ keeps bootstrapping from its own overestimates: without the bound the mean
+ *   replayed Q kept climbing to and past 100 (93–116 when the return fell, later up to ~300) and the
+ *   return collapsed (seed 1 ended at 313; seed 2 fell to 75 at 360k). With it the mean Q stays at or
+ *   below 100 (86–100 at 500k). The clip removes nothing true and stops that drift.
+ * - annealLrFraction 0.8: lr reaches 0 at 400k and stays there, so the last 100k steps act with the
+ *   policy learned by then instead of unlearning it (with the bound but lr to 0 at 500k, seeds 1–4
+ *   ended at 470 · 471 · 447 · 498; at 0.8: 494 · 452 · 500 · 500).
+ * - endE 0.001: a random action every ~1,000 steps instead of every 100 perturbs fewer 500-step
+ *   episodes (seed 1: 494 → 500; seed 2: 452 → 500; seed 3: 500 → 494). A floor of 0.05 ended seed 1
+ *   at 274.
+ * Without these three, seeds 1 and 2 ended at 313 and 459; adamEps 1e-4, lr 2.5e-4 or a 500k buffer
+ * ended seed 1 at 44, 141 and 246.
  *
  * Also tried (seeds 1, 3, 5, 64×64 net): RL Baselines3 Zoo's tuned CartPole DQN (lr 2.3e-3, batch 64,
  * 100k buffer, 1k learning starts, target every 10 env steps, 128 gradient steps every 256 env steps,
@@ -83,14 +94,16 @@ export interface RunResult {
 export const DQN_CARTPOLE: Readonly<DqnHyperparameters> = {
   learningRate: 5e-4,
   annealLr: true,
+  annealLrFraction: 0.8,
   bufferSize: 200_000,
   gamma: 0.99,
+  targetMax: 100,
   tau: 0.005,
   // Polyak update after every gradient step (targetNetworkFrequency = trainFrequency)
   targetNetworkFrequency: 4,
   batchSize: 64,
   startE: 1,
-  endE: 0.01,
+  endE: 0.001,
   explorationFraction: 0.04,
   learningStarts: 1000,
   trainFrequency: 4,

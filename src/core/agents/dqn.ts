@@ -20,11 +20,19 @@ import { Rng } from '../shared/rng';
 export interface DqnHyperparameters {
   /** Adam's step size (at step 0 when annealLr). */
   learningRate: number;
-  /** false = constant lr (CleanRL's dqn.py); true = lr decays linearly from learningRate to 0 at totalTimesteps. */
+  /** false = constant lr (CleanRL's dqn.py); true = lr decays linearly from learningRate to 0 at annealLrFraction × totalTimesteps, then stays 0. */
   annealLr: boolean;
+  /** With annealLr: the fraction of the run at which lr reaches 0 (1: at its end). */
+  annealLrFraction: number;
   /** Transitions the replay keeps (the oldest is overwritten). */
   bufferSize: number;
   gamma: number;
+  /**
+   * Upper bound of the TD target r + γ·Q_target(s′, a′) (null: none). When every reward is ≤ r_max no
+   * return exceeds r_max / (1 − γ), so clipping the target there removes nothing true and keeps the
+   * Q-values from drifting past what the rewards allow.
+   */
+  targetMax: number | null;
   /** 1 = hard copy every targetNetworkFrequency steps; < 1 = Polyak averaging target ← τ·online + (1 − τ)·target at that frequency. */
   tau: number;
   /** Env steps between target-network updates. */
@@ -71,8 +79,10 @@ export interface DqnHyperparameters {
 export const DQN_CLEANRL: Readonly<DqnHyperparameters> = {
   learningRate: 2.5e-4,
   annealLr: false,
+  annealLrFraction: 1,
   bufferSize: 10_000,
   gamma: 0.99,
+  targetMax: null,
   tau: 1.0,
   targetNetworkFrequency: 500,
   batchSize: 128,
@@ -157,10 +167,10 @@ export class Dqn {
     return Math.min(1, c.betaStart + (1 - c.betaStart) * (globalStep / c.totalTimesteps));
   }
 
-  /** The lr at globalStep: constant, or with annealLr linear from learningRate to 0 at totalTimesteps (a function of the step alone, so a resumed run gets the same lr). */
+  /** The lr at globalStep: constant, or with annealLr linear from learningRate to 0 at annealLrFraction × totalTimesteps (a function of the step alone, so a resumed run gets the same lr). */
   learningRate(globalStep: number): number {
     const c = this.config;
-    return c.annealLr ? c.learningRate * Math.max(0, 1 - globalStep / c.totalTimesteps) : c.learningRate;
+    return c.annealLr ? c.learningRate * Math.max(0, 1 - globalStep / (c.annealLrFraction * c.totalTimesteps)) : c.learningRate;
   }
 
   /** ε-greedy over the allowed actions. Pass epsilon explicitly (e.g. 0) to override the schedule. */
@@ -212,7 +222,7 @@ export class Dqn {
     const batch = this.replay.sample(c.batchSize, this.rng, beta);
     const B = batch.size;
 
-    // y = r + γ (1 − terminated) · Q_target(s', a*), a* = argmax over ALLOWED next actions (of Q_online when double)
+    // y = r + γ (1 − terminated) · Q_target(s', a*), a* = argmax over ALLOWED next actions (of Q_online when double), at most targetMax
     if (c.doubleDqn) {
       const qNext = this.qNetwork.forward(batch.nextObs, B);
       for (let k = 0; k < B; k++) this.nextActions[k] = batch.terminated[k] ? 0 : maskedArgmax(qNext, batch.nextMask, k, A);
@@ -224,7 +234,8 @@ export class Dqn {
         continue;
       }
       const a = c.doubleDqn ? this.nextActions[k] : maskedArgmax(qTarget, batch.nextMask, k, A);
-      this.targets[k] = batch.rewards[k] + c.gamma * qTarget[k * A + a];
+      const y = batch.rewards[k] + c.gamma * qTarget[k * A + a];
+      this.targets[k] = c.targetMax === null ? y : Math.min(y, c.targetMax);
     }
 
     const q = this.qNetwork.forward(batch.obs, B);
@@ -268,6 +279,8 @@ export function resolveDqnConfig(partial: Partial<DqnConfig> & { obsSize: number
   for (const k of unit) if (typeof c[k] !== 'number' || !(c[k] >= 0 && c[k] <= 1)) throw new Error(`dqn config: ${k} must be in [0, 1], got ${JSON.stringify(c[k])}`);
   if (!(c.tau > 0)) throw new Error('dqn config: tau must be > 0');
   if (!(c.explorationFraction > 0)) throw new Error('dqn config: explorationFraction must be > 0');
+  if (typeof c.annealLrFraction !== 'number' || !(c.annealLrFraction > 0 && c.annealLrFraction <= 1)) throw new Error(`dqn config: annealLrFraction must be in (0, 1], got ${JSON.stringify(c.annealLrFraction)}`);
+  if (c.targetMax !== null && !(typeof c.targetMax === 'number' && Number.isFinite(c.targetMax))) throw new Error(`dqn config: targetMax must be null or a finite number, got ${JSON.stringify(c.targetMax)}`);
   for (const k of ['learningRate', 'adamEps', 'alpha', 'priorityEps'] as const) if (typeof c[k] !== 'number' || !(c[k] >= 0)) throw new Error(`dqn config: ${k} must be a number ≥ 0, got ${JSON.stringify(c[k])}`);
   if (typeof c.annealLr !== 'boolean') throw new Error(`dqn config: annealLr must be true or false, got ${JSON.stringify(c.annealLr)}`);
   if (c.loss !== 'huber' && c.loss !== 'mse') throw new Error(`dqn config: loss must be huber or mse, got ${JSON.stringify(c.loss)}`);
