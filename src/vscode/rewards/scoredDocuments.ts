@@ -186,7 +186,7 @@ export class ScoredDocuments implements vscode.Disposable {
     const truncated = record.completion.length > PANEL_TEXT_LIMIT;
     if (truncated) {
       for (const component of Object.values(score.components)) {
-        component.highlights = component.highlights?.filter((h) => h.end <= PANEL_TEXT_LIMIT);
+        if (component) component.highlights = component.highlights?.filter((h) => h.end <= PANEL_TEXT_LIMIT);
       }
     }
     doc.view = {
@@ -250,7 +250,7 @@ export class ScoredDocuments implements vscode.Disposable {
     if (!view) return;
     const score = scoreRecord(record, pending.spec);
     for (const c of Object.values(score.components)) {
-      if (view.truncatedAt) c.highlights = c.highlights?.filter((h) => h.end <= view.truncatedAt!);
+      if (c && view.truncatedAt) c.highlights = c.highlights?.filter((h) => h.end <= view.truncatedAt!);
     }
     doc.view = {
       ...view,
