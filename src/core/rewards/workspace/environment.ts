@@ -7,7 +7,8 @@
  * and handed over in the job. The module's folder, the rest of the workspace and the user's home stay
  * out of the sandbox's view.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultPython } from '../../eval/sandbox/pool';
@@ -37,7 +38,7 @@ const environments = new Map<string, { stamp: string; env: PythonEnvironment }>(
  * The environment of a spec's `venv` (relative to `root`), or the sandbox's default Python when it has
  * none. Throws an Error whose message says what is wrong with the folder.
  */
-export function pythonEnvironment(venv: string | undefined, root: string): PythonEnvironment {
+export async function pythonEnvironment(venv: string | undefined, root: string): Promise<PythonEnvironment> {
   if (!venv) return { python: defaultPython() };
   const dir = path.resolve(root, venv);
   const marker = ['pyvenv.cfg', 'conda-meta'].map((m) => path.join(dir, m)).find((m) => fs.existsSync(m));
@@ -53,20 +54,23 @@ export function pythonEnvironment(venv: string | undefined, root: string): Pytho
   const stamp = String(fs.statSync(marker).mtimeMs);
   const cached = environments.get(dir);
   if (cached?.stamp === stamp) return cached.env;
-  const r = spawnSync(python, ['-I', '-c', 'import json, sys; print(json.dumps([sys.prefix, sys.path]))'], {
-    encoding: 'utf8',
-    timeout: 20000,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
-  });
-  if (r.error || r.status !== 0) {
-    throw new Error(`cannot start the virtual environment's Python ${python}: ${r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit code ${r.status}`)}`);
+  let stdout: string;
+  try {
+    ({ stdout } = await promisify(execFile)(python, ['-I', '-c', 'import json, sys; print(json.dumps([sys.prefix, sys.path]))'], {
+      encoding: 'utf8',
+      timeout: 20000,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    }));
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim().split('\n').pop();
+    throw new Error(`cannot start the virtual environment's Python ${python}: ${stderr || errorMessage(err)}`);
   }
   let prefix: string;
   let sysPath: string[];
   try {
-    [prefix, sysPath] = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as [string, string[]];
+    [prefix, sysPath] = JSON.parse(stdout.trim().split('\n').pop() ?? '') as [string, string[]];
   } catch (err) {
-    throw new Error(`${python} printed something unexpected (${errorMessage(err)}): ${r.stdout.slice(0, 200)}`);
+    throw new Error(`${python} printed something unexpected (${errorMessage(err)}): ${stdout.slice(0, 200)}`);
   }
   if (path.resolve(prefix) !== real && path.resolve(prefix) !== dir) {
     throw new Error(`${python} does not run in "${venv}" (its sys.prefix is ${prefix})`);

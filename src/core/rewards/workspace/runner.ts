@@ -80,7 +80,7 @@ export class RewardFunctionRunner {
     let env: PythonEnvironment | undefined;
     let envError: string | undefined;
     try {
-      env = pythonEnvironment(req.venv, req.root);
+      env = await pythonEnvironment(req.venv, req.root);
     } catch (err) {
       envError = errorMessage(err);
     }
