@@ -29,7 +29,7 @@ function prepare(ws) {
 test('workspace reward functions: their rows in the breakdown, and a function that raises is an error with its traceback', async ({ vs, panel, shot }) => {
   await scoreFile({ vs, panel }, 'completions/own-right.md');
   assert.match(await panel.specName(), /own-rewards\.json/);
-  await eventually(async () => (await panel.value('gsm8k')) === '1.00', { what: 'gsm8k to be 1.00 once the sandbox ran it', timeout: 60000 });
+  await eventually(async () => (await panel.value('gsm8k')) === '1.00', { what: 'gsm8k to be 1.00 once the sandbox ran it', timeout: 120000 });
   assert.deepEqual(await panel.componentNames(), ['format', 'gsm8k', 'picky']);
   assert.equal(await panel.value('picky'), '1.00');
   assert.equal(await panel.contribution('gsm8k'), '+2.00');
@@ -39,7 +39,7 @@ test('workspace reward functions: their rows in the breakdown, and a function th
   await shot('scored');
 
   await scoreFile({ vs, panel }, 'completions/own-raises.md');
-  await eventually(async () => (await panel.value('picky')) === 'error', { what: 'picky to show an error', timeout: 60000 });
+  await eventually(async () => (await panel.value('picky')) === 'error', { what: 'picky to show an error', timeout: 120000 });
   assert.match(await panel.detail('picky'), /ValueError: .*no answer/);
   assert.equal(await panel.contribution('picky'), '0.00');
   assert.match(await panel.text('#total-incomplete'), /incomplete: picky failed/);
@@ -50,4 +50,4 @@ test('workspace reward functions: their rows in the breakdown, and a function th
   assert.match(await items.textContent(), /rewards\/bad_returns\.py:raises_with_escapes \(verl\)/);
   assert.match(await items.locator('pre.traceback').textContent(), /File "rewards\/bad_returns\.py", line \d+, in raises_with_escapes/);
   await shot('error');
-}, { settings: { 'reasoningLab.rewards.spec': SPEC }, prepare, timeoutMs: 180000 });
+}, { settings: { 'reasoningLab.rewards.spec': SPEC }, prepare, timeoutMs: 300000 });
