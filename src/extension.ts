@@ -9,6 +9,8 @@ import { TraceExplorer } from './vscode/traces/traceExplorer';
 import { registerEvaluation } from './vscode/eval';
 import { registerModels } from './vscode/models';
 import { registerAgents } from './vscode/agents';
+import { WorkspaceFunctionScoring } from './vscode/rewards/workspaceFunctions';
+import { workerScript } from './vscode/shared/workerScript';
 
 /** Builds the services and hands them to the editor adapters; nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -16,6 +18,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = (message: string) => output.info(message);
   const specs = new RewardSpecSource();
   const scored = new ScoredDocuments(specs);
+  const functions = new WorkspaceFunctionScoring(workerScript(context.extensionPath, 'rewardFunctionWorker'));
+  scored.useFunctions(functions);
   const panel = new BreakdownPanel(context.extensionUri, scored, specs, log);
   const codeLens = new ScoreCodeLens(scored);
   const models = registerModels(context, scored, output);
@@ -23,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     specs,
     scored,
+    functions,
     panel,
     codeLens,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),

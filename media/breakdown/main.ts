@@ -108,6 +108,7 @@ function renderHeader(v: BreakdownView): HTMLElement {
       el('span', { id: 'total', class: `total ${s.total < 0 ? 'negative' : ''}` }, s.total.toFixed(2)),
       el('span', { id: 'total-range', class: 'muted' }, `of ${s.max.toFixed(2)}`),
       el('span', { class: 'muted small' }, s.min < 0 ? ` (lowest ${s.min.toFixed(2)})` : ''),
+      s.incomplete?.length ? incompleteNote(s.incomplete, s.components) : null,
     ),
     el('div', { class: 'actions' }, rescore, openSpec),
   );
@@ -120,12 +121,13 @@ function renderComponents(v: BreakdownView): HTMLElement {
   const rows: HTMLElement[] = [];
   for (const [name, c] of entries) {
     const expanded = ui.expanded.includes(name);
-    const hasItems = !!c.items?.length;
+    const hasItems = !!c.items?.length || !!c.error?.traceback || !!c.output || c.source !== undefined;
+    const failed = c.error ? (c.error.kind === 'not-run' ? 'not-run' : 'failed') : '';
     const row = el(
       'tr',
-      { class: `component ${c.value === null ? 'null' : ''}`, 'data-name': name, tabindex: '0', 'aria-expanded': String(expanded) },
+      { class: `component ${c.value === null ? 'null' : ''} ${failed}`, 'data-name': name, tabindex: '0', 'aria-expanded': String(expanded) },
       el('th', { scope: 'row', class: 'name' }, hasItems ? el('span', { class: 'twisty' }, expanded ? '▾ ' : '▸ ') : null, name),
-      el('td', { class: 'value', title: `range ${c.range[0]} … ${c.range[1]}` }, c.value === null ? 'n/a' : c.value.toFixed(2)),
+      el('td', { class: 'value', title: `range ${c.range[0]} … ${c.range[1]}` }, failed === 'failed' ? 'error' : failed ? '…' : c.value === null ? 'n/a' : c.value.toFixed(2)),
       el('td', { class: 'weight' }, `× ${formatWeight(c.weight)}`),
       el('td', { class: 'contribution' }, signed(c.contribution)),
       el('td', { class: 'bar-cell' }, renderBar(c, scale)),
@@ -149,7 +151,7 @@ function renderComponents(v: BreakdownView): HTMLElement {
         el(
           'tr',
           { class: 'component-items', 'data-name': name },
-          el('td', { colspan: '6' }, el('ul', {}, ...c.items!.map((item) => el('li', {}, item)))),
+          el('td', { colspan: '6' }, ...componentDetails(c)),
         ),
       );
     }
@@ -174,6 +176,24 @@ function renderComponents(v: BreakdownView): HTMLElement {
     ),
     el('tbody', {}, ...rows),
   );
+}
+
+/** What the total leaves out: components that failed or did not run. */
+function incompleteNote(names: string[], components: Partial<Record<string, ComponentScore>>): HTMLElement {
+  const notRun = names.filter((n) => components[n]?.error?.kind === 'not-run');
+  const failed = names.filter((n) => !notRun.includes(n));
+  const parts = [failed.length ? `${failed.join(', ')} failed` : '', notRun.length ? `${notRun.join(', ')} not run` : ''].filter(Boolean);
+  return el('span', { id: 'total-incomplete', class: 'incomplete', title: 'The total leaves these components out: it is not the reward the spec defines' }, `incomplete: ${parts.join('; ')}`);
+}
+
+/** An expanded component: where a workspace function comes from, its extra values, its traceback, what it printed. */
+function componentDetails(c: ComponentScore): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (c.source !== undefined) out.push(el('p', { class: 'source' }, el('span', { class: 'muted' }, 'function '), c.source));
+  if (c.items?.length) out.push(el('ul', {}, ...c.items.map((item) => el('li', {}, item))));
+  if (c.error?.traceback) out.push(el('h4', {}, 'Traceback'), el('pre', { class: 'traceback' }, c.error.traceback));
+  if (c.output) out.push(el('h4', {}, 'Output (stdout and stderr)'), el('pre', { class: 'function-output' }, c.output));
+  return out;
 }
 
 function renderBar(c: ComponentScore, scale: number): HTMLElement {

@@ -23,6 +23,8 @@ import { errorMessage } from '../core/shared/errors';
 import type { SafeOutput } from '../core/shared/safeOutput';
 import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
 import { scoreAhead, type ItemWithRm } from './scoreAhead';
+import { FunctionErrorLog, functionsAhead, type WithFunctions } from './functionsAhead';
+import { RewardFunctionRunner } from '../core/rewards/workspace/runner';
 
 export const scoreCommand: CliCommand = {
   name: 'score',
@@ -34,8 +36,11 @@ export const scoreCommand: CliCommand = {
 ${JUDGE_USAGE}
   Local ONNX reward model (the rm component, sigmoid of its logit; added with weight 1 when the spec has none):
 ${MODEL_USAGE}
+  Workspace reward functions (spec components with "module", "function", "style"): run in the
+  evaluation sandbox, module paths and "venv" relative to the current folder; a failure is reported
+  per function and record and marks the total incomplete, it is never a 0.
   Records: {"id", "prompt", "completion", "answer"?, "language"?, "reference"?}, or chat messages
-  ({"messages": [{"role", "content"}, ...]}). Exit codes: 0 scored something, 1 nothing could be read,
+  ({"messages": [{"role", "content"}, ...]}); other fields are the dataset columns reward functions get. Exit codes: 0 scored something, 1 nothing could be read,
   2 bad usage or an invalid spec, 130 interrupted.`,
   run: (args) => runScore(parseScoreArgs(args)),
 };
@@ -90,6 +95,8 @@ export function parseScoreArgs(args: string[]): ScoreOptions {
 interface OpenedModels {
   judge?: GrmJudgeOptions;
   rm?: RewardScorer;
+  /** Runs the spec's workspace reward functions in the sandbox, when it has some. */
+  functions?: RewardFunctionRunner;
   close(): Promise<void>;
 }
 
@@ -137,7 +144,7 @@ export async function runScore(o: ScoreOptions): Promise<number> {
 }
 
 /**
- * Opens the judge and the reward model the options and the spec ask for (none when neither does);
+ * Opens the judge, the reward model and the runner of workspace reward functions the options and the spec ask for;
  * undefined, with the reason on stderr, when the reward model cannot be opened.
  */
 async function openModels(o: ScoreOptions, spec: RewardSpec, modelDir: string | undefined): Promise<OpenedModels | undefined> {
@@ -147,11 +154,14 @@ async function openModels(o: ScoreOptions, spec: RewardSpec, modelDir: string | 
     const specK = spec.components.grm?.options?.k;
     ({ options: judge, dispose: closeJudge } = await openJudge(o.judge, typeof specK === 'number' ? specK : undefined));
   }
+  const functions = spec.functions?.length ? new RewardFunctionRunner() : undefined;
+  if (functions) process.stderr.write(`reward functions ${spec.functions!.map((f) => f.name).join(', ')} run in the sandbox (modules relative to ${process.cwd()})\n`);
   const close = async (host?: ModelHost) => {
+    await functions?.close();
     await host?.dispose();
     await closeJudge?.();
   };
-  if (!modelDir) return { judge, close };
+  if (!modelDir) return { judge, functions, close };
   // the reward model runs in the model worker; records are read ahead so it can batch them
   const host = new ModelHost(workerScript('modelWorker'));
   let rm: RewardScorer;
@@ -164,7 +174,7 @@ async function openModels(o: ScoreOptions, spec: RewardSpec, modelDir: string | 
     return undefined;
   }
   process.stderr.write(`reward model ${rm.info.name} on ${describeProviderStatus(rm.info.provider)}\n`);
-  return { judge, rm, close: () => close(host) };
+  return { judge, rm, functions, close: () => close(host) };
 }
 
 interface ScoreCounts {
@@ -175,15 +185,17 @@ interface ScoreCounts {
   /** A read error ended the input early (reported); with nothing scored the run failed. */
   failed: boolean;
   progress: ReturnType<typeof progressReporter>;
+  functionErrors: FunctionErrorLog;
 }
 
 /** Scores each record of `source` into `out` (or stdout); malformed lines are reported and skipped. */
 async function scoreRecords(input: string, source: NodeJS.ReadableStream, spec: RewardSpec, models: OpenedModels, out: SafeOutput | undefined, signal: AbortSignal): Promise<ScoreCounts> {
   const sink: NodeJS.WritableStream = out?.stream ?? process.stdout;
-  const counts: ScoreCounts = { scored: 0, malformed: 0, sum: 0, started: Date.now(), failed: false, progress: progressReporter() };
+  const counts: ScoreCounts = { scored: 0, malformed: 0, sum: 0, started: Date.now(), failed: false, progress: progressReporter(), functionErrors: new FunctionErrorLog() };
   const { progress } = counts;
   try {
-    const items: AsyncIterable<ItemWithRm> = models.rm ? scoreAhead(readJsonl(source, { signal }), models.rm, 64, signal) : readJsonl(source, { signal });
+    const read: AsyncIterable<ItemWithRm> = models.rm ? scoreAhead(readJsonl(source, { signal }), models.rm, 64, signal) : readJsonl(source, { signal });
+    const items: AsyncIterable<WithFunctions<ItemWithRm>> = models.functions ? functionsAhead(read, models.functions, spec, process.cwd(), 256, signal) : read;
     for await (const item of items) {
       const label = `${input === '-' ? 'stdin' : input}:${item.line}`;
       if (item.error !== undefined) {
@@ -198,11 +210,14 @@ async function scoreRecords(input: string, source: NodeJS.ReadableStream, spec: 
         continue;
       }
       if (item.rm) record.modelScores = { ...record.modelScores, rm: item.rm };
+      if (item.functions) record.functionScores = item.functions;
       if (models.judge) {
         await judgeRecords([record], { ...models.judge, signal });
         if (signal.aborted) break;
       }
       const result = scoreRecord(record, spec);
+      const failures = counts.functionErrors.report(label, record.id, result.components, result.incomplete);
+      if (failures) process.stderr.write(progress.done() + failures);
       counts.sum += result.total;
       counts.scored++;
       if (!sink.write(JSON.stringify(toScoreLine(result)) + '\n')) await once(sink, 'drain');
@@ -229,7 +244,7 @@ async function finish(o: ScoreOptions, spec: RewardSpec, c: ScoreCounts, out: Sa
   if (c.malformed) parts.push(`${c.malformed} malformed line${c.malformed === 1 ? '' : 's'} skipped`);
   if (c.scored) parts.push(`mean total ${(c.sum / c.scored).toFixed(3)}`);
   if (interrupted) parts.push('interrupted: the output holds the records scored so far');
-  process.stderr.write(`${c.progress.done()}${parts.join('; ')}${o.out ? ` → ${o.out}` : ''}\n`);
+  process.stderr.write(`${c.progress.done()}${c.functionErrors.summary(c.scored)}${parts.join('; ')}${o.out ? ` → ${o.out}` : ''}\n`);
   if (interrupted) return 130;
   if (c.scored === 0) {
     process.stderr.write(`error: no record could be read from ${o.input}\n`);

@@ -165,6 +165,9 @@ async function runTraces(o: TracesOptions): Promise<number> {
     return 2;
   }
   const spec = resolved.spec;
+  if (spec.functions?.length) {
+    process.stderr.write(`note: traces does not run workspace reward functions yet: ${spec.functions.map((f) => f.name).join(', ')} ${spec.functions.length === 1 ? 'is' : 'are'} left out of the rewards it computes (use score for them)\n`);
+  }
   try {
     const st = fs.statSync(input);
     if (st.isDirectory()) throw new Error('is a directory');

@@ -15,6 +15,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { evaluate, loadProblemSet, readRun, Sandbox, type Problem, type Sample, type SampleResult } from '../../src/core/eval';
+import { scoreRecord } from '../../src/core/rewards';
+import type { RewardRecord, RewardSpec } from '../../src/core/rewards/types';
+import { RewardFunctionRunner } from '../../src/core/rewards/workspace/runner';
+import { functionSample } from '../../src/core/rewards/workspace/inputs';
 
 const SECRET = `rl-secret-${randomUUID()}`;
 const MARK = `rl-redteam-${process.pid}`;
@@ -322,4 +326,94 @@ test('red team: the protections claimed are the ones in force (bubblewrap off: t
   }
   const results: SampleResult[] = [...claims.results, ...withBwrap.results];
   assert.ok(results.every((r) => r.verdict === 'passed'));
+});
+
+test('red team, workspace reward functions: a completion run by a code reward cannot forge its reward or reach the user\'s files; a forging function only spoils its own component', async () => {
+  const ws = path.join(dir, 'rewards-ws');
+  fs.mkdirSync(ws, { recursive: true });
+  fs.chmodSync(ws, 0o755);
+  const records = path.join(ws, 'rollouts.jsonl');
+  fs.writeFileSync(records, JSON.stringify({ id: 'other', prompt: 'Q', completion: 'x', answer: SECRET }) + '\n');
+  // a code reward as users write them: run the completion with its test in a subprocess, 1.0 when it exits 0
+  fs.writeFileSync(path.join(ws, 'code_reward.py'), `import subprocess, sys
+
+def code_reward(completions, **kwargs):
+    rewards = []
+    for code in completions:
+        r = subprocess.run([sys.executable, '-c', code + '\\nassert add(2, 3) == 5\\n'], capture_output=True, text=True, timeout=20)
+        print(r.stdout[-2000:], r.stderr[-2000:])
+        rewards.append(1.0 if r.returncode == 0 else 0.0)
+    return rewards
+
+def forger(completions, **kwargs):
+    import os
+    os.write(3, b'{"b":0,"values":[{"v":1e999},{"v":"1"},{"v":1},{"v":1}]}\\n{"b":7,"values":[{"v":1}]}\\n{"done":9}\\n')
+    os._exit(0)
+`);
+  // the policy's completion: no add(), but every way it might make the reward function's process report a pass
+  const attack = `import os, signal
+ppid = os.getppid()
+seen = []
+for target in ('/proc/%d/fd/3' % ppid, '/dev/fd/3', '/proc/self/fd/3'):
+    try:
+        fd = os.open(target, os.O_WRONLY)
+        os.write(fd, b'{"b":0,"values":[{"v":1},{"v":1}]}\\n{"done":1}\\n')
+        seen.append('FORGED via ' + target)
+    except OSError as e:
+        seen.append('blocked %s %s' % (target, type(e).__name__))
+try:
+    with open('/proc/%d/mem' % ppid, 'r+b') as m:
+        seen.append('FORGED: opened the parent memory')
+except OSError as e:
+    seen.append('blocked mem %s' % type(e).__name__)
+for p in (${JSON.stringify(records)}, ${JSON.stringify(hostFile)}, ${JSON.stringify(path.join(ws, 'code_reward.py'))}):
+    try:
+        seen.append('LEAK ' + open(p).read()[:300])
+    except OSError as e:
+        seen.append('blocked read %s' % type(e).__name__)
+    try:
+        open(p, 'a').write('appended')
+        seen.append('WROTE ' + p)
+    except OSError as e:
+        seen.append('blocked write %s' % type(e).__name__)
+print('\\n'.join(seen))
+raise SystemExit(1)
+`;
+  const honest = 'def add(a, b):\n    return a + b\n';
+  const spec: RewardSpec = {
+    name: 'red team',
+    components: { format: { weight: 1 } },
+    functions: [
+      { name: 'code', weight: 1, module: 'code_reward.py', function: 'code_reward', style: 'trl' },
+      { name: 'forger', weight: 1, module: 'code_reward.py', function: 'forger', style: 'trl' },
+    ],
+  };
+  const recs: RewardRecord[] = [attack, honest].map((completion, i) => ({ id: `s${i}`, prompt: 'Write add(a, b).', completion }));
+  const runner = new RewardFunctionRunner({ workers: 1 });
+  let run;
+  try {
+    run = await runner.score({ functions: spec.functions!, root: ws, samples: recs.map((r) => functionSample(r)) });
+  } finally {
+    await runner.close();
+  }
+  const code = run.get('code')!.scores;
+  const forged = run.get('forger')!.scores;
+  const output = code[0].output ?? '';
+  assert.deepEqual(code.map((s) => s.value), [0, 1], `the attack is scored as what its test says, the honest add() passes:\n${output}`);
+  assert.doesNotMatch(output, /FORGED|LEAK|WROTE/, output);
+  assert.equal(output.match(/blocked/g)?.length, 10, output);
+  assert.ok(!output.includes(SECRET));
+  assert.equal(fs.readFileSync(hostFile, 'utf8'), `private ${SECRET}\n`, "the user's file is unchanged");
+  assert.ok(!fs.readFileSync(records, 'utf8').includes('appended'));
+  // forged report lines: values that are not finite numbers are errors; a call that does not exist is ignored
+  assert.equal(forged.length, 2);
+  assert.deepEqual(forged.map((s) => s.error?.kind), ['invalid', 'invalid'], JSON.stringify(forged));
+  for (const [i, r] of recs.entries()) {
+    r.functionScores = { code: code[i], forger: forged[i] };
+    const s = scoreRecord(r, spec);
+    assert.deepEqual(s.incomplete, ['forger'], 'the forging function is marked as failed, the total as incomplete');
+    assert.equal(s.components.forger?.contribution, 0);
+    assert.equal(s.total, (s.components.format?.contribution ?? 0) + code[i].value!);
+  }
+  assert.equal(spawnSync('pgrep', ['-f', 'assert add\\(2, 3\\)']).stdout.toString().trim(), '', 'no process outlives its program');
 });

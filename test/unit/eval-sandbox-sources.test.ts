@@ -23,7 +23,7 @@ function python(code: string, input = ''): string {
 }
 
 test('the sandbox sources: Python compiles and lints clean, driver.js parses', () => {
-  assert.deepEqual(pyFiles.sort(), ['boot.py', 'forkserver.py', 'harness.py', 'pyvalues.py']);
+  assert.deepEqual(pyFiles.sort(), ['boot.py', 'forkserver.py', 'harness.py', 'pyvalues.py', 'rewardfn.py']);
   for (const f of pyFiles) python(`import ast\nast.parse(open(${JSON.stringify(path.join(DIR, f))}).read(), ${JSON.stringify(f)})`);
   const flakes = spawnSync(PY, ['-B', '-m', 'pyflakes', ...pyFiles.map((f) => path.join(DIR, f))], { encoding: 'utf8' });
   if (!/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.status, 0, flakes.stdout + flakes.stderr);

@@ -48,7 +48,7 @@ test('validation errors carry pointer and 1-based line/column of the bad field',
     ['/components/accuracy/weight', 4, 19, '"components.accuracy.weight" must be number, got string'],
     ['/components/format/mode', 5, 30, '"components.format.mode" must be one of "strict", "lenient", got "loose"'],
     ['/components/format/extra', 5, 47, 'unknown option "extra" for component "format" (allowed: weight, mode, thinkTag, answerTag)'],
-    ['/components/bogus', 6, 5, 'unknown component "bogus" (known: accuracy, format, language, steps, cosine, repetition, novelty, similarity, rm, grm)'],
+    ['/components/bogus', 6, 5, 'unknown component "bogus" (known: accuracy, format, language, steps, cosine, repetition, novelty, similarity, rm, grm; or name your own Python function with "module", "function" and "style")'],
     ['/components/language/weight', 7, 19, '"components.language.weight" must be a finite number, got Infinity'],
     ['/components/steps', 8, 5, '"components.steps" is missing "weight"'],
   ]);
@@ -117,4 +117,49 @@ test('withConfiguredModels: a configured model the spec does not weigh joins wit
   const kept = withConfiguredModels(weighed, { grm: true, rm: true });
   assert.deepEqual(kept.added, ['rm']);
   assert.deepEqual(kept.spec.components.grm, { weight: 0.5, options: { k: 8 } });
+});
+
+test('workspace reward functions: any other component name with module, function and style, in the spec\'s order, after the built-in ones', () => {
+  const text = JSON.stringify({
+    venv: '.venv',
+    components: {
+      mine: { weight: 0.5, module: 'rewards/trl_rewards.py', function: 'accuracy_reward', style: 'trl', batchSize: 4 },
+      format: { weight: 1 },
+      'gsm8k-verl': { weight: 2, module: 'my_pkg.rewards', function: 'compute_score', style: 'verl', kwargs: { format_score: 0.1 }, range: [-1, 1] },
+    },
+  });
+  const { spec, errors } = parseRewardSpec(text, SRC);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(spec?.components, { format: { weight: 1 } });
+  assert.equal(spec?.venv, '.venv');
+  // JSON round trip: the parser's objects have no prototype
+  assert.deepEqual(JSON.parse(JSON.stringify(spec?.functions)), [
+    { name: 'mine', weight: 0.5, module: 'rewards/trl_rewards.py', function: 'accuracy_reward', style: 'trl', batchSize: 4 },
+    { name: 'gsm8k-verl', weight: 2, module: 'my_pkg.rewards', function: 'compute_score', style: 'verl', kwargs: { format_score: 0.1 }, range: [-1, 1] },
+  ]);
+});
+
+test('workspace reward functions: a half-written one names its missing and bad fields with their lines; a misspelled built-in is one "unknown component"', () => {
+  const text = [
+    '{',
+    '  "components": {',
+    '    "mine": { "weight": 1, "module": "rewards/x.txt", "function": "2fast" },',
+    '    "other": { "weight": 1, "module": "a.py", "function": "f", "style": "ray", "range": [1, 0] },',
+    '    "acuracy": { "weight": 1 },',
+    '    "bad name!": { "weight": 1, "module": "a.py", "function": "f", "style": "trl" }',
+    '  }',
+    '}',
+  ].join('\n');
+  const { spec, errors } = parseRewardSpec(text, SRC);
+  assert.equal(spec, undefined);
+  const got = errors.map((e) => [e.pointer, e.line, e.message]);
+  assert.deepEqual(got, [
+    ['/components/mine', 3, '"components.mine" is missing "style"'],
+    ['/components/mine/module', 3, '"components.mine.module" must be a .py file in the workspace or a dotted module name (my_package.rewards), got "rewards/x.txt"'],
+    ['/components/mine/function', 3, '"components.mine.function" must be a Python function name, got "2fast"'],
+    ['/components/other/style', 4, '"components.other.style" must be one of "trl", "verl", "openrlhf", got "ray"'],
+    ['/components/other/range', 4, '"components.other.range" must be [lowest, highest] with lowest < highest, got [1,0]'],
+    ['/components/acuracy', 5, 'unknown component "acuracy" (known: accuracy, format, language, steps, cosine, repetition, novelty, similarity, rm, grm; or name your own Python function with "module", "function" and "style")'],
+    ['/components/bad name!', 6, 'component name "bad name!" must start with a letter or _ and hold only letters, digits, _ and - (64 at most)'],
+  ]);
 });

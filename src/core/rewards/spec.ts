@@ -2,8 +2,11 @@
  * User reward specs: a workspace file `.reasoning-lab/rewards.json` validated against
  * `schemas/rewards.schema.json` (draft-07, the same schema VS Code uses for completion in the editor).
  *
- *   { "$schema"?: string, "description"?: string,
+ *   { "$schema"?: string, "description"?: string, "venv"?: string,
  *     "components": { "<name>": { "weight": number, ...options of that function } } }
+ *
+ * A component whose name is not a built-in one is a workspace reward function: it names "module",
+ * "function" and "style" (see WorkspaceFunctionSpec).
  *
  * Every error names the file, the JSON pointer and the 1-based line/column of the bad field (JSON
  * syntax errors too), and all errors are reported, not just the first.
@@ -12,7 +15,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, getNodeValue, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import schema from '../../../schemas/rewards.schema.json';
 import { PRESETS } from './presets';
-import { COMPONENT_NAMES, type ComponentName, type ComponentSpec, type ModelComponentName, type RewardSpec } from './types';
+import { COMPONENT_NAMES, type ComponentName, type ComponentSpec, type ModelComponentName, type RewardSpec, type WorkspaceFunctionSpec } from './types';
 import { errorMessage } from '../shared/errors';
 
 export interface SpecError {
@@ -38,6 +41,15 @@ function getValidator(): ValidateFunction {
 
 type SchemaNode = { properties?: Record<string, unknown> };
 const DEFINITIONS = (schema as unknown as { definitions: Record<string, SchemaNode> }).definitions;
+const BUILT_IN = new Set<string>(COMPONENT_NAMES);
+const OWN_FUNCTION_HINT = 'or name your own Python function with "module", "function" and "style"';
+
+/** A component that is neither built in nor an attempt at a workspace function (no "module" or "function"): a misspelled name. */
+function isUnknownComponent(name: string, value: unknown): boolean {
+  if (BUILT_IN.has(name)) return false;
+  const c = valueAt(value, `/components/${escapePointer(name)}`);
+  return !c || typeof c !== 'object' || Array.isArray(c) || (!('module' in c) && !('function' in c));
+}
 
 /** Line/column (1-based) of an offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -113,7 +125,7 @@ function messageFor(e: ErrorObject, value: unknown): { pointer: string; property
         return { pointer, property: extra, message: `unknown component "${extra}" (known: ${COMPONENT_NAMES.join(', ')})` };
       }
       if (path.length === 2 && path[0] === 'components') {
-        const known = Object.keys(DEFINITIONS[path[1]]?.properties ?? {});
+        const known = Object.keys((DEFINITIONS[BUILT_IN.has(path[1]) ? path[1] : 'workspaceFunction'])?.properties ?? {});
         return { pointer, property: extra, message: `unknown option "${extra}" for component "${path[1]}" (allowed: ${known.join(', ')})` };
       }
       return { pointer, property: extra, message: `unknown field "${extra}" in ${where}` };
@@ -134,9 +146,25 @@ function messageFor(e: ErrorObject, value: unknown): { pointer: string; property
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
       return { pointer: e.instancePath, message: `${where} must be one of ${allowed}, got ${JSON.stringify(valueAt(value, e.instancePath))}` };
     }
+    case 'pattern': {
+      const named = (e as ErrorObject & { propertyName?: string }).propertyName;
+      if (named !== undefined) {
+        return {
+          pointer: `${e.instancePath}/${escapePointer(named)}`,
+          property: named,
+          message: `component name "${named}" must start with a letter or _ and hold only letters, digits, _ and - (64 at most)`,
+        };
+      }
+      const got = JSON.stringify(valueAt(value, e.instancePath));
+      if (path[path.length - 1] === 'function') return { pointer: e.instancePath, message: `${where} must be a Python function name, got ${got}` };
+      if (path[path.length - 1] === 'module') {
+        return { pointer: e.instancePath, message: `${where} must be a .py file in the workspace or a dotted module name (my_package.rewards), got ${got}` };
+      }
+      return { pointer: e.instancePath, message: `${where} ${e.message ?? 'is invalid'}` };
+    }
     case 'minProperties':
       if (path.length === 1 && path[0] === 'components') {
-        return { pointer: e.instancePath, message: `"components" is empty: name at least one reward function (${COMPONENT_NAMES.join(', ')})` };
+        return { pointer: e.instancePath, message: `"components" is empty: name at least one reward function (${COMPONENT_NAMES.join(', ')}, ${OWN_FUNCTION_HINT})` };
       }
       return { pointer: e.instancePath, message: `${where} ${e.message ?? 'has too few properties'}` };
     default:
@@ -169,6 +197,20 @@ export function parseRewardSpec(text: string, source: string): { spec?: RewardSp
   if (!validate(value)) {
     const seen = new Set<string>();
     for (const e of validate.errors ?? []) {
+      if (e.keyword === 'propertyNames') continue; // its 'pattern' error says it better
+      const own = /^\/components\/([^/]+)/.exec(e.instancePath);
+      const ownName = own ? own[1].replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+      if (ownName !== undefined && isUnknownComponent(ownName, value)) {
+        // a misspelled built-in, not a half-written function: one message at its name, not "missing module"
+        const pointer = `/components/${escapePointer(ownName)}`;
+        const message = `unknown component "${ownName}" (known: ${COMPONENT_NAMES.join(', ')}; ${OWN_FUNCTION_HINT})`;
+        const key = `${pointer}\u0000${message}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          errors.push({ source, pointer, ...locate(body, root, '/components', ownName), message });
+        }
+        continue;
+      }
       const m = messageFor(e, value);
       const key = `${m.pointer}\u0000${m.message}`;
       if (seen.has(key)) continue;
@@ -176,7 +218,7 @@ export function parseRewardSpec(text: string, source: string): { spec?: RewardSp
       errors.push({ source, pointer: m.pointer, ...locate(body, root, m.property !== undefined ? m.pointer.slice(0, m.pointer.lastIndexOf('/')) : m.pointer, m.property), message: m.message });
     }
   }
-  // weights must be finite (1e999 parses to Infinity)
+  // weights must be finite (1e999 parses to Infinity); a function's range must go up
   const comps = (value as { components?: unknown })?.components;
   if (comps && typeof comps === 'object' && !Array.isArray(comps)) {
     for (const [name, c] of Object.entries(comps as Record<string, unknown>)) {
@@ -187,13 +229,18 @@ export function parseRewardSpec(text: string, source: string): { spec?: RewardSp
           errors.push({ source, pointer, ...locate(body, root, pointer), message: `"components.${name}.weight" must be a finite number, got ${w}` });
         }
       }
+      const range = (c as { range?: unknown } | null)?.range;
+      if (Array.isArray(range) && range.length === 2 && range.every((x) => typeof x === 'number') && !(Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[0] < range[1])) {
+        const pointer = `/components/${escapePointer(name)}/range`;
+        errors.push({ source, pointer, ...locate(body, root, pointer), message: `"components.${name}.range" must be [lowest, highest] with lowest < highest, got ${JSON.stringify(range)}` });
+      }
     }
   }
   if (errors.length > 0) {
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
     return { errors };
   }
-  const v = value as { description?: string; components: Record<string, Record<string, unknown>> };
+  const v = value as { description?: string; venv?: string; components: Record<string, Record<string, unknown>> };
   const components: RewardSpec['components'] = {};
   for (const name of COMPONENT_NAMES) {
     const c = v.components[name];
@@ -204,7 +251,12 @@ export function parseRewardSpec(text: string, source: string): { spec?: RewardSp
     components[name as ComponentName] = cs;
   }
   const spec: RewardSpec = { name: source, components };
+  const functions = Object.entries(v.components)
+    .filter(([name]) => !BUILT_IN.has(name))
+    .map(([name, c]) => ({ name, ...c }) as unknown as WorkspaceFunctionSpec);
+  if (functions.length) spec.functions = functions;
   if (typeof v.description === 'string') spec.description = v.description;
+  if (typeof v.venv === 'string') spec.venv = v.venv;
   return { spec, errors: [] };
 }
 

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { scoreRecord, withConfiguredModels } from '../../core/rewards';
 import { recordFromDocumentText } from '../../core/records/document';
-import type { RewardRecord, RewardSpec } from '../../core/rewards/types';
+import type { FunctionScore, RewardRecord, RewardSpec } from '../../core/rewards/types';
+import { functionSample } from '../../core/rewards/workspace/inputs';
+import type { FunctionJob } from '../../contracts/rewardFunctionWorker';
+import { UNTRUSTED_MESSAGE, type WorkspaceFunctionScoring } from './workspaceFunctions';
 import type { BreakdownModelsView, BreakdownView } from '../../contracts/breakdown';
 import type { RewardSpecSource } from './rewardSpecSource';
 import type { ModelOutcome, ModelPlan, ModelProgress, ModelScoring } from './modelScoring';
@@ -26,7 +29,19 @@ export interface ScoredDocument {
   models?: { planKey: string; textKey: string; outcome: ModelOutcome };
   /** The models still running for this document, and how to stop them. */
   modelRun?: { promise: Promise<void>; abort: AbortController };
+  /** The workspace reward functions' scores for the text and spec of `key`, or the run computing them. */
+  functions?: { key: string; scores?: Record<string, FunctionScore>; run?: { promise: Promise<void>; abort: AbortController } };
+  /** The record and spec of the latest score: results that arrive later are summed in with them. */
+  last?: { record: RewardRecord; spec: RewardSpec };
 }
+
+/** A workspace reward function run to start after the synchronous part of a score. */
+interface PendingFunctions {
+  key: string;
+  job: FunctionJob;
+}
+
+const notRun = (message: string): FunctionScore => ({ value: null, detail: message, error: { kind: 'not-run', message } });
 
 /** A model run to start after the synchronous part of a score. */
 interface PendingModels {
@@ -48,6 +63,7 @@ export class ScoredDocuments implements vscode.Disposable {
   readonly onDidUpdate = this.updated.event;
   private readonly disposables: vscode.Disposable[] = [this.updated];
   private modelScoring?: ModelScoring;
+  private functionScoring?: WorkspaceFunctionScoring;
   private readonly progress = new vscode.EventEmitter<{ doc: ScoredDocument; progress: ModelProgress | undefined }>();
   /** Models' progress for a document (running text, judgements as they finish); undefined when done. */
   readonly onDidModelProgress = this.progress.event;
@@ -59,7 +75,15 @@ export class ScoredDocuments implements vscode.Disposable {
       specs.onDidChange(() => {
         for (const doc of this.docs.values()) this.scheduleRescore(doc);
       }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        for (const doc of this.docs.values()) this.rescore(doc.uri);
+      }),
     );
+  }
+
+  /** Let scores include the spec's workspace reward functions, run in the sandbox (trusted workspaces only). */
+  useFunctions(scoring: WorkspaceFunctionScoring): void {
+    this.functionScoring = scoring;
   }
 
   /** Let scores include the rm and grm components (src/vscode/models). */
@@ -97,10 +121,12 @@ export class ScoredDocuments implements vscode.Disposable {
       models: previous?.models,
     };
     previous?.modelRun?.abort.abort();
+    previous?.functions?.run?.abort.abort();
     const pending = this.compute(document, doc, true);
     this.docs.set(document.uri.toString(), doc);
     this.updated.fire(doc);
-    if (pending) this.runModels(doc, pending, true);
+    if (pending.models) this.runModels(doc, pending.models, true);
+    if (pending.functions) this.runFunctions(doc, pending.functions, true);
     return doc;
   }
 
@@ -112,7 +138,7 @@ export class ScoredDocuments implements vscode.Disposable {
     const doc = this.get(uri);
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (!doc || !document) return doc;
-    let pending: PendingModels | undefined;
+    let pending: { models?: PendingModels; functions?: PendingFunctions } = {};
     try {
       pending = this.compute(document, doc, explicit);
       doc.error = undefined;
@@ -120,16 +146,22 @@ export class ScoredDocuments implements vscode.Disposable {
       doc.error = errorMessage(err);
     }
     this.updated.fire(doc);
-    if (pending) {
+    if (pending.models) {
       doc.modelRun?.abort.abort();
-      this.runModels(doc, pending, explicit);
+      this.runModels(doc, pending.models, explicit);
     }
+    if (pending.functions) this.runFunctions(doc, pending.functions, explicit);
     return doc;
   }
 
   /** Resolves when the models started for `doc` (if any) have finished and the view has their scores. */
   async modelsSettled(doc: ScoredDocument): Promise<void> {
     while (doc.modelRun) await doc.modelRun.promise;
+  }
+
+  /** Resolves when the workspace reward functions started for `doc` have finished and the view has their scores. */
+  async functionsSettled(doc: ScoredDocument): Promise<void> {
+    while (doc.functions?.run) await doc.functions.run.promise;
   }
 
   /** Stop the models running for a document (the view keeps what finished, marked cancelled). */
@@ -141,7 +173,7 @@ export class ScoredDocuments implements vscode.Disposable {
    * Rule rewards now (synchronous); model scores from the last run when the text and settings are the
    * same, else the model components wait with "running" and the run is returned to start.
    */
-  private compute(document: vscode.TextDocument, doc: ScoredDocument, explicit: boolean): PendingModels | undefined {
+  private compute(document: vscode.TextDocument, doc: ScoredDocument, explicit: boolean): { models?: PendingModels; functions?: PendingFunctions } {
     const text = document.getText();
     const parsed = recordFromDocumentText(text, idOf(document), doc.selection);
     const record = parsed.record;
@@ -151,6 +183,7 @@ export class ScoredDocuments implements vscode.Disposable {
       answerSource = 'prompted';
     }
     let spec = this.specs.current(document.uri);
+    const functions = this.attachFunctions(document.uri, doc, record, spec, explicit);
     const plan = this.modelScoring?.plan(spec, document.uri);
     let pending: PendingModels | undefined;
     let models: BreakdownModelsView | undefined;
@@ -182,11 +215,12 @@ export class ScoredDocuments implements vscode.Disposable {
       doc.models = { planKey: plan.key, textKey, outcome };
     }
     const score = scoreRecord(record, spec);
+    doc.last = { record, spec };
     doc.completionOffset = parsed.completionOffset;
     const truncated = record.completion.length > PANEL_TEXT_LIMIT;
     if (truncated) {
       for (const component of Object.values(score.components)) {
-        component.highlights = component.highlights?.filter((h) => h.end <= PANEL_TEXT_LIMIT);
+        if (component) component.highlights = component.highlights?.filter((h) => h.end <= PANEL_TEXT_LIMIT);
       }
     }
     doc.view = {
@@ -199,7 +233,83 @@ export class ScoredDocuments implements vscode.Disposable {
       scoredAt: new Date().toISOString(),
       models,
     };
-    return pending;
+    return { models: pending, functions };
+  }
+
+  /**
+   * The spec's workspace reward function scores on the record: the last run's when the text and spec
+   * are the same (and the score is not an explicit one, after which an edited module counts), else
+   * "running" with the run returned to start (or "not run" with the reason).
+   */
+  private attachFunctions(uri: vscode.Uri, doc: ScoredDocument, record: RewardRecord, spec: RewardSpec, explicit: boolean): PendingFunctions | undefined {
+    const fns = spec.functions ?? [];
+    if (!fns.length) return undefined;
+    const all = (s: FunctionScore) => Object.fromEntries(fns.map((f) => [f.name, s]));
+    const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
+    let reason: string | undefined;
+    if (!this.functionScoring) reason = 'not run: workspace reward functions are not available here';
+    else if (!this.functionScoring.trusted) reason = UNTRUSTED_MESSAGE;
+    else if (!folder || folder.uri.scheme !== 'file') reason = 'not run: open the folder the reward functions are in (module paths are relative to the workspace folder)';
+    if (reason || !folder) {
+      record.functionScores = all(notRun(reason ?? 'not run'));
+      return undefined;
+    }
+    const job: FunctionJob = { functions: fns, venv: spec.venv, root: folder.uri.fsPath, samples: [functionSample(record)] };
+    const key = JSON.stringify(job);
+    if (!explicit && doc.functions?.key === key && (doc.functions.scores || doc.functions.run)) {
+      record.functionScores = doc.functions.scores ?? all(notRun('running in the sandbox…'));
+      return undefined;
+    }
+    doc.functions?.run?.abort.abort();
+    doc.functions = { key };
+    record.functionScores = all(notRun('running in the sandbox…'));
+    return { key, job };
+  }
+
+  /** Run the functions in the worker (progress with Cancel for an explicit score), then sum their values in. */
+  private runFunctions(doc: ScoredDocument, pending: PendingFunctions, explicit: boolean): void {
+    const scoring = this.functionScoring;
+    if (!scoring) return;
+    const abort = new AbortController();
+    const current = () => doc.functions?.key === pending.key && doc.functions.run?.abort === abort && this.docs.get(doc.uri.toString()) === doc;
+    const settle = (scores: Record<string, FunctionScore>) => {
+      if (!current()) return;
+      doc.functions = { key: pending.key, scores };
+      this.applyLate(doc);
+    };
+    const names = pending.job.functions.map((f) => f.name);
+    const promise = Promise.resolve(
+      vscode.window.withProgress(
+        { location: explicit ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: `Reasoning Lab: running ${names.join(', ')} in the sandbox`, cancellable: explicit },
+        async (_progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          const out = await scoring.run(pending.job, abort.signal);
+          settle(Object.fromEntries(names.map((n) => [n, out[n]?.[0] ?? notRun('not run: the sandbox returned no score')])));
+        },
+      ),
+    )
+      .catch((err) => {
+        const message = `not run: ${errorMessage(err)}`;
+        settle(Object.fromEntries(names.map((n) => [n, { value: null, detail: message, error: { kind: 'sandbox', message } } as FunctionScore])));
+      })
+      .finally(() => {
+        if (doc.functions?.run?.abort === abort) doc.functions.run = undefined;
+      });
+    if (doc.functions?.key === pending.key) doc.functions.run = { promise, abort };
+  }
+
+  /** Sum the latest function scores into the shown score, and tell the listeners. */
+  private applyLate(doc: ScoredDocument): void {
+    const view = doc.view;
+    if (!view || !doc.last) return;
+    const record = { ...doc.last.record, functionScores: doc.functions?.scores ?? doc.last.record.functionScores };
+    doc.last = { record, spec: doc.last.spec };
+    const score = scoreRecord(record, doc.last.spec);
+    for (const c of Object.values(score.components)) {
+      if (c && view.truncatedAt) c.highlights = c.highlights?.filter((h) => h.end <= view.truncatedAt!);
+    }
+    doc.view = { ...view, score, scoredAt: new Date().toISOString() };
+    this.updated.fire(doc);
   }
 
   /** Run the models in the background (progress with Cancel), then score again with their values. */
@@ -245,12 +355,17 @@ export class ScoredDocuments implements vscode.Disposable {
 
   /** Put the models' scores into the record and the view, and tell the listeners. */
   private applyModels(doc: ScoredDocument, pending: PendingModels, outcome: ModelOutcome): void {
-    const record = { ...pending.record, modelScores: { ...(outcome.rm ? { rm: outcome.rm.score } : {}), ...(outcome.grm ? { grm: outcome.grm.score } : {}) } };
+    const record = {
+      ...pending.record,
+      modelScores: { ...(outcome.rm ? { rm: outcome.rm.score } : {}), ...(outcome.grm ? { grm: outcome.grm.score } : {}) },
+      functionScores: doc.functions?.scores ?? pending.record.functionScores,
+    };
     const view = doc.view;
     if (!view) return;
+    doc.last = { record, spec: pending.spec };
     const score = scoreRecord(record, pending.spec);
     for (const c of Object.values(score.components)) {
-      if (view.truncatedAt) c.highlights = c.highlights?.filter((h) => h.end <= view.truncatedAt!);
+      if (c && view.truncatedAt) c.highlights = c.highlights?.filter((h) => h.end <= view.truncatedAt!);
     }
     doc.view = {
       ...view,
@@ -304,12 +419,16 @@ export class ScoredDocuments implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.docs.get(key)?.modelRun?.abort.abort();
+    this.docs.get(key)?.functions?.run?.abort.abort();
     this.docs.delete(key);
   }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
-    for (const doc of this.docs.values()) doc.modelRun?.abort.abort();
+    for (const doc of this.docs.values()) {
+      doc.modelRun?.abort.abort();
+      doc.functions?.run?.abort.abort();
+    }
     this.progress.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -1,5 +1,5 @@
 """Starts a sandbox worker: `python3 -I -c <this file>`. The first line on stdin carries the
-sandbox's Python modules (pyvalues, harness, forkserver) and the worker's config, so nothing is
+sandbox's Python modules (pyvalues, harness, rewardfn, forkserver) and the worker's config, so nothing is
 read from disk and the working directory is never on sys.path (-I)."""
 import json
 import os

@@ -11,6 +11,8 @@ Modes (job["mode"]):
           calling anything. The result is the problem's input/output cases.
   check   run the problem's test code in the program's own process (tests that cannot be turned
           into cases); the program could reach this code, so the parent says so.
+  rewards call a workspace reward function on batches of samples (rewardfn.py); its values are
+          rewards the user's own code computes, checked for shape by the parent.
 """
 import ast
 import builtins
@@ -388,6 +390,9 @@ def run(job):
         run_calls(job)
     elif mode == 'record':
         run_record(job)
+    elif mode == 'rewards':
+        import rewardfn
+        rewardfn.run(job)
     else:
         run_check(job)
     finish()

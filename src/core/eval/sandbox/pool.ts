@@ -30,8 +30,8 @@ export interface SandboxLimits {
 /** One program for the sandbox. */
 export interface SandboxJob {
   runtime: 'python' | 'node';
-  /** calls: outputs of the entry function per case; record: a problem's asserts as cases; check: its test code run in-process. */
-  mode: 'calls' | 'record' | 'check';
+  /** calls: outputs of the entry function per case; record: a problem's asserts as cases; check: its test code run in-process; rewards: a workspace reward function's calls (rewardfn.py). */
+  mode: 'calls' | 'record' | 'check' | 'rewards';
   code: string;
   entry?: string;
   /** Python: [{args, kwargs?, wrap?}] (tagged or plain JSON values, see `args`); node: the argument lists. */
@@ -45,6 +45,8 @@ export interface SandboxJob {
   test?: string;
   call?: string;
   candidate?: string;
+  /** mode rewards: the module, function, style and calls (see rewardfn.py). */
+  rewards?: unknown;
   limits: SandboxLimits;
 }
 
@@ -173,7 +175,7 @@ class ForkServer {
       };
       proc.on('error', (err) => onEnd(`cannot start ${spec.command}: ${err.message}`));
       proc.on('exit', (code, signal) => onEnd(`the sandbox worker exited (${signal ?? `code ${code}`})`));
-      const modules = (['pyvalues.py', 'harness.py', 'forkserver.py'] as const).map((f) => [f.replace(/\.py$/, ''), sandboxSource(f)]);
+      const modules = (['pyvalues.py', 'harness.py', 'rewardfn.py', 'forkserver.py'] as const).map((f) => [f.replace(/\.py$/, ''), sandboxSource(f)]);
       proc.stdin.write(JSON.stringify({ modules, config: spec.config }) + '\n');
     });
   }

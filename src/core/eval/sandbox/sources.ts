@@ -1,6 +1,6 @@
 /**
  * The sandbox's own programs, which are real source files beside this one (linted and tested as
- * Python and JavaScript): boot.py, pyvalues.py, harness.py, forkserver.py and driver.js. The
+ * Python and JavaScript): boot.py, pyvalues.py, harness.py, rewardfn.py, forkserver.py and driver.js. The
  * bundle carries them as text (esbuild.mjs defines RL_SANDBOX_SOURCES); run from source (tests,
  * benchmarks) they are read from this folder.
  */
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 declare const RL_SANDBOX_SOURCES: Record<string, string> | undefined;
 
-export const SANDBOX_FILES = ['boot.py', 'pyvalues.py', 'harness.py', 'forkserver.py', 'driver.js'] as const;
+export const SANDBOX_FILES = ['boot.py', 'pyvalues.py', 'harness.py', 'rewardfn.py', 'forkserver.py', 'driver.js'] as const;
 export type SandboxFile = (typeof SANDBOX_FILES)[number];
 
 const cache = new Map<string, string>();
