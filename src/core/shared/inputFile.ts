@@ -61,11 +61,8 @@ export function statInputFileSync(file: string, allowPipe = false): fs.Stats {
  */
 export function readFileBounded(file: string, what: string, maxBytes: number = DEFAULT_READ_LIMITS.maxWholeFileBytes): Buffer {
   let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    throw openError(file, err);
-  }
+  // an error opening it is Node's own (ENOENT, EACCES…): callers put their own words around it
+  fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const st = fs.fstatSync(fd);
     const not = notARegularFile(st);

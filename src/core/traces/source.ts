@@ -15,7 +15,7 @@ import * as fsp from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 import { EntryOffsets } from './offsets';
 import { scanJsonArray, scanJsonl, type JsonlCursor } from './scan';
 import type { FileChange, JobControl, MalformedEntry, TraceContainer } from './types';
@@ -332,13 +332,22 @@ async function gunzipToSpill(file: string, limits: ReadLimits, control: JobContr
     },
   });
   let stopped: string | undefined;
+  // the bound that stopped the copy (pipeline may report the streams it then ended instead)
+  let full: SpillFullError | undefined;
   try {
     await pipeline(
       fs.createReadStream(file),
       counter,
-      createGunzip({ chunkSize: 1 << 18 }),
+      // a file cut off mid-stream ends where its data ends (its last line is then "truncated"), rather
+      // than failing and dropping what zlib still held
+      createGunzip({ chunkSize: 1 << 18, finishFlush: constants.Z_SYNC_FLUSH }),
       async (inflated: AsyncIterable<Buffer>) => {
-        for await (const chunk of inflated) await spill.append(chunk);
+        try {
+          for await (const chunk of inflated) await spill.append(chunk);
+        } catch (e) {
+          full = e instanceof SpillFullError ? e : undefined;
+          throw e;
+        }
       },
       { signal: control.signal },
     );
@@ -347,13 +356,13 @@ async function gunzipToSpill(file: string, limits: ReadLimits, control: JobContr
       await spill.close();
       throw abortError();
     }
-    if (e instanceof SpillFullError) {
+    if (full) {
       stopped =
-        e.reason === 'disk'
-          ? `decompressing ${e.message}: the rest of the file was not read`
+        full.reason === 'disk'
+          ? `decompressing ${full.message}: the rest of the file was not read`
           : limits.maxSpillBytes < byRatio
-            ? `it decompresses to ${e.message} (the limit for what one file may put on disk; raise it with --limit spill=…): the rest of the file was not read`
-            : `it decompresses to ${e.message}, ${limits.maxInflateRatio}× its ${formatBytes(total)} (the limit for a compressed file: a gzip bomb, or raise it with --limit inflate-ratio=…): the rest of the file was not read`;
+            ? `it decompresses to ${full.message} (the limit for what one file may put on disk; raise it with --limit spill=…): the rest of the file was not read`
+            : `it decompresses to ${full.message}, ${limits.maxInflateRatio}× its ${formatBytes(total)} (the limit for a compressed file: a gzip bomb, or raise it with --limit inflate-ratio=…): the rest of the file was not read`;
     } else if (spill.size > 0) {
       stopped = `the compressed data is damaged after ${formatBytes(spill.size)} decompressed (${errorMessage(e)}; a cut-off download?): the rest of the file was not read`;
     } else {

@@ -14,6 +14,7 @@
  */
 import type { CompositeScore, RewardSpec } from '../rewards/types';
 import type { Step } from '../rewards/reasoningSteps';
+import type { ReadLimits } from '../shared/readLimits';
 
 /** The shapes the reader recognises (detected from the first records; see detect.ts). */
 export type TraceFormat =
@@ -130,6 +131,8 @@ export interface OpenOptions {
   detectEntries?: number;
   /** The file is still being written: a last line without a newline is left pending (not reported truncated) until it is complete. */
   follow?: boolean;
+  /** What a read may allocate (the record size, JSON depth, inflate ratio…); default DEFAULT_READ_LIMITS. */
+  limits?: ReadLimits;
 }
 
 /** Long-job controls: progress callbacks (at most a few per second) and cancellation. */
