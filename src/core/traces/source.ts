@@ -176,7 +176,8 @@ export class ByteSource implements EntrySource {
       this.arrayKey = r.key;
       this.cursor = { offset: size, line: 0 };
     }
-    if (this.stopped) this.malformed.push({ line: this.container === 'jsonl' ? this.cursor.line : Number.MAX_SAFE_INTEGER, reason: this.stopped });
+    // where the read stopped: the line after the last one read in JSONL, else the whole file (line 0)
+    if (this.stopped) this.malformed.push({ line: this.container === 'jsonl' ? this.cursor.line : 0, reason: this.stopped });
   }
 
   get count(): number {

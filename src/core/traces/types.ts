@@ -70,6 +70,7 @@ export interface TraceShape {
 
 /** A line (or entry) that could not be used, and why. `line` is 1-based (JSONL line; for JSON arrays the line the element starts on; for Parquet the row number + 1). */
 export interface MalformedEntry {
+  /** 1-based line (row, sample); 0 when it is about the whole file (a Parquet footer or row group, a limit that stopped the read). */
   line: number;
   reason: string;
   /** The entry index, when the entry was indexed and failed on reading (JSON, UTF-8, missing fields). */
