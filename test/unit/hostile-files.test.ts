@@ -360,6 +360,55 @@ test('a file truncated while it is being read: the entries now past its end are 
   await tf.close();
 });
 
+test('bounded memory: a 3 GiB line, a gzip bomb, a Parquet footer claiming 2^53 rows, read with the default limits in one process that stays under 300 MB', async () => {
+  const line = path.join(work, 'mem-line.jsonl');
+  const fd = fs.openSync(line, 'w');
+  fs.writeSync(fd, `${rec(0)}\n{"completion": "`);
+  fs.ftruncateSync(fd, 3 * 1024 * MiB);
+  fs.closeSync(fd);
+  const bomb = path.join(work, 'mem-bomb.jsonl.gz');
+  const blanks = Buffer.alloc(MiB, 0x20);
+  await pipeline(
+    Readable.from((function* () {
+      yield Buffer.from(rec(0) + '\n');
+      for (let i = 0; i < 256; i++) yield blanks;
+    })()),
+    createGzip({ level: 1 }),
+    fs.createWriteStream(bomb),
+  );
+  const src = fs.readFileSync(path.join(FIX, 'trl_completions.parquet'));
+  const len = src.readUInt32LE(src.length - 8);
+  const at = src.subarray(src.length - 8 - len, src.length - 8).indexOf(Buffer.from([0x16, 0x0c, 0x19]));
+  const parquet = file('mem.parquet', patchFooter(src, at + 1, 1, zigzagVarint(2n ** 53n)));
+  const script = `
+    const { openTraceFile } = require(${JSON.stringify(path.join(ROOT, 'src/core/traces'))});
+    (async () => {
+      const out = [];
+      for (const f of ${JSON.stringify([line, bomb, parquet])}) {
+        const tf = await openTraceFile(f);
+        const a = await tf.analyze({ keepSamples: false });
+        out.push({ records: a.records, malformed: a.malformed.map((m) => m.reason) });
+        await tf.close();
+      }
+      process.stdout.write(JSON.stringify({ out, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    })();`;
+  const r = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, REASONING_LAB_SPILL_DIR: spill }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))));
+  });
+  const { out, maxRssMB } = JSON.parse(r) as { out: { records: number; malformed: string[] }[]; maxRssMB: number };
+  assert.equal(out[0].records, 1);
+  assert.match(out[0].malformed[0], /^(truncated|incomplete|a record of)/);
+  assert.equal(out[1].records, 1);
+  assert.match(out[1].malformed.at(-1)!, /^it decompresses to more than [\d.]+ MiB, 100× its/);
+  assert.equal(out[2].records, 6);
+  assert.ok(maxRssMB < 300, `peak RSS ${maxRssMB.toFixed(0)} MB`);
+  assert.deepEqual(spillLeft(), []);
+  fs.rmSync(line);
+});
+
 // --- things that are not files ---
 
 test('a folder, a named pipe, /dev/zero: refused at once, naming what they are (library and CLI)', async () => {

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { onExit } from 'signal-exit';
 import { formatBytes } from './readLimits';
+import { isRunning } from './safeOutput';
 
 /** The spill folder (see the module comment). */
 export function spillDir(): string {
@@ -49,15 +50,6 @@ async function ensureSpillDir(): Promise<string> {
 /** `<pid>-<16 hex digits>-<label>.spill`: the pid tells a live process's file from one a killed process left. */
 const SPILL_NAME = /^(\d+)-[0-9a-f]{16}-.*\.spill$/;
 const MAX_LABEL = 80;
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes spill files whose process is gone (only ever there where names cannot be removed while open). */
 async function removeAbandoned(dir: string): Promise<void> {
