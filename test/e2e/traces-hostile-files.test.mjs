@@ -32,7 +32,7 @@ test('A gzip bomb: the records before it are shown and the Malformed list says w
   await tree.expand('Malformed (1)');
   const row = tree.row('line 3');
   await row.waitFor({ timeout: 10000 });
-  assert.match((await row.textContent()) ?? '', /it decompresses to more than 64 MiB, 100× its .* a gzip bomb/);
+  assert.match((await row.textContent()) ?? '', /it decompresses to more than [\d.]+ MiB, 100× its .* a gzip bomb/);
   await shot('gzip-bomb');
 }, { prepare: (ws) => gzipBomb(path.join(ws, 'rollouts', 'bomb.jsonl.gz')) });
 
@@ -44,7 +44,7 @@ test('A record nested 10,000 deep is listed with the depth limit; the records ar
   const row = tree.row('line 2');
   await row.waitFor({ timeout: 10000 });
   assert.match((await row.textContent()) ?? '', /nested deeper than 512 levels/);
-}, { prepare: (ws) => writeFileSync(path.join(ws, 'rollouts', 'deep.jsonl'), [record('a'), record('deep', { meta: '['.repeat(10000) + ']'.repeat(10000) }), record('b')].join('\n') + '\n') });
+}, { prepare: (ws) => writeFileSync(path.join(ws, 'rollouts', 'deep.jsonl'), [record('a'), record('deep').replace(/}$/, `, "meta": ${'['.repeat(10000)}${']'.repeat(10000)}}`), record('b')].join('\n') + '\n') });
 
 const TITLE_ID = '</title><script>x';
 test('A sample id made of markup: the stepper still runs its script and its tab shows the id as text', async ({ vs, dialogs, shot }) => {
@@ -57,7 +57,7 @@ test('A sample id made of markup: the stepper still runs its script and its tab 
   await eventually(async () => /Think about it/.test(await stepper.text('#text')), { what: 'the stepper to draw the sample' });
   const tab = vs.page.locator('.tabs-container .tab.active');
   assert.equal((await tab.getAttribute('aria-label'))?.startsWith(`Trace: ${TITLE_ID}`), true, await tab.getAttribute('aria-label'));
-  assert.equal(await stepper.$('b, script:not([src])').count(), 0, 'no element was made from the id');
+  assert.equal(await stepper.$('#sample-id *').count(), 0, 'no element was made from the id');
   assert.deepEqual(dialogs, []);
   await shot('markup-title');
 }, {
