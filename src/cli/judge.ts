@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { judgeResponses, type GrmResult } from '../core/models/grm/judge';
 import { toRewardRecord } from '../core/records/record';
 import { errorMessage } from '../core/shared/errors';
+import { readTextBounded } from '../core/shared/inputFile';
 import { progressReporter, UsageError, type CliCommand } from './common';
 import { JUDGE_OPTIONS, JUDGE_USAGE, openJudge, parseJudgeFlags, refuseKeyInArgv, type JudgeFlags } from './judgeOptions';
 
@@ -109,10 +110,8 @@ function readInputFile(file: string): JudgeInput {
   let text: string;
   if (file === '-') text = fs.readFileSync(0, 'utf8');
   else {
-    const stat = fs.statSync(file);
-    if (stat.isDirectory()) throw new Error(`${file} is a directory`);
-    if (stat.size > MAX_INPUT_BYTES) throw new Error(`${file} is ${(stat.size / 2 ** 20).toFixed(0)} MB; judge reads at most ${MAX_INPUT_BYTES / 2 ** 20} MB (one prompt and its responses)`);
-    text = fs.readFileSync(file, 'utf8');
+    // a folder, a pipe or a device is refused; past MAX_INPUT_BYTES the read stops and says so
+    text = readTextBounded(file, 'a judge input (one prompt and its responses) is', MAX_INPUT_BYTES);
   }
   return readJudgeInput(text, file === '-' ? 'stdin' : file);
 }

@@ -4,7 +4,6 @@
  * Streams JSONL records through the reward engine: one JSON line out per record, malformed lines
  * reported on stderr (file:line: reason) and skipped, memory flat in the file size.
  */
-import * as fs from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { PRESETS, resolveRewardSpec, scoreRecord, withConfiguredModels, type RewardSpec } from '../core/rewards';
@@ -20,6 +19,7 @@ import { ModelHost } from '../core/models/modelHost';
 import { describeProviderStatus } from '../core/models/providers';
 import type { RewardModelOptions, RewardScorer } from '../core/models/types';
 import { errorMessage } from '../core/shared/errors';
+import { openInputStream, readTextBounded, statInputFileSync } from '../core/shared/inputFile';
 import type { SafeOutput } from '../core/shared/safeOutput';
 import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
 import { scoreAhead, type ItemWithRm } from './scoreAhead';
@@ -101,7 +101,7 @@ interface OpenedModels {
 }
 
 export async function runScore(o: ScoreOptions): Promise<number> {
-  const resolved = resolveRewardSpec(o.rewards, (file) => fs.readFileSync(file, 'utf8'));
+  const resolved = resolveRewardSpec(o.rewards, (file) => readTextBounded(file, 'a reward spec'));
   if (!resolved.spec) {
     process.stderr.write(`error: invalid reward spec\n${formatSpecErrors(resolved.errors)}\n`);
     return 2;
@@ -114,9 +114,9 @@ export async function runScore(o: ScoreOptions): Promise<number> {
 
   if (o.input !== '-') {
     try {
-      if (fs.statSync(o.input).isDirectory()) throw new Error('is a directory');
+      statInputFileSync(o.input, true); // a named pipe is read as stdin is; a folder or a device is not
     } catch (err) {
-      process.stderr.write(`error: cannot read ${o.input}: ${errorMessage(err)}\n`);
+      process.stderr.write(`error: cannot read ${errorMessage(err)}\n`);
       return 1;
     }
   }
@@ -129,7 +129,7 @@ export async function runScore(o: ScoreOptions): Promise<number> {
   }
   if (!models) return 1;
 
-  const source = o.input === '-' ? process.stdin : fs.createReadStream(o.input);
+  const source = o.input === '-' ? process.stdin : openInputStream(o.input);
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);

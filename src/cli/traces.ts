@@ -28,6 +28,9 @@ import {
   type TraceProgress,
 } from '../core/traces';
 import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand } from './common';
+import { errorMessage } from '../core/shared/errors';
+import { readTextBounded, statInputFileSync } from '../core/shared/inputFile';
+import { LIMIT_NAMES, parseLimit, readLimits, type ReadLimits } from '../core/shared/readLimits';
 
 const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
 const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
@@ -41,6 +44,7 @@ export const tracesCommand: CliCommand = {
     --rewards <preset|file>  score samples that have no reward in the file (default r1); --rescore scores all
     --field name=path        map a field when detection guesses wrong (${FIELD_NAMES.join(', ')}); repeatable
     --format <name>          force the format: ${FORMATS.join(' | ')}
+    --limit name=value       raise or lower a read limit (${Object.keys(LIMIT_NAMES).join(', ')}), e.g. record=256MB; repeatable
     --samples                print a JSON line per sample, filtered and sorted as in the Trace Explorer:
       --reward <min..max>    reward in a range (either end may be empty)
       --reflection           has a reflection or backtrack step
@@ -58,6 +62,8 @@ interface TracesOptions {
   format?: TraceFormat;
   /** A preset name or a spec file (read when the command runs). */
   rewards: string;
+  /** Read limits changed with --limit. */
+  limits: ReadLimits;
   mode:
     | { kind: 'stats'; rescore: boolean }
     | { kind: 'export-best'; k: number; out: string; correctOnly: boolean; system?: string }
@@ -107,6 +113,7 @@ function parseTracesArgs(args: string[]): TracesOptions {
       'language-mixed': { type: 'boolean', default: false },
       text: { type: 'string' },
       sort: { type: 'string' },
+      limit: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('traces needs exactly one input file');
@@ -129,7 +136,19 @@ function parseTracesArgs(args: string[]): TracesOptions {
     const stray = sampleOptions.find((o) => values[o] !== undefined && values[o] !== false);
     if (stray) throw new UsageError(`--${stray} filters the list of --samples; add --samples`);
   }
-  return { input: positionals[0], fields: parseFields(values.field), format: values.format as TraceFormat | undefined, rewards: values.rewards!, mode };
+  return { input: positionals[0], fields: parseFields(values.field), format: values.format as TraceFormat | undefined, rewards: values.rewards!, limits: parseLimits(values.limit), mode };
+}
+
+function parseLimits(list: string[] | undefined): ReadLimits {
+  let overrides: Partial<ReadLimits> = {};
+  for (const item of list ?? []) {
+    try {
+      overrides = { ...overrides, ...parseLimit(item) };
+    } catch (err) {
+      throw new UsageError(`--limit ${errorMessage(err)}`);
+    }
+  }
+  return readLimits(overrides);
 }
 
 function parseFilter(values: { reward?: string; reflection?: boolean; 'format-failed'?: boolean; 'language-mixed'?: boolean; text?: string }): SampleFilter {
@@ -159,7 +178,7 @@ function parseSort(sort: string | undefined): SampleSort {
 /** Run `traces` with checked options: the exit code. */
 async function runTraces(o: TracesOptions): Promise<number> {
   const input = o.input;
-  const resolved = resolveRewardSpec(o.rewards, (file) => fs.readFileSync(file, 'utf8'));
+  const resolved = resolveRewardSpec(o.rewards, (file) => readTextBounded(file, 'a reward spec'));
   if (!resolved.spec) {
     process.stderr.write(`error: invalid reward spec\n${formatSpecErrors(resolved.errors)}\n`);
     return 2;
@@ -169,10 +188,9 @@ async function runTraces(o: TracesOptions): Promise<number> {
     process.stderr.write(`note: traces does not run workspace reward functions yet: ${spec.functions.map((f) => f.name).join(', ')} ${spec.functions.length === 1 ? 'is' : 'are'} left out of the rewards it computes (use score for them)\n`);
   }
   try {
-    const st = fs.statSync(input);
-    if (st.isDirectory()) throw new Error('is a directory');
+    statInputFileSync(input);
   } catch (err) {
-    process.stderr.write(`error: cannot read ${input}: ${(err as Error).message}\n`);
+    process.stderr.write(`error: ${errorMessage(err)}\n`);
     return 1;
   }
   // fail on an existing --out before the long work starts
@@ -190,7 +208,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
   const started = Date.now();
   let tf;
   try {
-    tf = await openTraceFile(input, { fields: o.fields, format: o.format, follow: o.mode.kind === 'follow' }, { onProgress, signal: controller.signal });
+    tf = await openTraceFile(input, { fields: o.fields, format: o.format, follow: o.mode.kind === 'follow', limits: o.limits }, { onProgress, signal: controller.signal });
   } catch (err) {
     process.off('SIGINT', interrupt);
     await out?.abandon();
@@ -198,7 +216,8 @@ async function runTraces(o: TracesOptions): Promise<number> {
       process.stderr.write(`${progress.done()}interrupted while indexing ${input}\n`);
       return 130;
     }
-    process.stderr.write(`${progress.done()}error: ${input}: ${(err as Error).message}\n`);
+    const message = errorMessage(err);
+    process.stderr.write(`${progress.done()}error: ${message.startsWith(input) ? message : `${input}: ${message}`}\n`);
     return 1;
   }
   try {

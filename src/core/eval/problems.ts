@@ -14,13 +14,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { errorMessage } from '../shared/errors';
+import { readFileBounded } from '../shared/inputFile';
+import { DEFAULT_READ_LIMITS, formatBytes } from '../shared/readLimits';
 import { parsePyJson, toWire, type PyVal } from './pyValue';
 import type { CompareMode, IoCase, Language, Problem, ProblemFormat, ProblemSet, ProblemTest, Signature } from './types';
 
-/** Reads a text file, gunzipping `.gz`. */
-export function readText(file: string): string {
-  const buf = fs.readFileSync(file);
-  return file.endsWith('.gz') ? zlib.gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+/** Reads a text file, gunzipping `.gz`; either way at most the whole-file limit (a gzip bomb stops there). */
+export function readText(file: string, max: number = DEFAULT_READ_LIMITS.maxWholeFileBytes): string {
+  const buf = readFileBounded(file, 'a problem set', max);
+  if (!file.endsWith('.gz')) return buf.toString('utf8');
+  try {
+    return zlib.gunzipSync(buf, { maxOutputLength: max }).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`${file}: decompresses to more than ${formatBytes(max)} (the limit for a file read whole)`);
+    throw new Error(`${file}: cannot decompress: ${errorMessage(err)}`);
+  }
 }
 
 /** JSON records of a .jsonl(.gz) file or a .json array, with their line numbers (and, for JSONL, the line's text). */
@@ -108,7 +116,8 @@ export function problemFromRecord(r: Record<string, unknown>, file: string, line
     const code = str(r.code) ?? '';
     const id = typeof r.task_id === 'number' || /^\d+$/.test(String(r.task_id)) ? `Mbpp/${r.task_id}` : String(r.task_id ?? `line-${line}`);
     const defs = [...code.matchAll(/^def\s+([A-Za-z_]\w*)/gm)].map((m) => m[1]);
-    const called = tests.map((t) => /([A-Za-z_]\w*)\s*\(/.exec(t.replace(/^assert\s+(not\s+)?/, '').replace(/^(set|sorted|math\.isclose|abs|round|list|tuple)\s*\(/, ''))?.[1]);
+    // (?<!\w): a name is tried from its first letter only, not from each letter of it (quadratic on a long name)
+    const called = tests.map((t) => /(?<!\w)([A-Za-z_]\w*)\s*\(/.exec(t.replace(/^assert\s+(not\s+)?/, '').replace(/^(set|sorted|math\.isclose|abs|round|list|tuple)\s*\(/, ''))?.[1]);
     const entry = called.find((c) => c && defs.includes(c)) ?? defs[defs.length - 1] ?? '';
     if (!tests.length) return 'field test_list: no assert strings';
     const imports = Array.isArray(r.test_imports) ? (r.test_imports as unknown[]).filter((x): x is string => typeof x === 'string') : [];

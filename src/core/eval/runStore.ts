@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { summarizeJudgedSamples } from './passAtK';
 import { SafeOutput } from '../shared/safeOutput';
+import { readTextBounded } from '../shared/inputFile';
 import type { EvalRun, RunHeader, SampleResult } from './types';
 
 export const sampleKey = (problemId: string, index: number) => `${problemId}\u0000${index}`;
@@ -34,7 +35,7 @@ function badField(v: Record<string, unknown>, fields: Record<string, 'string' | 
 
 /** Reads a run file (a torn last line from a crash is ignored with a warning). */
 export function readRun(file: string): StoredRun {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readTextBounded(file, 'an eval run file');
   const lines = text.split('\n');
   const warnings: string[] = [];
   let header: RunHeader | undefined;

@@ -37,8 +37,27 @@ export interface DocumentRecord {
 const KEYS = new Set(['prompt', 'answer', 'language', 'reference', 'id']);
 type Key = 'prompt' | 'answer' | 'language' | 'reference' | 'id';
 
-// One comment line with a key: `<!-- key: value -->`, `# key: value`, `// key: value`, `%% key: value`.
-const COMMENT_RE = /^[ \t]*(?:<!--[ \t]*(prompt|answer|language|reference|id)[ \t]*:[ \t]?(.*?)[ \t]*-->|(?:#|\/\/|%%)[ \t]*(prompt|answer|language|reference|id)[ \t]*:[ \t]?(.*?))[ \t]*\r?$/;
+// The start of a comment line with a key: `<!-- key: value -->`, `# key: value`, `// key: value`,
+// `%% key: value`. The value is cut out by hand: a lazy `(.*?)[ \t]*$` would backtrack over a long run
+// of spaces once per character of it (quadratic).
+const COMMENT_START_RE = /^[ \t]*(?:(<!--)|#|\/\/|%%)[ \t]*(prompt|answer|language|reference|id)[ \t]*:[ \t]?/;
+const LINE_BREAKS_RE = /[\r\u2028\u2029]/;
+
+/** The key and raw value of a comment line (without its line end), or undefined when it is not one. */
+function commentLine(line: string): { key: Key; value: string } | undefined {
+  const m = COMMENT_START_RE.exec(line);
+  if (!m) return undefined;
+  const from = m[0].length;
+  let end = line.length;
+  while (end > from && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  if (m[1]) {
+    if (end - 3 < from || !line.startsWith('-->', end - 3)) return undefined;
+    end -= 3;
+    while (end > from && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  }
+  const value = line.slice(from, end);
+  return LINE_BREAKS_RE.test(value) ? undefined : { key: m[2] as Key, value };
+}
 
 interface Line {
   start: number;
@@ -159,10 +178,10 @@ export function recordFromDocumentText(text: string, id: string, selection?: { s
     // quick reject before the regex
     const c = text.charCodeAt(l.start + indentOf(text.slice(l.start, Math.min(l.end, l.start + 16))));
     if (c !== 60 /* < */ && c !== 35 /* # */ && c !== 47 /* / */ && c !== 37 /* % */) continue;
-    const m = COMMENT_RE.exec(text.slice(l.start, l.end));
+    const m = commentLine(text.slice(l.start, l.end));
     if (!m) continue;
-    const key = (m[1] ?? m[3]) as Key;
-    values[key] = unquote(m[2] ?? m[4] ?? '');
+    const key = m.key;
+    values[key] = unquote(m.value);
     source[key] = 'comment';
     commentLines.push(l);
   }

@@ -6,6 +6,7 @@
  *   without a newline; multi-byte characters split across chunks (StringDecoder).
  * - A line that is not JSON → `{ line: 7, error: 'Unexpected token … (not valid JSON)' }` (callers add
  *   the file name and line number, so the message does not repeat them).
+ * - A value nested deeper than the JSON depth limit (readLimits.ts) → an error for that line.
  * - A line longer than `maxLineChars` (default 64 Mi UTF-16 units, ~64 MB) → an error for that line;
  *   its bytes are dropped as they stream in, the reader goes on with the next line.
  * - `signal`: when it aborts, the generator stops (returns) before the next chunk or line; callers
@@ -16,6 +17,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { errorMessage } from '../shared/errors';
+import { DEFAULT_READ_LIMITS, jsonTooDeep, tooDeepMessage } from '../shared/readLimits';
 
 export interface JsonlItem {
   /** 1-based line number. */
@@ -49,11 +51,14 @@ function jsonMessage(e: unknown): string {
 }
 
 function parseLine(text: string, line: number): JsonlItem {
+  let value: unknown;
   try {
-    return { line, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (e) {
     return { line, error: jsonMessage(e) };
   }
+  const depth = DEFAULT_READ_LIMITS.maxJsonDepth;
+  return jsonTooDeep(value, depth) ? { line, error: tooDeepMessage(depth) } : { line, value };
 }
 
 export async function* readJsonl(input: NodeJS.ReadableStream, opts: ReadJsonlOptions = {}): AsyncGenerator<JsonlItem> {

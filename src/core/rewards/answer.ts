@@ -425,9 +425,13 @@ function numberBefore(s: string, from: number, to: number): Extracted | undefine
   if (i > from && s.charCodeAt(i - 1) === 45 /* - */) i--;
   let text = s.slice(i, end);
   let st = i;
-  // a number inside \frac{…}{…} stands for the whole fraction
-  const frac = s.lastIndexOf('frac', st);
-  if (frac !== -1 && frac >= from && st - frac < 80) {
+  // a number inside \frac{…}{…} stands for the whole fraction; the command is looked for only in the
+  // 80 characters before the number (lastIndexOf over the whole string would make a text of many
+  // numbers glued to words, which the caller walks number by number, quadratic)
+  const window = Math.max(from, st - 79);
+  const inWindow = s.slice(window, st + 4).lastIndexOf('frac');
+  const frac = inWindow === -1 || window + inWindow > st ? -1 : window + inWindow;
+  if (frac !== -1) {
     let fs = frac;
     if (s.charCodeAt(fs - 1) === 100 /* d */ || s.charCodeAt(fs - 1) === 116 /* t */ || s.charCodeAt(fs - 1) === 99 /* c */) fs--;
     if (s.charCodeAt(fs - 1) === 92 && s.charCodeAt(frac + 4) === 123) {

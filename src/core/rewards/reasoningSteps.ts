@@ -135,11 +135,14 @@ const SENTENCE_END_RE = /[.?!](?=\s)|[。？！]/g;
 function splitLong(text: string, s: number, e: number, emit: (s: number, e: number) => void): void {
   let chunkStart = s;
   let lastBoundary = -1; // end of the last sentence inside the current chunk
+  // sentence ends are searched in the piece only (plus the one character the lookahead reads): a search
+  // in the whole text would run past the piece to the next sentence end, for every piece (quadratic)
+  const piece = text.slice(s, e + 1);
   const re = SENTENCE_END_RE;
-  re.lastIndex = s;
+  re.lastIndex = 0;
   for (;;) {
-    const m = re.exec(text);
-    let b = m && m.index < e ? m.index + 1 : -1;
+    const m = re.exec(piece);
+    let b = m && s + m.index < e ? s + m.index + 1 : -1;
     if (b === -1 && e - chunkStart <= MAX_STEP_CHARS) break;
     if (b === -1) b = e; // the piece end is a boundary too
     // emit chunks while the next boundary lies beyond the limit

@@ -55,7 +55,8 @@ function exists(file: string): boolean {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether process `pid` still runs (EPERM: it does, as another user's). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,18 +9,26 @@
  *   inside them); an entry is an object element of the top-level array, or of the array under a
  *   top-level key (`{"results": [...]}`, Inspect's `{"samples": [...]}`).
  *
- * Neither holds more than one chunk: memory is the chunk plus the index (16 bytes per entry).
+ * Neither holds more than one chunk: memory is the chunk plus the index (16 bytes per entry). A record
+ * longer than the record limit (readLimits.ts) is listed as malformed with its size and not indexed, so
+ * no read ever allocates it; the scan goes on after it.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { isJsonSpace, JsonLexer, type JsonStructureHandler } from './jsonLexer';
 import { EntryOffsets } from './offsets';
 import type { JobControl, MalformedEntry } from './types';
+import { DEFAULT_READ_LIMITS, formatBytes } from '../shared/readLimits';
 
 export const CHUNK_BYTES = 1 << 20;
 const PROGRESS_MS = 200;
 
 function show(b: number): string {
   return b >= 32 && b < 127 ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, '0')}`;
+}
+
+/** The reason a record over the limit is skipped. */
+export function oversizedRecord(bytes: number, limit: number): string {
+  return `a record of ${formatBytes(bytes)}, over the ${formatBytes(limit)} limit for one record: skipped (raise it with --limit record=…)`;
 }
 
 /** Where a JSONL scan stopped: the next byte to read and that byte's line. */
@@ -48,8 +56,9 @@ export async function scanJsonl(
   size: number,
   out: EntryOffsets,
   malformed: MalformedEntry[],
-  control: JobControl & { tail: 'judge' | 'pending'; totalForProgress?: number; progressBase?: number },
+  control: JobControl & { tail: 'judge' | 'pending'; totalForProgress?: number; progressBase?: number; maxRecordBytes?: number },
 ): Promise<JsonlScanResult> {
+  const maxRecord = control.maxRecordBytes ?? DEFAULT_READ_LIMITS.maxRecordBytes;
   const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, size - from.offset)));
   let pos = from.offset;
   let line = from.line;
@@ -67,6 +76,8 @@ export async function scanJsonl(
     } else if (l !== close) {
       if (!newline) return false;
       malformed.push({ line: lineNo, reason: `incomplete JSON: the line ends with ${show(l)}, not '${String.fromCharCode(close)}'` });
+    } else if (end - start > maxRecord) {
+      malformed.push({ line: lineNo, reason: oversizedRecord(end - start, maxRecord) });
     } else {
       out.push(start, end - start, lineNo);
     }
@@ -175,7 +186,10 @@ class ArrayIndexer implements JsonStructureHandler {
   elemLine = 0;
   private lastKey = '';
 
-  constructor(private readonly malformed: MalformedEntry[]) {}
+  constructor(
+    private readonly malformed: MalformedEntry[],
+    private readonly maxRecord: number,
+  ) {}
 
   open(bracket: number, offset: number, depth: number, line: number): boolean {
     if (depth === 0) {
@@ -203,7 +217,9 @@ class ArrayIndexer implements JsonStructureHandler {
 
   close(bracket: number, offset: number, depth: number, line: number): void {
     if (bracket === 0x7d && depth === this.elemDepth && this.current && this.elemStart >= 0) {
-      this.current.push(this.elemStart, offset + 1 - this.elemStart, this.elemLine);
+      const length = offset + 1 - this.elemStart;
+      if (length > this.maxRecord) this.malformed.push({ line: this.elemLine, reason: oversizedRecord(length, this.maxRecord) });
+      else this.current.push(this.elemStart, length, this.elemLine);
       this.elemStart = -1;
     } else if (bracket === 0x5d && this.current && depth === this.elemDepth - 1) {
       this.current = undefined;
@@ -248,9 +264,10 @@ class ArrayIndexer implements JsonStructureHandler {
 }
 
 /** Index the object elements of a JSON document's top-level array (or of the array under one of its top-level keys). */
-export async function scanJsonArray(fh: FileHandle, size: number, malformed: MalformedEntry[], control: JobControl): Promise<JsonArrayScanResult> {
+export async function scanJsonArray(fh: FileHandle, size: number, malformed: MalformedEntry[], control: JobControl & { maxRecordBytes?: number }): Promise<JsonArrayScanResult> {
   const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, size)));
-  const policy = new ArrayIndexer(malformed);
+  const maxRecord = control.maxRecordBytes ?? DEFAULT_READ_LIMITS.maxRecordBytes;
+  const policy = new ArrayIndexer(malformed, maxRecord);
   const lexer = new JsonLexer(policy);
   let pos = 0;
   let lastReport = Date.now();
@@ -279,7 +296,8 @@ export async function scanJsonArray(fh: FileHandle, size: number, malformed: Mal
     if (key !== undefined) return { entries: policy.arrays.get(key)!, key, top: 'array', cancelled: false };
     // no array of objects: the document itself is the one entry
     const one = new EntryOffsets();
-    if (lexer.depth === 0) one.push(policy.topStart, pos - policy.topStart, 1);
+    if (lexer.depth === 0 && pos - policy.topStart > maxRecord) malformed.push({ line: 1, reason: oversizedRecord(pos - policy.topStart, maxRecord) });
+    else if (lexer.depth === 0) one.push(policy.topStart, pos - policy.topStart, 1);
     return { entries: one, top: 'object', cancelled: false };
   }
   return { entries: new EntryOffsets(), top: 'none', cancelled: false };

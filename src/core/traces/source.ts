@@ -2,22 +2,26 @@
  * Where entries come from. A source knows how many entries it has and reads one (or a range) on
  * demand as parsed JSON values; it never holds the file.
  *
- * - ByteSource: JSONL and JSON documents (also gzipped: decompressed once, streaming, into a temporary
- *   file that random reads then use; removed on close). Entries are byte ranges from the scanners.
+ * - ByteSource: JSONL and JSON documents (also gzipped: decompressed once, streaming, into a spill file
+ *   that random reads then use; bounded, and gone on close or when the process ends: spill.ts).
+ *   Entries are byte ranges from the scanners.
  * - Parquet and Inspect `.eval` sources live in parquet.ts and inspectEval.ts.
+ *
+ * Every source keeps to the read limits (readLimits.ts): no record over the record limit is read, no
+ * value nested deeper than the depth limit is handed on, a compressed file inflates only so far.
  */
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 import { EntryOffsets } from './offsets';
 import { scanJsonArray, scanJsonl, type JsonlCursor } from './scan';
 import type { FileChange, JobControl, MalformedEntry, TraceContainer } from './types';
 import { errorMessage } from '../shared/errors';
+import { DEFAULT_READ_LIMITS, formatBytes, jsonTooDeep, tooDeepMessage, type ReadLimits } from '../shared/readLimits';
+import { SpillFile, SpillFullError } from '../shared/spill';
 
 /** A value read from the file, or why it could not be. */
 export interface RawEntry {
@@ -80,16 +84,18 @@ function firstInvalidUtf8(b: Buffer): number {
   return 0;
 }
 
-/** Parse one entry's bytes: UTF-8 check, BOM, JSON. */
-export function parseEntryBytes(buf: Buffer): { value?: unknown; error?: string } {
+/** Parse one entry's bytes: UTF-8 check, BOM, JSON, nesting depth. */
+export function parseEntryBytes(buf: Buffer, maxDepth: number = DEFAULT_READ_LIMITS.maxJsonDepth): { value?: unknown; error?: string } {
   if (!isUtf8(buf)) return { error: `invalid UTF-8 near byte ${firstInvalidUtf8(buf)} of the record` };
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (e) {
     return { error: jsonMessage(e) };
   }
+  return jsonTooDeep(value, maxDepth) ? { error: tooDeepMessage(maxDepth) } : { value };
 }
 
 interface Fingerprint {
@@ -109,26 +115,28 @@ export class ByteSource implements EntrySource {
   private cursor: JsonlCursor = { offset: 0, line: 1 };
   private truncatedTail?: JsonlCursor;
   private fp!: Fingerprint;
+  /** Why decompression stopped before the end (a limit, damaged data), said after the entries. */
+  private stopped?: string;
 
   private constructor(
     readonly container: 'jsonl' | 'json-array',
     /** The file the user opened. */
     readonly file: string,
-    /** The bytes we index (the file itself, or its decompressed temporary copy). */
-    private dataPath: string,
+    /** The bytes we index: the file itself, or its decompressed copy in `spill`. */
     private fh: fsp.FileHandle,
-    private readonly temp: boolean,
+    private spill: SpillFile | undefined,
+    private readonly limits: ReadLimits,
   ) {}
 
-  static async open(file: string, container: 'jsonl' | 'json-array', control: JobControl = {}, follow = false): Promise<ByteSource> {
-    let dataPath = file;
-    let temp = false;
+  static async open(file: string, container: 'jsonl' | 'json-array', control: JobControl = {}, follow = false, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<ByteSource> {
+    let src: ByteSource;
     if (await isGzip(file)) {
-      dataPath = await gunzipToTemp(file, control);
-      temp = true;
+      const g = await gunzipToSpill(file, limits, control);
+      src = new ByteSource(container, file, g.spill.fh, g.spill, limits);
+      src.stopped = g.stopped;
+    } else {
+      src = new ByteSource(container, file, await fsp.open(file, 'r'), undefined, limits);
     }
-    const fh = await fsp.open(dataPath, 'r');
-    const src = new ByteSource(container, file, dataPath, fh, temp);
     try {
       await src.indexAll(control, follow);
     } catch (e) {
@@ -154,19 +162,22 @@ export class ByteSource implements EntrySource {
     this.offsets = new EntryOffsets();
     this.malformed.length = 0;
     this.fp = await this.fingerprint();
-    const size = (await this.fh.stat()).size;
+    const size = this.spill ? this.spill.size : (await this.fh.stat()).size;
+    const maxRecordBytes = this.limits.maxRecordBytes;
     if (this.container === 'jsonl') {
-      const r = await scanJsonl(this.fh, { offset: 0, line: 1 }, size, this.offsets, this.malformed, { ...control, tail: follow ? 'pending' : 'judge' });
+      const r = await scanJsonl(this.fh, { offset: 0, line: 1 }, size, this.offsets, this.malformed, { ...control, tail: follow && !this.spill ? 'pending' : 'judge', maxRecordBytes });
       if (r.cancelled) throw abortError();
       this.cursor = { offset: r.offset, line: r.line };
       this.truncatedTail = r.truncatedTail;
     } else {
-      const r = await scanJsonArray(this.fh, size, this.malformed, control);
+      const r = await scanJsonArray(this.fh, size, this.malformed, { ...control, maxRecordBytes });
       if (r.cancelled) throw abortError();
       this.offsets = r.entries;
       this.arrayKey = r.key;
       this.cursor = { offset: size, line: 0 };
     }
+    // where the read stopped: the line after the last one read in JSONL, else the whole file (line 0)
+    if (this.stopped) this.malformed.push({ line: this.container === 'jsonl' ? this.cursor.line : 0, reason: this.stopped });
   }
 
   get count(): number {
@@ -184,7 +195,7 @@ export class ByteSource implements EntrySource {
     const buf = Buffer.allocUnsafe(len);
     const { bytesRead } = await this.fh.read(buf, 0, len, start);
     if (bytesRead < len) return { index: i, line, bytes: len, error: new TraceFileChangedError('truncated', this.file).message };
-    return { index: i, line, bytes: len, ...parseEntryBytes(buf) };
+    return { index: i, line, bytes: len, ...parseEntryBytes(buf, this.limits.maxJsonDepth) };
   }
 
   async readRange(from: number, to: number): Promise<RawEntry[]> {
@@ -213,7 +224,7 @@ export class ByteSource implements EntrySource {
         const len = this.offsets.length(k);
         const line = this.offsets.line(k);
         if (s + len > bytesRead) out.push({ index: k, line, bytes: len, error: new TraceFileChangedError('truncated', this.file).message });
-        else out.push({ index: k, line, bytes: len, ...parseEntryBytes(buf.subarray(s, s + len)) });
+        else out.push({ index: k, line, bytes: len, ...parseEntryBytes(buf.subarray(s, s + len), this.limits.maxJsonDepth) });
       }
       i = j + 1;
     }
@@ -244,7 +255,7 @@ export class ByteSource implements EntrySource {
     const change = await this.checkChanged();
     if (change === 'unchanged' || change === 'deleted') return { change, added: 0, message: change === 'deleted' ? `${this.file} was deleted` : undefined };
     const before = this.offsets.count;
-    if (change === 'appended' && this.container === 'jsonl' && !this.temp) {
+    if (change === 'appended' && this.container === 'jsonl' && !this.spill) {
       // a truncated last line may have been completed by the append: scan it again
       if (this.truncatedTail) {
         const t = this.truncatedTail;
@@ -254,27 +265,32 @@ export class ByteSource implements EntrySource {
         this.truncatedTail = undefined;
       }
       const size = (await this.fh.stat()).size;
-      const r = await scanJsonl(this.fh, this.cursor, size, this.offsets, this.malformed, { ...control, tail: control.follow ? 'pending' : 'judge' });
+      const r = await scanJsonl(this.fh, this.cursor, size, this.offsets, this.malformed, { ...control, tail: control.follow ? 'pending' : 'judge', maxRecordBytes: this.limits.maxRecordBytes });
       this.cursor = { offset: r.offset, line: r.line };
       this.truncatedTail = r.truncatedTail;
       this.fp = await this.fingerprint();
       return { change, added: this.offsets.count - before };
     }
     // truncated, rewritten, or appended to a file we cannot extend in place: index it all again
-    await this.fh.close();
-    if (this.temp) {
-      await fsp.rm(path.dirname(this.dataPath), { recursive: true, force: true });
-      this.dataPath = await gunzipToTemp(this.file, control);
+    if (this.spill) {
+      await this.spill.close();
+      this.spill = undefined;
+      const g = await gunzipToSpill(this.file, this.limits, control);
+      this.spill = g.spill;
+      this.stopped = g.stopped;
+      this.fh = g.spill.fh;
+    } else {
+      await this.fh.close();
+      this.fh = await fsp.open(this.file, 'r');
     }
-    this.fh = await fsp.open(this.dataPath, 'r');
     await this.indexAll(control, !!control.follow);
     const message = `${this.file} was ${change} while open: indexed again (${this.offsets.count} entries; earlier entry numbers may now point at other records)`;
     return { change, added: this.offsets.count - before, message };
   }
 
   async close(): Promise<void> {
-    await this.fh.close().catch(() => undefined);
-    if (this.temp) await fsp.rm(path.dirname(this.dataPath), { recursive: true, force: true }).catch(() => undefined);
+    if (this.spill) await this.spill.close();
+    else await this.fh.close().catch(() => undefined);
   }
 }
 
@@ -295,11 +311,15 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-/** Decompress a .gz file, streaming, into a new file under os.tmpdir(); returns its path. */
-async function gunzipToTemp(file: string, control: JobControl = {}): Promise<string> {
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'reasoning-lab-trace-'));
-  const out = path.join(dir, path.basename(file).replace(/\.gz$/i, ''));
+/**
+ * Decompress a .gz file, streaming, into a spill file. It inflates at most maxInflateRatio times its
+ * size (at least the record limit) and at most maxSpillBytes; past a bound, or where the compressed
+ * data is damaged (a cut-off download), it stops and `stopped` says why: what came before is read.
+ */
+async function gunzipToSpill(file: string, limits: ReadLimits, control: JobControl = {}): Promise<{ spill: SpillFile; stopped?: string }> {
   const total = (await fsp.stat(file)).size;
+  const byRatio = Math.max(limits.maxRecordBytes, total * limits.maxInflateRatio);
+  const spill = await SpillFile.create(file, { maxBytes: Math.min(limits.maxSpillBytes, byRatio), minFreeBytes: limits.minFreeDiskBytes });
   let done = 0;
   let last = 0;
   const counter = new Transform({
@@ -312,12 +332,44 @@ async function gunzipToTemp(file: string, control: JobControl = {}): Promise<str
       cb(null, chunk);
     },
   });
+  let stopped: string | undefined;
+  // the bound that stopped the copy (pipeline may report the streams it then ended instead)
+  let full: SpillFullError | undefined;
   try {
-    await pipeline(fs.createReadStream(file), counter, createGunzip(), fs.createWriteStream(out), { signal: control.signal });
+    await pipeline(
+      fs.createReadStream(file),
+      counter,
+      // a file cut off mid-stream ends where its data ends (its last line is then "truncated"), rather
+      // than failing and dropping what zlib still held
+      createGunzip({ chunkSize: 1 << 18, finishFlush: constants.Z_SYNC_FLUSH }),
+      async (inflated: AsyncIterable<Buffer>) => {
+        try {
+          for await (const chunk of inflated) await spill.append(chunk);
+        } catch (e) {
+          full = e instanceof SpillFullError ? e : undefined;
+          throw e;
+        }
+      },
+      { signal: control.signal },
+    );
   } catch (e) {
-    await fsp.rm(dir, { recursive: true, force: true });
-    if (control.signal?.aborted) throw abortError();
-    throw new Error(`${file}: cannot decompress: ${(e as Error).message}`);
+    if (control.signal?.aborted) {
+      await spill.close();
+      throw abortError();
+    }
+    if (full) {
+      stopped =
+        full.reason === 'disk'
+          ? `decompressing ${full.message}: the rest of the file was not read`
+          : limits.maxSpillBytes < byRatio
+            ? `it decompresses to ${full.message} (the limit for what one file may put on disk; raise it with --limit spill=…): the rest of the file was not read`
+            : `it decompresses to ${full.message}, ${limits.maxInflateRatio}× its ${formatBytes(total)} (the limit for a compressed file: a gzip bomb, or raise it with --limit inflate-ratio=…): the rest of the file was not read`;
+    } else if (spill.size > 0) {
+      stopped = `the compressed data is damaged after ${formatBytes(spill.size)} decompressed (${errorMessage(e)}; a cut-off download?): the rest of the file was not read`;
+    } else {
+      await spill.close();
+      throw new Error(`${file}: cannot decompress: ${errorMessage(e)}`);
+    }
   }
-  return out;
+  return { spill, stopped };
 }

@@ -23,6 +23,8 @@ import { InspectEvalSource } from './inspectEval';
 import { ParquetSource } from './parquet';
 import { abortError, ByteSource, type EntrySource, type RawEntry } from './source';
 import { TrainingStepCurve } from './trainingSteps';
+import { statInputFile } from '../shared/inputFile';
+import { DEFAULT_READ_LIMITS } from '../shared/readLimits';
 import { buildReasoningTree } from './tree';
 import type {
   AnalyzeOptions,
@@ -117,14 +119,15 @@ export class TraceFile {
   /** @internal use openTraceFile */
   static async create(file: string, options: OpenOptions, control: JobControl): Promise<TraceFile> {
     const started = Date.now();
-    const st = await fsp.stat(file);
-    if (st.isDirectory()) throw new Error(`${file} is a directory`);
+    // a folder, a named pipe, /dev/zero: refused before a read that would block or never end
+    await statInputFile(file);
+    const limits = options.limits ?? DEFAULT_READ_LIMITS;
     const head = await sniff(file);
     const container = detectContainer(file, head);
     let source: EntrySource;
-    if (container === 'parquet') source = await ParquetSource.open(file);
-    else if (container === 'inspect-eval') source = await InspectEvalSource.open(file);
-    else source = await ByteSource.open(file, container, control, !!options.follow);
+    if (container === 'parquet') source = await ParquetSource.open(file, limits);
+    else if (container === 'inspect-eval') source = await InspectEvalSource.open(file, limits);
+    else source = await ByteSource.open(file, container, control, !!options.follow, limits);
     try {
       const first = await source.readRange(0, options.detectEntries ?? 20);
       const values = first.filter((e) => e.error === undefined).map((e) => e.value);

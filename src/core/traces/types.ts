@@ -14,6 +14,7 @@
  */
 import type { CompositeScore, RewardSpec } from '../rewards/types';
 import type { Step } from '../rewards/reasoningSteps';
+import type { ReadLimits } from '../shared/readLimits';
 
 /** The shapes the reader recognises (detected from the first records; see detect.ts). */
 export type TraceFormat =
@@ -69,6 +70,7 @@ export interface TraceShape {
 
 /** A line (or entry) that could not be used, and why. `line` is 1-based (JSONL line; for JSON arrays the line the element starts on; for Parquet the row number + 1). */
 export interface MalformedEntry {
+  /** 1-based line (row, sample); 0 when it is about the whole file (a Parquet footer or row group, a limit that stopped the read). */
   line: number;
   reason: string;
   /** The entry index, when the entry was indexed and failed on reading (JSON, UTF-8, missing fields). */
@@ -130,6 +132,8 @@ export interface OpenOptions {
   detectEntries?: number;
   /** The file is still being written: a last line without a newline is left pending (not reported truncated) until it is complete. */
   follow?: boolean;
+  /** What a read may allocate (the record size, JSON depth, inflate ratio…); default DEFAULT_READ_LIMITS. */
+  limits?: ReadLimits;
 }
 
 /** Long-job controls: progress callbacks (at most a few per second) and cancellation. */

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentKind } from '../../contracts/agentTraining';
 import { CHECKPOINT_FILE, EPISODES_FILE } from '../../contracts/agentWorker';
+import { writeFileSafely } from '../../core/shared/safeOutput';
 
 /** The agents' settings (package.json `reasoningLab.agents.*`), read when a command starts. */
 export function agentSettings() {
@@ -97,7 +98,7 @@ export function createRunFolder(root: string, info: RunInfo): RunFolder {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw err;
     }
-    fs.writeFileSync(path.join(dir, RUN_FILE), JSON.stringify(info, null, 2) + '\n', { flag: 'wx' });
+    writeFileSafely(path.join(dir, RUN_FILE), JSON.stringify(info, null, 2) + '\n');
     return { ...info, id, dir };
   }
 }
@@ -106,7 +107,7 @@ export function createRunFolder(root: string, info: RunInfo): RunFolder {
 export function updateRunInfo(run: RunFolder, patch: Partial<RunInfo>): void {
   const info: RunInfo = { agent: run.agent, problems: run.problems, seed: run.seed, steps: run.steps, createdAt: run.createdAt, ...patch };
   Object.assign(run, patch);
-  fs.writeFileSync(path.join(run.dir, RUN_FILE), JSON.stringify(info, null, 2) + '\n');
+  writeFileSafely(path.join(run.dir, RUN_FILE), JSON.stringify(info, null, 2) + '\n', { replace: true }); // whole, never half-written
 }
 
 export const formatSteps = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n));

@@ -10,6 +10,7 @@ import { solveInWorker } from './agentWorkerClient';
 import { workerScript } from '../shared/workerScript';
 import { openEpisodes } from './trainingPanel';
 import { errorMessage } from '../../core/shared/errors';
+import { OutputExistsError, writeFileSafely } from '../../core/shared/safeOutput';
 
 const PROBLEM_FILES = ['problem.md', 'signature.json', 'tests.json'];
 const FIND_EXCLUDE = '**/{node_modules,.git,.reasoning-lab}/**';
@@ -110,17 +111,19 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
     const ext = lang === 'python' ? '.py' : '.js';
     const dir = solutionsDir(this.context);
     let file = path.join(dir, `${problem.id}${ext}`);
+    let replace = false;
     if (fs.existsSync(file)) {
-      const replace = 'Replace';
+      const replaceLabel = 'Replace';
       const beside = `Write ${problem.id}.agent${ext}`;
       const choice = await vscode.window.showWarningMessage(
         `${vscode.workspace.asRelativePath(file)} already exists. Replace it with the agent's program?`,
         { modal: true, detail: `The agent's program:\n${o.program!.dsl}` },
-        replace,
+        replaceLabel,
         beside,
       );
       if (choice === beside) file = path.join(dir, `${problem.id}.agent${ext}`);
-      else if (choice !== replace) {
+      else if (choice === replaceLabel) replace = true;
+      else {
         void vscode.window.showInformationMessage(`Kept ${vscode.workspace.asRelativePath(file)}; the agent's program was not written.`);
         return;
       }
@@ -128,8 +131,13 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
     const header = lang === 'python' ? '#' : '//';
     const code = `${header} Written by the Reasoning Lab agent for ${problem.id} (${o.solved ? 'passes shown and held-back examples' : o.matchedShown ? 'matches the shown examples' : `best found, score ${o.reward.toFixed(2)}`}; ${o.programsExecuted} programs executed).\n${header} DSL: ${o.program!.dsl.split('\n').join(`\n${header}      `)}\n\n${lang === 'python' ? o.program!.python : o.program!.javascript}`;
     fs.mkdirSync(dir, { recursive: true });
-    // a file that appeared meanwhile is not replaced unless it was the one the person agreed to replace
-    fs.writeFileSync(file, code, { flag: fs.existsSync(file) ? 'w' : 'wx' });
+    // written whole or not at all; a file that appeared meanwhile is kept unless the person agreed to replace it
+    try {
+      writeFileSafely(file, code, { replace });
+    } catch (err) {
+      void vscode.window.showWarningMessage(err instanceof OutputExistsError ? `Kept ${vscode.workspace.asRelativePath(file)}, which appeared meanwhile; the agent's program was not written.` : `The agent's program was not written: ${errorMessage(err)}`);
+      return;
+    }
     const doc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(doc, { preview: false });
     const tests = (await vscode.commands.executeCommand<SolutionOutcome | undefined>('reasoningLab.runProblemTests', vscode.Uri.file(file))) ?? undefined;

@@ -5,6 +5,7 @@ import type { ProblemInfo } from './builtinCatalog';
 import { listProblems } from './builtinCatalog';
 import { builtinProblemSet, solutionsDir } from './evalSettings';
 import type { ProblemTests, SolutionOutcome } from './problemTests';
+import { OutputExistsError, writeFileSafely } from '../../core/shared/safeOutput';
 
 type Lang = 'python' | 'javascript';
 
@@ -62,7 +63,11 @@ export class SolveInEditor implements vscode.CodeLensProvider, vscode.Disposable
     const file = path.join(dir, `${p.id}${lang === 'python' ? '.py' : '.js'}`);
     if (!fs.existsSync(file)) {
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(file, starterCode(p, lang), { flag: 'wx' });
+      try {
+        writeFileSafely(file, starterCode(p, lang));
+      } catch (err) {
+        if (!(err instanceof OutputExistsError)) throw err; // written meanwhile (another window): open that one
+      }
     }
     const doc = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(doc, { preview: false });

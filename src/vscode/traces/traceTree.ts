@@ -94,12 +94,14 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
         return item;
       }
       case 'malformedItem': {
-        const item = new vscode.TreeItem(`line ${node.item.line}`);
+        // line 0: about the whole file (a Parquet footer, a row group, a limit that stopped the read)
+        const where = node.item.line > 0 ? `line ${node.item.line}` : 'file';
+        const item = new vscode.TreeItem(where);
         item.description = oneLine(node.item.reason, 120);
-        item.tooltip = `line ${node.item.line}: ${node.item.reason}`;
+        item.tooltip = `${where}: ${node.item.reason}`;
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
         item.contextValue = 'traceMalformedLine';
-        if (s) item.command = { command: 'reasoningLab.traces.openLine', title: 'Open at Line', arguments: [s.uri, node.item.line] };
+        if (s && node.item.line > 0) item.command = { command: 'reasoningLab.traces.openLine', title: 'Open at Line', arguments: [s.uri, node.item.line] };
         return item;
       }
       case 'group': {

@@ -36,9 +36,35 @@ const HEADING = {
   scores: /^(?:final\s+|overall\s+)?(?:scores?|ratings?|最终得分|最终评分|得分|评分|分数)\s*(?::|$)/i,
 };
 
-/** A line without markdown decoration: heading marks, emphasis, inline code, list bullets kept. */
+/**
+ * Runs of whitespace as one space (one newline when the run holds one). The patterns below put `\s*`
+ * next to each other around optional words; over a long run of spaces (a judge that rambles in blanks)
+ * they backtrack once per split of the run (cubic), over a single space they cannot. One pass.
+ */
+function collapseSpaces(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < text.length; ) {
+    if (!/\s/.test(text[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let newline = false;
+    while (j < text.length && /\s/.test(text[j])) newline ||= text[j++] === '\n';
+    const one = newline ? '\n' : ' ';
+    if (j - i > 1 || text[i] !== one) {
+      out += text.slice(last, i) + one;
+      last = j;
+    }
+    i = j;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/** A line without markdown decoration: heading marks, emphasis, inline code, list bullets kept; runs of spaces as one. */
 function plain(line: string): string {
-  return line
+  return collapseSpaces(line)
     .replace(/^\s*#{1,6}\s*/, '')
     .replace(/\*\*|__|`/g, '')
     .replace(/^\s*>\s?/, '')
@@ -103,11 +129,12 @@ interface Raw {
 }
 
 function readNumberList(content: string): Raw[] | undefined {
-  const cleaned = content
-    .replace(/\\(?:text|mathrm|textbf)\s*\{([^}]*)\}/g, '$1')
-    .replace(/\\[,;:! ]|\\quad|\$/g, ' ')
-    .replace(/^\s*\[|\]\s*$/g, '')
-    .trim();
+  const cleaned = collapseSpaces(
+    content
+      .replace(/\\(?:text|mathrm|textbf)\s*\{([^}]*)\}/g, '$1')
+      .replace(/\\[,;:! ]|\\quad|\$/g, ' ')
+      .replace(/^\s*\[|\]\s*$/g, ''),
+  ).trim();
   if (!cleaned) return undefined;
   const tokens = cleaned.split(/\s*[,;、]\s*|\s+(?=\d)/).filter((t) => t !== '');
   const out: Raw[] = [];
