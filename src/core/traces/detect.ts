@@ -20,7 +20,7 @@ const THINKING_KEYS = ['thinking', 'reasoning_content', 'reasoning'];
 const REWARD_KEYS = ['reward', 'rewards', 'score', 'scores', 'total', 'infos', 'is_solved', 'is_correct', 'correct', 'passed', 'acc'];
 const ID_KEYS = ['id', 'sample_id', 'uid', 'task_id', 'prompt_id', 'question_id', 'idx'];
 const GROUP_KEYS = ['group', 'group_id', 'prompt_id', 'prompt_idx', 'uid', 'task_id', 'question_id', 'problem_id', 'idx'];
-const ANSWER_KEYS = ['answer', 'gts', 'ground_truth', 'ground_truth_answer', 'reference_answer', 'gold', 'target'];
+const ANSWER_KEYS = ['answer', 'gts', 'gt', 'ground_truth', 'ground_truth_answer', 'reference_answer', 'gold', 'target'];
 const STEP_KEYS = ['step', 'global_step', 'training_step', 'iteration'];
 
 type Obj = Record<string, unknown>;
@@ -50,6 +50,16 @@ function firstKey(values: Obj[], keys: string[], accept: (v: unknown) => boolean
 const isStr = (v: unknown) => typeof v === 'string';
 const isArr = (v: unknown) => Array.isArray(v) && v.length > 0;
 const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+/** Several completions as plain strings (`response: ["…", "…"]`): never a message list, so never one completion. */
+const isStringList = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
+const isCompletionList = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' || isObj(x) || Array.isArray(x));
+/** Where several completions per record may be: the list names first, then a completion name holding strings. */
+function completionListKey(objs: Obj[], mapped: string | undefined): string | undefined {
+  if (mapped) return objs.some((o) => isStringList(getPath(o, mapped))) ? mapped : undefined;
+  const listKey = firstKey(objs, MULTI_KEYS, isCompletionList);
+  if (listKey && !objs.some((o) => typeof o[listKey] === 'string')) return listKey;
+  return firstKey(objs, COMPLETION_KEYS, isStringList);
+}
 
 /** Pick the format and fields from the first entries. */
 export function detectShape(values: unknown[], container: TraceContainer, mapping: FieldMapping = {}, force?: TraceFormat): TraceShape {
@@ -59,7 +69,7 @@ export function detectShape(values: unknown[], container: TraceContainer, mappin
   let format: TraceFormat;
   let reason: string;
 
-  const multiKey = firstKey(objs, MULTI_KEYS, (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' || isObj(x) || Array.isArray(x)));
+  const multiKey = completionListKey(objs, mapping.completion);
   if (force) {
     format = force;
     reason = `format set to ${force}`;
@@ -75,7 +85,7 @@ export function detectShape(values: unknown[], container: TraceContainer, mappin
   } else if (has('messages') && !has('completion')) {
     format = 'chat';
     reason = 'records have "messages" (chat)';
-  } else if (multiKey && !objs.some((o) => typeof o[multiKey] === 'string')) {
+  } else if (multiKey) {
     format = 'multi';
     reason = `several completions per record in "${multiKey}"`;
   } else if (has('step') && (has('completion') || has('prompt'))) {
@@ -98,7 +108,8 @@ export function detectShape(values: unknown[], container: TraceContainer, mappin
       f.completion = 'messages';
       break;
     case 'multi':
-      f.completion = multiKey;
+      // forced multi: any list in a completion-like field will do
+      f.completion = multiKey ?? firstKey(objs, [...MULTI_KEYS, ...COMPLETION_KEYS], isCompletionList);
       f.thinking = firstKey(objs, THINKING_KEYS, isArr);
       f.reward = firstKey(objs, ['rewards', 'scores', 'infos', 'reward', 'score'], isArr);
       break;
@@ -230,6 +241,9 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
   }
 
   if (shape.format === 'multi') {
+    if (f.completion === undefined) {
+      return { error: `no list of completions (looked for ${[...MULTI_KEYS, ...COMPLETION_KEYS].map((k) => `"${k}"`).join(', ')}); name it with the field mapping (completion)` };
+    }
     const list = get(f.completion);
     if (!Array.isArray(list)) return { error: `field "${f.completion}": expected a list of completions, got ${typeName(list)}` };
     const thinking = get(f.thinking);
