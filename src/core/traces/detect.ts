@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { toRewardRecord } from '../records/record';
 import type { FieldMapping, TraceContainer, TraceFormat, TraceSample, TraceShape } from './types';
+import { inspectScores, verdictOf } from './verdict';
 
 const PROMPT_KEYS = ['prompt', 'question', 'problem', 'query', 'instruction', 'input', 'x'];
 const COMPLETION_KEYS = ['completion', 'response', 'output', 'generated_text', 'generation', 'solution', 'text', 'answer_text'];
@@ -227,6 +228,11 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
     if (t.thinking !== undefined) sample.thinking = t.thinking;
     const r = rewardValue(reward);
     if (r !== undefined) sample.reward = r;
+    const verdict = verdictOf(reward);
+    if (verdict) {
+      sample.verdict = verdict;
+      if (f.reward) sample.verdictScorer = f.reward;
+    }
     if (step !== undefined) sample.step = step;
     sample.group = stepPrefix + (group !== undefined ? `id:${group}` : record.prompt ? promptKey(record.prompt) : `entry:${entry}`);
     return { sample };
@@ -288,5 +294,12 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
   }
   const r = build(rawPrompt, rawCompletion, id, 0, fileReward, get(f.thinking), group);
   if (!r.sample) return { error: r.error };
+  if (shape.format === 'inspect') {
+    const scores = inspectScores(value.scores);
+    if (scores) {
+      r.sample.fileScores = scores;
+      if (r.sample.verdict && f.reward === 'scores') r.sample.verdictScorer = scores[0].name; // the scorer, not the field
+    }
+  }
   return { samples: [r.sample] };
 }

@@ -8,7 +8,7 @@ export { detectShape, toSamples, rewardValue, getPath } from './detect';
 export { TraceFileChangedError } from './source';
 export { buildReasoningTree } from './tree';
 export { groupStats, meanStd, ADVANTAGE_EPS } from './groups';
-export { exportBestOfN, exportBestOfNToFile } from './export';
+export { exportBestOfN, exportBestOfNToFile, describeExport } from './export';
 export { followTraceFile, type FollowBatch, type FollowOptions } from './follow';
 export { TrainingStepCurve } from './trainingSteps';
 export { segmentSteps, classifyStep, reasoningSteps, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from '../rewards/reasoningSteps';
@@ -16,3 +16,4 @@ export { SampleSet, BADGE_JUDGE, type VisibleGroup, type PassControl } from './s
 export { compareSamples, describeFilter, formatFailed, parseRange, LANGUAGE_MIXED_BELOW, SAMPLE_SORTS, type SampleFilter, type SampleSort } from './sampleFilter';
 export { stepperView, stepRows, MAX_STEP_PAGE, type StepperContext } from './stepperView';
 export { treeDrawing, MAX_TREE_DOTS } from './treeDrawing';
+export { correctness, fileRewardsAreBinary, verdictOf, inspectScores, type Correctness } from './verdict';

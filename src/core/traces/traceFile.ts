@@ -345,6 +345,8 @@ export function summarizeTraceSample(s: TraceSample, spec: RewardSpec | undefine
     think: sp.state,
   };
   if (s.step !== undefined) sum.step = s.step;
+  if (s.verdict) sum.verdict = s.verdict;
+  if (s.verdictScorer) sum.verdictScorer = s.verdictScorer;
   return sum;
 }
 
