@@ -39,6 +39,7 @@ export class InspectEvalSource extends WholeFileSource implements EntrySource {
     file: string,
     private zip: yauzl.ZipFile,
     private members: yauzl.Entry[],
+    private headerMember: yauzl.Entry | undefined,
     size: number,
     mtimeMs: number,
   ) {
@@ -55,7 +56,7 @@ export class InspectEvalSource extends WholeFileSource implements EntrySource {
     }
     const all = await listEntries(zip);
     const members = all.filter((e) => /^samples\/[^/]+\.json$/.test(e.fileName)).sort((a, b) => natural(a.fileName, b.fileName));
-    return new InspectEvalSource(file, zip, members, st.size, st.mtimeMs);
+    return new InspectEvalSource(file, zip, members, all.find((e) => e.fileName === 'header.json'), st.size, st.mtimeMs);
   }
 
   get count(): number {
@@ -70,19 +71,29 @@ export class InspectEvalSource extends WholeFileSource implements EntrySource {
     return this.members[i].fileName;
   }
 
+  private inflate(e: yauzl.Entry): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      this.zip.openReadStream(e, (err, stream) => {
+        if (err || !stream) return reject(err ?? new Error('cannot read member'));
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('error', reject);
+        stream.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+    });
+  }
+
+  /** header.json: the eval's task, model, scorers, results and stats. */
+  async header(): Promise<unknown> {
+    if (!this.headerMember) return undefined;
+    return parseEntryBytes(await this.inflate(this.headerMember)).value;
+  }
+
   async read(i: number): Promise<RawEntry> {
     if (!(i >= 0 && i < this.members.length)) throw new RangeError(`sample ${i} is out of range (0..${this.members.length - 1})`);
     const e = this.members[i];
     try {
-      const buf = await new Promise<Buffer>((resolve, reject) => {
-        this.zip.openReadStream(e, (err, stream) => {
-          if (err || !stream) return reject(err ?? new Error('cannot read member'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', reject);
-          stream.on('end', () => resolve(Buffer.concat(chunks)));
-        });
-      });
+      const buf = await this.inflate(e);
       const r = parseEntryBytes(buf);
       return { index: i, line: i + 1, bytes: e.uncompressedSize, ...r, error: r.error && `${e.fileName}: ${r.error}` };
     } catch (err) {

@@ -12,7 +12,7 @@ import type { TraceSession } from './traceSession';
 import { TraceStepperPanel } from './traceStepperPanel';
 import { TraceTreeProvider, type TraceNode } from './traceTree';
 import { TrainingStepsPanel } from './trainingStepsPanel';
-import { follow, openGroup, openSample } from './viewCommands';
+import { follow, openGroup, openSample, showRawJson, stopFollowing } from './viewCommands';
 
 /**
  * The Trace Explorer: one trace file open at a time, its prompts → samples tree, the stepper, group and
@@ -53,12 +53,13 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       command('reasoningLab.traces.openLine', openLine),
       command('reasoningLab.traces.openSample', (arg?: TraceSampleRef | TraceNode) => openSample(this, arg)),
       command('reasoningLab.traces.openGroup', (node?: TraceNode) => openGroup(this, node)),
+      command('reasoningLab.traces.showRawJson', (node?: TraceNode) => showRawJson(this, node)),
       command('reasoningLab.traces.filter', () => pickFilter(this.need())),
       command('reasoningLab.traces.clearFilter', () => applyFilter(this.need(), {})),
       command('reasoningLab.traces.sort', () => pickSort(this.need())),
       command('reasoningLab.traces.exportBest', () => exportBest(this)),
       command('reasoningLab.traces.follow', () => follow(this)),
-      command('reasoningLab.traces.stopFollowing', () => this.need().stopFollowing()),
+      command('reasoningLab.traces.stopFollowing', () => stopFollowing(this)),
       command('reasoningLab.traces.showTrainingSteps', () => this.stepsPanel.show(this.need())),
       command('reasoningLab.traces.close', () => closeTrace(this)),
     ];
