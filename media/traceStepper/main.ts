@@ -8,6 +8,7 @@ import './traceStepper.css';
 import type { StepScoresUpdate, TraceSearchResult, TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/contracts/traces';
 import { formatCount, formatNumber, formatSigned } from '../../src/contracts/numberFormat';
 import { el, nodes } from '../shared/dom';
+import { renderMarkdown } from '../shared/markdown';
 import { connect } from '../shared/rpc';
 import { svg, title } from '../shared/svg';
 import { VirtualList } from '../shared/virtualList';
@@ -27,6 +28,8 @@ let view: TraceStepperView | null = null;
 let current = 0;
 let list: VirtualList<TraceStepRow> | null = null;
 let textSeq = 0;
+/** Show the prompt, the transcript and the current step as Markdown with typeset math (else as plain text). */
+let rendered = false;
 /** The process reward model's state for the shown sample. */
 let prm: StepScoresUpdate | null = null;
 /** A step whose PRM score is below this is "low" (the first-low jump, the red end of the scale). */
@@ -109,7 +112,7 @@ function render(): void {
     key('j'), ' / ', key('↓'), ' next step  ', key('k'), ' / ', key('↑'), ' previous  ', key('r'), ' next reflection  ', key('Shift+R'), ' previous reflection  ', key('Home'), ' / ', key('End'), ' first / last', v.stepScores ? '  ' : null, v.stepScores ? key('p') : null, v.stepScores ? ` next step scored below ${LOW_SCORE}` : null,
   );
 
-  const prompt = el('details', { id: 'prompt', class: 'prompt' }, el('summary', {}, 'Prompt'), el('div', { class: 'prompt-text' }, v.prompt, v.promptLength > v.prompt.length ? el('span', { class: 'muted' }, ` … (${v.promptLength - v.prompt.length} more characters)`) : null));
+  const prompt = el('details', { id: 'prompt', class: 'prompt' }, el('summary', {}, 'Prompt'), el('div', { class: 'prompt-text' }, textBlock(v.prompt), v.promptLength > v.prompt.length ? el('span', { class: 'muted' }, ` … (${v.promptLength - v.prompt.length} more characters)`) : null));
 
   const searchBox = el('input', { id: 'search', type: 'search', placeholder: 'Find in this trace (Enter: next, Shift+Enter: previous)', 'aria-label': 'Find in this trace' });
   searchBox.addEventListener('keydown', (ev) => {
@@ -117,7 +120,20 @@ function render(): void {
     ev.preventDefault();
     void runSearch(searchBox.value, ev.shiftKey ? -1 : 1);
   });
-  const searchRow = el('div', { class: 'search-row' }, searchBox, el('span', { id: 'search-status', class: 'muted small' }));
+  const renderBox = el('input', { type: 'checkbox', id: 'render-md', checked: rendered });
+  renderBox.addEventListener('change', () => {
+    rendered = renderBox.checked;
+    const open = Array.from(document.querySelectorAll('details[open]'), (d) => d.id).filter(Boolean);
+    render();
+    for (const id of open) document.getElementById(id)?.setAttribute('open', '');
+  });
+  const searchRow = el(
+    'div',
+    { class: 'search-row' },
+    searchBox,
+    el('span', { id: 'search-status', class: 'muted small' }),
+    el('label', { class: 'render-toggle', title: 'Show the prompt, the transcript and the current step as Markdown with LaTeX typeset (KaTeX); off: the text exactly as written' }, renderBox, ' Markdown and math'),
+  );
 
   const bar = el('div', { id: 'length-bar', class: 'length-bar', title: 'Tokens per step (click to jump)' });
   const stepTokens = v.tokens.reduce((a, b) => a + b, 0);
@@ -138,6 +154,7 @@ function render(): void {
     prompt,
     renderTranscript(v),
     renderEvents(v),
+    answerSection(v),
     searchRow,
     el(
       'h3',
@@ -294,8 +311,15 @@ async function showText(from: number, to: number, markStart: number, markEnd: nu
   if (seq !== textSeq || !view) return; // a later step was chosen meanwhile
   const box = document.getElementById('text')!;
   const parts: Array<Node | string> = [];
+  if (rendered && !hit && markStart >= 0) {
+    // the current step alone, rendered: a window cut at any character could split a formula
+    const step = el('div', { id: 'current-text', class: `current-step rendered kind-${view.kinds[current]}` }, renderMarkdown(t.slice(markStart - from, markEnd - from)));
+    box.replaceChildren(step, markEnd < view.ends[current] ? el('div', { class: 'elided muted small' }, `… this step continues for ${view.ends[current] - markEnd} more characters`) : '');
+    box.scrollTop = 0;
+    return;
+  }
   if (from > 0) parts.push(el('div', { class: 'elided muted small' }, `… ${from} characters before`));
-  if (markStart < 0) parts.push(t);
+  if (markStart < 0) parts.push(rendered ? renderMarkdown(t) : t);
   else {
     const a = markStart - from;
     const b = markEnd - from;
@@ -455,6 +479,30 @@ function renderFileScores(v: TraceStepperView): HTMLElement | null {
   );
 }
 
+/** Longest answer part shown (the text after </think>); the stepper's text view has all of it. */
+const ANSWER_SHOWN = 20_000;
+
+/** The answer part after the reasoning, as text or rendered; filled when its text arrives. */
+function answerSection(v: TraceStepperView): HTMLElement | null {
+  const t = v.think;
+  if ((t.state !== 'tagged' && t.state !== 'stray-close') || t.answerEnd <= t.answerStart) return null;
+  const box = el('div', { id: 'answer-text', class: 'answer-text' });
+  const end = Math.min(t.answerEnd, t.answerStart + ANSWER_SHOWN);
+  void rpc.request('text', { start: t.answerStart, end }).then(
+    (text) => {
+      if (view !== v) return;
+      box.replaceChildren(textBlock(text), t.answerEnd > end ? el('div', { class: 'elided muted small' }, `… ${formatCount(t.answerEnd - end)} more characters`) : '');
+    },
+    (e: Error) => showError(e.message),
+  );
+  return el('details', { id: 'answer', class: 'answer', open: true }, el('summary', {}, 'Answer ', el('span', { class: 'muted small' }, '(after the reasoning)')), box);
+}
+
+/** Trace text as written, or as Markdown with math when the toggle is on. */
+function textBlock(text: string): HTMLElement {
+  return rendered ? renderMarkdown(text) : el('div', { class: 'block-text' }, text);
+}
+
 function renderFacts(id: string, label: string, facts: Array<[string, string]> | null): HTMLElement | null {
   if (!facts) return null;
   return el('details', { id, class: 'facts' }, el('summary', {}, label), el('dl', {}, ...facts.flatMap(([k, val]) => [el('dt', {}, k), el('dd', {}, val)])));
@@ -471,7 +519,7 @@ function renderTranscript(v: TraceStepperView): HTMLElement | null {
         'div',
         { class: `turn role-${t.role.replace(/[^a-z]/gi, '').toLowerCase() || 'message'}` },
         el('div', { class: 'turn-role' }, t.role),
-        el('div', { class: 'block-text' }, t.text),
+        textBlock(t.text),
         t.cut ? el('div', { class: 'elided muted small' }, `… ${formatCount(t.cut)} more characters (Raw JSON shows all)`) : null,
         ...(t.toolCalls ?? []).map((c) => el('div', { class: 'tool-call' }, el('span', { class: 'muted' }, 'calls '), c)),
       ),
