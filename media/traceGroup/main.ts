@@ -110,7 +110,7 @@ function render(): void {
       });
       const row = el(
         'div',
-        { class: `row${r.accuracy === 0 ? ' wrong' : ''}`, role: 'row', 'data-id': r.id },
+        { class: `row${(r.verdict ? r.verdict === 'incorrect' : r.accuracy === 0) ? ' wrong' : ''}`, role: 'row', 'data-id': r.id },
         el('span', { class: 'c-pick' }, pickA),
         el('span', { class: 'c-pick' }, pickB),
         id,

@@ -155,6 +155,8 @@ export interface TraceGroupRow extends TraceSampleRef {
   extractedBy: string | null;
   format: number | null;
   accuracy: number | null;
+  /** The file's own verdict (its scorer's, a boolean reward), which outranks `accuracy`. */
+  verdict: 'correct' | 'incorrect' | 'partial' | null;
 }
 
 export interface TraceDiffPart {

@@ -110,6 +110,7 @@ export class TraceGroupPanel implements vscode.Disposable {
         extractedBy,
         format: s?.format ?? null,
         accuracy: s?.accuracy ?? null,
+        verdict: s?.verdict ?? null,
       });
     }
     return rows;
