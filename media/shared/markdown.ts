@@ -46,11 +46,14 @@ function open(t: Token): HTMLElement {
   return node;
 }
 
-function inline(tokens: Token[], into: HTMLElement): void {
+/** Tokens into `into`: block tokens, and the inline children of an `inline` token, by the same rules. */
+function build(tokens: Token[], into: HTMLElement): void {
   const stack = [into];
   for (const t of tokens) {
     const top = stack[stack.length - 1];
+    if (t.hidden && (t.type === 'paragraph_open' || t.type === 'paragraph_close')) continue; // tight lists
     if (isMath(t)) top.append(math(t.content, isDisplay(t)));
+    else if (t.type === 'inline') build(t.children ?? [], top);
     else if (t.nesting === 1) {
       const n = open(t);
       top.append(n);
@@ -58,31 +61,18 @@ function inline(tokens: Token[], into: HTMLElement): void {
     } else if (t.nesting === -1) {
       if (stack.length > 1) stack.pop();
     } else if (t.type === 'code_inline') top.append(el('code', {}, t.content));
+    else if (t.type === 'fence' || t.type === 'code_block') top.append(el('pre', {}, el('code', {}, t.content)));
     else if (t.type === 'softbreak') top.append('\n');
     else if (t.type === 'hardbreak') top.append(el('br'));
+    else if (t.type === 'hr') top.append(el('hr'));
     else if (t.type === 'image') top.append(el('span', { class: 'md-image muted' }, `[image: ${t.content}]`));
-    else top.append(t.content);
+    else if (t.content) top.append(t.content);
   }
 }
 
 /** `text` as Markdown with math, in a div of class "md". */
 export function renderMarkdown(text: string): HTMLElement {
   const root = el('div', { class: 'md' });
-  const stack: HTMLElement[] = [root];
-  for (const t of md.parse(text, {})) {
-    const top = stack[stack.length - 1];
-    if (t.hidden && (t.type === 'paragraph_open' || t.type === 'paragraph_close')) continue; // tight lists
-    if (isMath(t)) top.append(math(t.content, isDisplay(t)));
-    else if (t.type === 'inline') inline(t.children ?? [], top);
-    else if (t.nesting === 1) {
-      const n = open(t);
-      top.append(n);
-      stack.push(n);
-    } else if (t.nesting === -1) {
-      if (stack.length > 1) stack.pop();
-    } else if (t.type === 'fence' || t.type === 'code_block') top.append(el('pre', {}, el('code', {}, t.content)));
-    else if (t.type === 'hr') top.append(el('hr'));
-    else if (t.content) top.append(t.content);
-  }
+  build(md.parse(text, {}), root);
   return root;
 }

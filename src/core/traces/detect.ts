@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { toRewardRecord } from '../records/record';
 import type { FieldMapping, TraceContainer, TraceFormat, TraceSample, TraceShape } from './types';
-import { inspectScores, verdictOf } from './verdict';
+import { inspectScores, rewardScalar, verdictOf } from './verdict';
 
 const PROMPT_KEYS = ['prompt', 'question', 'problem', 'query', 'instruction', 'input', 'x'];
 const COMPLETION_KEYS = ['completion', 'response', 'output', 'generated_text', 'generation', 'solution', 'text', 'answer_text'];
@@ -142,7 +142,8 @@ function typeName(v: unknown): string {
 }
 
 /** A reward value from a file, as a number (see the module comment); undefined when absent or unusable. */
-export function rewardValue(v: unknown): number | undefined {
+export function rewardValue(raw: unknown): number | undefined {
+  const v = rewardScalar(raw);
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
@@ -152,12 +153,6 @@ export function rewardValue(v: unknown): number | undefined {
     if (t === 'P') return 0.5;
     if (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(t)) return Number(t);
     return undefined;
-  }
-  if (isObj(v)) {
-    for (const k of ['r', 'reward', 'score', 'value', 'total']) if (v[k] !== undefined) return rewardValue(v[k]);
-    // Inspect scores: {scorer: {value}}: the first scorer
-    const first = Object.values(v)[0];
-    if (isObj(first) && 'value' in first) return rewardValue(first.value);
   }
   return undefined;
 }

@@ -10,20 +10,24 @@ import type { FileScore, FileVerdict, SampleSummary } from './types';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** The value a reward field holds: itself, or inside {r | reward | score | value | total}, or Inspect's first scorer's value. */
+export function rewardScalar(v: unknown): unknown {
+  if (!isObj(v)) return v;
+  for (const k of ['r', 'reward', 'score', 'value', 'total']) if (v[k] !== undefined) return rewardScalar(v[k]);
+  // Inspect scores: {scorer: {value}}: the first scorer
+  const first = Object.values(v)[0];
+  return isObj(first) && 'value' in first ? rewardScalar(first.value) : undefined;
+}
+
 /** The verdict a reward value written in a file states by itself (numbers do not: see `correctness`). */
-export function verdictOf(v: unknown): FileVerdict | undefined {
+export function verdictOf(raw: unknown): FileVerdict | undefined {
+  const v = rewardScalar(raw);
   if (typeof v === 'boolean') return v ? 'correct' : 'incorrect';
   if (typeof v === 'string') {
     const t = v.trim();
     if (t === 'C') return 'correct';
     if (t === 'I' || t === 'N') return 'incorrect';
     if (t === 'P') return 'partial';
-    return undefined;
-  }
-  if (isObj(v)) {
-    for (const k of ['r', 'reward', 'score', 'value', 'total']) if (v[k] !== undefined) return verdictOf(v[k]);
-    const first = Object.values(v)[0];
-    if (isObj(first) && 'value' in first) return verdictOf(first.value);
   }
   return undefined;
 }
