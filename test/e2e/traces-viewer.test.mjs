@@ -102,8 +102,9 @@ for (const [kind, theme] of [['light', 'Default Light Modern'], ['dark', 'Defaul
     await stepper.$('#search').press('Enter');
     await eventually(async () => /no match/.test(await stepper.text('#search-status')), { what: 'no match' });
     // the record as written in the file
+    const line = /^Line (\d+)$/.exec(await stepper.text('#open-source'))?.[1];
     await stepper.$('#raw-json').click();
-    await vs.page.locator('.tabs-container .tab.active[aria-label^="Untitled"]').waitFor({ timeout: 15000 });
+    await vs.page.locator(`.tabs-container .tab.active[aria-label^="security-guide.json record ${line}.json"]`).waitFor({ timeout: 15000 });
     await eventually(async () => /"model_graded_fact"|"id": 1/.test(await editorText(vs)), { what: 'the record as JSON in an editor' });
   }, { prepare: copyFixture('inspect_security_guide.json', 'security-guide.json'), settings: { 'workbench.colorTheme': theme } });
 }
@@ -122,7 +123,7 @@ test('A .gz trace: the stepper\'s line button opens the record as JSON; the tree
   const line = await stepper.text('#open-source');
   assert.match(line, /^Line \d+ \(JSON\)$/);
   await stepper.$('#open-source').click();
-  await vs.page.locator('.tabs-container .tab.active[aria-label^="Untitled"]').waitFor({ timeout: 15000 });
+  await vs.page.locator(`.tabs-container .tab.active[aria-label^="tot.json.gz record ${line.match(/\d+/)[0]}.json"]`).waitFor({ timeout: 15000 });
   await eventually(async () => /"idx": 900/.test(await editorText(vs)), { what: 'the record\'s JSON' });
   assert.deepEqual((await vs.notificationTexts()).filter((t) => /binary or too large/.test(t)), []);
   await shot('gz-record-json');

@@ -5,7 +5,7 @@ import type { StepScorer } from '../models/prmStepScores';
 import { errorMessage } from '../../core/shared/errors';
 import type { ExplorerContext } from './explorerContext';
 import { exportBest } from './exportCommands';
-import { closeTrace, openLine, openTrace } from './fileCommands';
+import { closeTrace, openLine, openTrace, RECORD_SCHEME, recordDocuments } from './fileCommands';
 import { applyFilter, pickFilter, pickSort } from './filterCommands';
 import { TraceGroupPanel } from './traceGroupPanel';
 import type { TraceSession } from './traceSession';
@@ -43,6 +43,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
     const command = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) => vscode.commands.registerCommand(id, this.guarded(fn));
     this.disposables = [
       view,
+      vscode.workspace.registerTextDocumentContentProvider(RECORD_SCHEME, recordDocuments),
       this.tree,
       this.stepper,
       this.groupPanel,
