@@ -13,6 +13,9 @@ import type Token from 'markdown-it/lib/token.mjs';
 import { el } from './dom';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false }).use(texmath, { engine: katex, delimiters: ['dollars', 'brackets'], katexOptions: { throwOnError: false } });
+// \[ … \] inside a paragraph too: models write "so we have:\n\[ x = 2 \]" with no blank line before it,
+// which texmath only takes at the start of a block
+md.inline.ruler.before('escape', 'math_inline_bracket_display', texmath.inline({ name: 'math_inline_double', rex: /\\\[([\s\S]+?)\\\]/gy, tmpl: '$1', tag: '\\[' }) as never);
 
 /** Block and inline tags a token may open; anything else becomes a plain span. */
 const TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'strong', 'em', 's', 'code', 'pre', 'dl', 'dt', 'dd']);
