@@ -38,7 +38,7 @@ const LOW_SCORE = 0.5;
 rpc.on('show', (v) => {
   view = v;
   current = 0;
-  prm = null;
+  prm = v.prmState ?? null;
   search = null;
   render();
 });
@@ -52,6 +52,8 @@ rpc.on('error', ({ message }) => showError(message));
 void rpc.request('ready', {}).then((v) => {
   if (v && !view) {
     view = v;
+    // the panel may load after the scores were sent: the view carries the last update
+    prm = v.prmState ?? null;
     render();
   } else if (!view) render();
 });

@@ -63,6 +63,8 @@ export interface TraceStepperView {
   header: Array<[string, string]> | null;
   /** True when the editor can open the file as text at the record's line; else the line button opens the record's JSON. */
   lineOpensText: boolean;
+  /** The process reward model's last update for this sample, for a panel that loads after it was sent. */
+  prmState?: StepScoresUpdate;
 }
 
 /** Where a search within the shown sample found its text. */

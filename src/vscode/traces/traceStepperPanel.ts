@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { evalHeaderFacts, recordExtras, sampleDetail, searchSample, stepperView, stepRows, type RecordExtras, type TraceDetail, type TraceSample } from '../../core/traces';
-import { TEXT_WINDOW_MAX, type TraceStepperEvents, type TraceStepperRequests, type TraceStepperView } from '../../contracts/traces';
+import { TEXT_WINDOW_MAX, type StepScoresUpdate, type TraceStepperEvents, type TraceStepperRequests, type TraceStepperView } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import type { StepScorer } from '../models/prmStepScores';
@@ -98,17 +98,21 @@ export class TraceStepperPanel implements vscode.Disposable {
     const abort = new AbortController();
     this.prmRun = abort;
     const ref = { entry: shown.sample.entry, sub: shown.sample.sub };
-    this.panel.emit('stepScores', { sample: ref, state: 'running', detail: 'scoring the steps with the process reward model…' });
+    const send = (u: StepScoresUpdate) => {
+      shown.view.prmState = u;
+      this.panel.emit('stepScores', u);
+    };
+    send({ sample: ref, state: 'running', detail: 'scoring the steps with the process reward model…' });
     try {
       const key = `${shown.session.uri.toString()}#${ref.entry}.${ref.sub}`;
       const r = await scorer.score(key, { prompt: shown.sample.prompt, completion: shown.sample.completion }, shown.session.uri, abort.signal);
       if (abort.signal.aborted || this.current !== shown) return;
       const scores = alignStepScores(shown.view, r.steps);
       shown.view.stepScores = scores;
-      this.panel.emit('stepScores', { sample: ref, state: 'done', scores, detail: r.detail });
+      send({ sample: ref, state: 'done', scores, detail: r.detail });
     } catch (err) {
       if (abort.signal.aborted || this.current !== shown) return;
-      this.panel.emit('stepScores', { sample: ref, state: 'error', detail: `process reward model: ${errorMessage(err)}` });
+      send({ sample: ref, state: 'error', detail: `process reward model: ${errorMessage(err)}` });
     }
   }
 
