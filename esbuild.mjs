@@ -62,6 +62,9 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    // KaTeX's fonts (the stylesheet media/shared/markdown.ts imports): copied beside the CSS, loaded under the panels' font-src
+    loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
+    assetNames: 'fonts/[name]-[hash]',
   },
 ];
 

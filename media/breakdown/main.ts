@@ -5,6 +5,7 @@
  */
 import './breakdown.css';
 import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../../src/contracts/breakdown';
+import { formatNumber } from '../../src/contracts/numberFormat';
 import type { ComponentScore, Highlight, HighlightKind } from '../../src/contracts/breakdown';
 import { connect } from '../shared/rpc';
 import { el } from '../shared/dom';
@@ -105,8 +106,8 @@ function renderHeader(v: BreakdownView): HTMLElement {
       'div',
       { class: 'total-line' },
       el('span', { class: 'label' }, 'Total reward'),
-      el('span', { id: 'total', class: `total ${s.total < 0 ? 'negative' : ''}` }, s.total.toFixed(2)),
-      el('span', { id: 'total-range', class: 'muted' }, `of ${s.max.toFixed(2)}`),
+      el('span', { id: 'total', class: `total ${s.total < 0 ? 'negative' : ''}` }, formatNumber(s.total)),
+      el('span', { id: 'total-range', class: 'muted' }, `of ${formatNumber(s.max)}`),
       el('span', { class: 'muted small' }, s.min < 0 ? ` (lowest ${s.min.toFixed(2)})` : ''),
       s.incomplete?.length ? incompleteNote(s.incomplete, s.components) : null,
     ),
@@ -127,7 +128,7 @@ function renderComponents(v: BreakdownView): HTMLElement {
       'tr',
       { class: `component ${c.value === null ? 'null' : ''} ${failed}`, 'data-name': name, tabindex: '0', 'aria-expanded': String(expanded) },
       el('th', { scope: 'row', class: 'name' }, hasItems ? el('span', { class: 'twisty' }, expanded ? '▾ ' : '▸ ') : null, name),
-      el('td', { class: 'value', title: `range ${c.range[0]} … ${c.range[1]}` }, failed === 'failed' ? 'error' : failed ? '…' : c.value === null ? 'n/a' : c.value.toFixed(2)),
+      el('td', { class: 'value', title: `range ${c.range[0]} … ${c.range[1]}` }, failed === 'failed' ? 'error' : failed ? '…' : formatNumber(c.value)),
       el('td', { class: 'weight' }, `× ${formatWeight(c.weight)}`),
       el('td', { class: 'contribution' }, signed(c.contribution)),
       el('td', { class: 'bar-cell' }, renderBar(c, scale)),
@@ -280,5 +281,5 @@ function showRequestError(err: unknown): void {
 }
 
 const clamp = (n: number, max: number) => Math.max(0, Math.min(max, n));
-const signed = (n: number) => (n > 0 ? '+' : n < 0 ? '−' : '') + Math.abs(n).toFixed(2);
+const signed = (n: number) => (n > 0 ? '+' : n < 0 ? '−' : '') + formatNumber(Math.abs(n));
 const formatWeight = (w: number) => (Number.isInteger(w) ? String(w) : String(+w.toFixed(3)));

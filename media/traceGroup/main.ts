@@ -7,6 +7,7 @@ import './traceGroup.css';
 import type { TraceDiffPart, TraceGroupEvents, TraceGroupRequests, TraceGroupRow, TraceGroupView, TraceSampleRef } from '../../src/contracts/traces';
 import { el, nodes } from '../shared/dom';
 import { connect } from '../shared/rpc';
+import { formatNumber, formatSigned } from '../../src/contracts/numberFormat';
 import { VirtualList } from '../shared/virtualList';
 
 const rpc = connect<TraceGroupRequests, TraceGroupEvents>();
@@ -27,7 +28,7 @@ void rpc.request('ready', {}).then((v) => {
   if (!list) render();
 });
 
-const fmt = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toFixed(d));
+const fmt = (v: number | null, d = 2) => formatNumber(v, d);
 const same = (x: TraceSampleRef | null, y: TraceSampleRef) => !!x && x.entry === y.entry && x.sub === y.sub;
 
 function showError(message: string): void {
@@ -49,10 +50,10 @@ function render(): void {
     'div',
     { class: 'stats' },
     el('span', {}, el('span', { class: 'muted' }, 'samples '), el('span', { id: 'group-size' }, String(v.size))),
-    el('span', {}, el('span', { class: 'muted' }, 'mean '), el('span', { id: 'group-mean' }, fmt(v.mean))),
+    el('span', {}, el('span', { class: 'muted' }, 'mean '), el('span', { id: 'group-mean' }, fmt(v.mean, v.rewardDecimals))),
     el('span', {}, el('span', { class: 'muted' }, 'std '), el('span', { id: 'group-std' }, fmt(v.std))),
-    el('span', {}, el('span', { class: 'muted' }, 'min '), fmt(v.min)),
-    el('span', {}, el('span', { class: 'muted' }, 'max '), fmt(v.max)),
+    el('span', {}, el('span', { class: 'muted' }, 'min '), fmt(v.min, v.rewardDecimals)),
+    el('span', {}, el('span', { class: 'muted' }, 'max '), fmt(v.max, v.rewardDecimals)),
   );
   const table = el('div', { id: 'rows', class: 'rows', role: 'table' });
   const head = el(
@@ -109,17 +110,22 @@ function render(): void {
       });
       const row = el(
         'div',
-        { class: `row${r.accuracy === 0 ? ' wrong' : ''}`, role: 'row', 'data-id': r.id },
+        { class: `row${(r.verdict ? r.verdict === 'incorrect' : r.accuracy === 0) ? ' wrong' : ''}`, role: 'row', 'data-id': r.id },
         el('span', { class: 'c-pick' }, pickA),
         el('span', { class: 'c-pick' }, pickB),
         id,
-        el('span', { class: 'c-num reward' }, fmt(r.reward)),
-        el('span', { class: 'c-adv' }, advBar, el('span', { class: 'adv-value' }, adv === null ? 'n/a' : (adv > 0 ? '+' : '') + adv.toFixed(2))),
+        el('span', { class: 'c-num reward' }, fmt(r.reward, v.rewardDecimals)),
+        el('span', { class: 'c-adv' }, advBar, el('span', { class: 'adv-value' }, formatSigned(adv))),
         el('span', { class: 'c-num' }, String(r.tokens)),
         el('span', { class: 'c-num' }, String(r.cotTokens)),
         el('span', { class: 'c-num' }, String(r.steps)),
         el('span', { class: 'c-num' }, String(r.reflections)),
-        el('span', { class: 'c-answer', title: r.answer }, r.answer),
+        el(
+          'span',
+          { class: 'c-answer', title: r.extracted !== null ? `${r.extractedBy === null ? '' : `found by ${r.extractedBy}: `}${r.extracted}\n\n${r.answer}` : `no final answer found in: ${r.answer}` },
+          r.extracted !== null ? el('span', { class: 'extracted' }, r.extracted) : el('span', { class: 'extracted none' }, '—'),
+          el('span', { class: 'answer-text' }, ` ${r.answer}`),
+        ),
       );
       row.addEventListener('dblclick', () => void rpc.request('openSample', ref).catch((e: Error) => showError(e.message)));
       return row;

@@ -5,8 +5,10 @@
  * Every piece of trace text goes in as a text node.
  */
 import './traceStepper.css';
-import type { StepScoresUpdate, TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/contracts/traces';
+import type { StepScoresUpdate, TraceSearchResult, TraceStepRow, TraceStepperEvents, TraceStepperRequests, TraceStepperView, TraceTreeDrawing } from '../../src/contracts/traces';
+import { formatCount, formatNumber, formatSigned } from '../../src/contracts/numberFormat';
 import { el, nodes } from '../shared/dom';
+import { renderMarkdown } from '../shared/markdown';
 import { connect } from '../shared/rpc';
 import { svg, title } from '../shared/svg';
 import { VirtualList } from '../shared/virtualList';
@@ -26,6 +28,8 @@ let view: TraceStepperView | null = null;
 let current = 0;
 let list: VirtualList<TraceStepRow> | null = null;
 let textSeq = 0;
+/** Show the prompt, the transcript and the current step as Markdown with typeset math (else as plain text). */
+let rendered = false;
 /** The process reward model's state for the shown sample. */
 let prm: StepScoresUpdate | null = null;
 /** A step whose PRM score is below this is "low" (the first-low jump, the red end of the scale). */
@@ -34,7 +38,8 @@ const LOW_SCORE = 0.5;
 rpc.on('show', (v) => {
   view = v;
   current = 0;
-  prm = null;
+  prm = v.prmState ?? null;
+  search = null;
   render();
 });
 rpc.on('stepScores', (u) => {
@@ -47,6 +52,8 @@ rpc.on('error', ({ message }) => showError(message));
 void rpc.request('ready', {}).then((v) => {
   if (v && !view) {
     view = v;
+    // the panel may load after the scores were sent: the view carries the last update
+    prm = v.prmState ?? null;
     render();
   } else if (!view) render();
 });
@@ -59,7 +66,7 @@ function showError(message: string): void {
   }
 }
 
-const fmt = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toFixed(d));
+const fmt = (v: number | null) => formatNumber(v);
 const isReflection = (k: string) => k === 'f' || k === 'b';
 
 function render(): void {
@@ -71,8 +78,14 @@ function render(): void {
   const n = v.kinds.length;
   const reflections = [...v.kinds].filter(isReflection).length;
 
-  const openSource = el('button', { id: 'open-source', class: 'secondary', title: 'Open the trace file at this record' }, `Line ${v.sample.line}`);
+  const openSource = el(
+    'button',
+    { id: 'open-source', class: 'secondary', title: v.lineOpensText ? 'Open the trace file at this record' : 'The file is compressed, binary or too large to open as text: open this record as JSON' },
+    v.lineOpensText ? `Line ${v.sample.line}` : `Line ${v.sample.line} (JSON)`,
+  );
   openSource.addEventListener('click', () => void rpc.request('openSource', {}).catch((e: Error) => showError(e.message)));
+  const rawJson = el('button', { id: 'raw-json', class: 'secondary', title: 'The record as written in the file, pretty-printed, in an editor' }, 'Raw JSON');
+  rawJson.addEventListener('click', () => void rpc.request('rawJson', {}).catch((e: Error) => showError(e.message)));
   const openGroup = el('button', { id: 'open-group', class: 'secondary', title: 'All samples of this prompt side by side' }, `Group View (${v.groupSize})`);
   openGroup.addEventListener('click', () => void rpc.request('openGroup', {}).catch((e: Error) => showError(e.message)));
 
@@ -83,15 +96,16 @@ function render(): void {
     el(
       'div',
       { class: 'stats' },
+      v.verdict ? stat(`${v.verdict.by} (the file's scorer)`, 'file-verdict', `${VERDICT_MARK[v.verdict.value]} ${v.verdict.value}`, "the file's own judgement, shown before Reasoning Lab's") : null,
       stat('reward', 'sample-reward', fmt(v.sample.reward), v.sample.rewardSource === 'scored' ? 'scored by the reward engine' : v.sample.rewardSource === 'file' ? 'from the file' : 'no reward'),
-      stat('advantage', 'sample-advantage', v.sample.advantage === null ? 'n/a' : (v.sample.advantage > 0 ? '+' : '') + v.sample.advantage.toFixed(2), '(r − mean) / std in its group'),
+      stat('advantage', 'sample-advantage', formatSigned(v.sample.advantage), '(r − mean) / std in its group'),
       stat('steps', 'step-count', String(n)),
       stat('reflections', 'reflection-count', String(reflections), 'steps labelled reflection or backtrack'),
       stat('attempts', 'attempt-count', String(v.tree.attempts), `${v.tree.abandonedBranches} abandoned`),
       stat('<think>', 'think-state', v.think.state),
-      v.score ? stat(`${v.score.spec} total`, 'score-total', `${v.score.total.toFixed(2)} / ${v.score.max.toFixed(2)}`, v.score.components.map((c) => `${c.name}: ${fmt(c.value)} — ${c.detail}`).join('\n')) : null,
+      v.score ? stat(`Reasoning Lab (${v.score.spec}) total`, 'score-total', `${fmt(v.score.total)} / ${fmt(v.score.max)}`, v.score.components.map((c) => `${c.name}: ${fmt(c.value)} — ${c.detail}`).join('\n')) : null,
     ),
-    el('div', { class: 'actions' }, openSource, openGroup),
+    el('div', { class: 'actions' }, openSource, rawJson, openGroup),
   );
 
   const keys = el(
@@ -100,9 +114,31 @@ function render(): void {
     key('j'), ' / ', key('↓'), ' next step  ', key('k'), ' / ', key('↑'), ' previous  ', key('r'), ' next reflection  ', key('Shift+R'), ' previous reflection  ', key('Home'), ' / ', key('End'), ' first / last', v.stepScores ? '  ' : null, v.stepScores ? key('p') : null, v.stepScores ? ` next step scored below ${LOW_SCORE}` : null,
   );
 
-  const prompt = el('details', { id: 'prompt', class: 'prompt' }, el('summary', {}, 'Prompt'), el('div', { class: 'prompt-text' }, v.prompt, v.promptLength > v.prompt.length ? el('span', { class: 'muted' }, ` … (${v.promptLength - v.prompt.length} more characters)`) : null));
+  const prompt = el('details', { id: 'prompt', class: 'prompt' }, el('summary', {}, 'Prompt'), el('div', { class: 'prompt-text' }, textBlock(v.prompt), v.promptLength > v.prompt.length ? el('span', { class: 'muted' }, ` … (${v.promptLength - v.prompt.length} more characters)`) : null));
+
+  const searchBox = el('input', { id: 'search', type: 'search', placeholder: 'Find in this trace (Enter: next, Shift+Enter: previous)', 'aria-label': 'Find in this trace' });
+  searchBox.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter') return;
+    ev.preventDefault();
+    void runSearch(searchBox.value, ev.shiftKey ? -1 : 1);
+  });
+  const renderBox = el('input', { type: 'checkbox', id: 'render-md', checked: rendered });
+  renderBox.addEventListener('change', () => {
+    rendered = renderBox.checked;
+    const open = Array.from(document.querySelectorAll('details[open]'), (d) => d.id).filter(Boolean);
+    render();
+    for (const id of open) document.getElementById(id)?.setAttribute('open', '');
+  });
+  const searchRow = el(
+    'div',
+    { class: 'search-row' },
+    searchBox,
+    el('span', { id: 'search-status', class: 'muted small' }),
+    el('label', { class: 'render-toggle', title: 'Show the prompt, the transcript and the current step as Markdown with LaTeX typeset (KaTeX); off: the text exactly as written' }, renderBox, ' Markdown and math'),
+  );
 
   const bar = el('div', { id: 'length-bar', class: 'length-bar', title: 'Tokens per step (click to jump)' });
+  const stepTokens = v.tokens.reduce((a, b) => a + b, 0);
   const prmSection = renderPrm(v);
   const tree = el('div', { id: 'tree', class: 'tree' });
   const stepList = el('div', { id: 'step-list', class: 'step-list', role: 'listbox', 'aria-label': 'Steps' });
@@ -113,9 +149,25 @@ function render(): void {
     ...nodes(
     el('div', { id: 'error', role: 'alert', class: 'error', hidden: true }),
     header,
+    renderFileScores(v),
     keys,
+    renderFacts('eval-header', 'Eval', v.header),
+    renderFacts('sample-facts', 'Sample', v.facts.length ? v.facts : null),
     prompt,
-    el('h3', {}, 'Length per step ', el('span', { class: 'muted small' }, `(${v.tokens.reduce((a, b) => a + b, 0)} tokens)`)),
+    renderTranscript(v),
+    renderEvents(v),
+    answerSection(v),
+    searchRow,
+    el(
+      'h3',
+      {},
+      'Length per step ',
+      el(
+        'span',
+        { id: 'token-total', class: 'muted small', title: 'Approximate tokens of the whole completion, as the Trace Explorer counts them; the steps leave out the <think> tags and the blank lines between them' },
+        stepTokens === v.totalTokens ? `(${formatCount(v.totalTokens)} tokens)` : `(${formatCount(v.totalTokens)} tokens; ${formatCount(stepTokens)} in the steps)`,
+      ),
+    ),
     bar,
     prmSection,
     el('h3', {}, 'Reasoning path ', el('span', { id: 'tree-summary', class: 'muted small' }, `${v.tree.attempts} attempt${v.tree.attempts === 1 ? '' : 's'}, ${v.tree.abandonedBranches} abandoned branch${v.tree.abandonedBranches === 1 ? '' : 'es'}${v.tree.submit ? '' : ', no final answer'}`)),
@@ -254,25 +306,32 @@ function go(i: number): void {
   void showText(Math.max(0, s - CONTEXT_BEFORE), Math.min(view.completionLength, Math.min(e, s + MAX_STEP_SHOWN) + CONTEXT_AFTER), s, Math.min(e, s + MAX_STEP_SHOWN));
 }
 
-/** Show the completion's [from, to) with [markStart, markEnd) marked as the current step. */
-async function showText(from: number, to: number, markStart: number, markEnd: number): Promise<void> {
+/** Show the completion's [from, to) with [markStart, markEnd) marked as the current step, or as a search hit. */
+async function showText(from: number, to: number, markStart: number, markEnd: number, hit = false): Promise<void> {
   const seq = ++textSeq;
   const t = await rpc.request('text', { start: from, end: to }).catch((e: Error) => (showError(e.message), ''));
   if (seq !== textSeq || !view) return; // a later step was chosen meanwhile
   const box = document.getElementById('text')!;
   const parts: Array<Node | string> = [];
+  if (rendered && !hit && markStart >= 0) {
+    // the current step alone, rendered: a window cut at any character could split a formula
+    const step = el('div', { id: 'current-text', class: `current-step rendered kind-${view.kinds[current]}` }, renderMarkdown(t.slice(markStart - from, markEnd - from)));
+    box.replaceChildren(step, markEnd < view.ends[current] ? el('div', { class: 'elided muted small' }, `… this step continues for ${view.ends[current] - markEnd} more characters`) : '');
+    box.scrollTop = 0;
+    return;
+  }
   if (from > 0) parts.push(el('div', { class: 'elided muted small' }, `… ${from} characters before`));
-  if (markStart < 0) parts.push(t);
+  if (markStart < 0) parts.push(rendered ? renderMarkdown(t) : t);
   else {
     const a = markStart - from;
     const b = markEnd - from;
-    parts.push(t.slice(0, a), el('mark', { id: 'current-text', class: `current-step kind-${view.kinds[current]}` }, t.slice(a, b)));
-    if (markEnd < view.ends[current]) parts.push(el('div', { class: 'elided muted small' }, `… this step continues for ${view.ends[current] - markEnd} more characters`));
+    parts.push(t.slice(0, a), hit ? el('mark', { id: 'search-hit', class: 'search-hit' }, t.slice(a, b)) : el('mark', { id: 'current-text', class: `current-step kind-${view.kinds[current]}` }, t.slice(a, b)));
+    if (!hit && markEnd < view.ends[current]) parts.push(el('div', { class: 'elided muted small' }, `… this step continues for ${view.ends[current] - markEnd} more characters`));
     parts.push(t.slice(b));
   }
   if (to < view.completionLength) parts.push(el('div', { class: 'elided muted small' }, `… ${view.completionLength - to} characters after`));
   box.replaceChildren(...parts.map((p) => (typeof p === 'string' ? document.createTextNode(p) : p)));
-  const mark = document.getElementById('current-text');
+  const mark = document.getElementById(hit ? 'search-hit' : 'current-text');
   if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - 40);
 }
 
@@ -398,4 +457,140 @@ function drawTree(host: HTMLElement, t: TraceTreeDrawing): void {
     root.append(svg('rect', { x: sx - 5, y: sy - 5, width: 10, height: 10, class: 'node submit', transform: `rotate(45 ${sx} ${sy})` }, title(`submitted answer${t.submit.candidate ? `: ${t.submit.candidate}` : ''}`)));
   }
   host.replaceChildren(root);
+}
+
+// --- the file's own scorers, the eval header, the sample's facts, the transcript and the events ----------
+const VERDICT_MARK: Record<string, string> = { correct: '✓', incorrect: '✗', partial: '◐' };
+
+/** The file's scorers first (name, value, answer, explanation, metadata); Reasoning Lab's rules are the header's total. */
+function renderFileScores(v: TraceStepperView): HTMLElement | null {
+  if (!v.fileScores.length) return null;
+  return el(
+    'section',
+    { id: 'file-scores', class: 'file-scores' },
+    el('h3', {}, "Scored by the file's scorers ", el('span', { class: 'muted small' }, `(Reasoning Lab's own rules: ${v.score ? `${v.score.spec} total ${fmt(v.score.total)}` : 'not scored'})`)),
+    ...v.fileScores.map((s) =>
+      el(
+        'div',
+        { class: 'file-score', 'data-scorer': s.name },
+        el('div', {}, el('span', { class: 'scorer-name' }, s.name), ' ', el('span', { class: 'scorer-value' }, s.value), s.answer !== undefined ? el('span', { class: 'muted' }, ' · answer ') : null, s.answer !== undefined ? el('span', { class: 'scorer-answer' }, s.answer) : null),
+        s.explanation ? el('details', { class: 'scorer-explanation' }, el('summary', {}, 'Explanation'), el('div', { class: 'block-text' }, s.explanation)) : null,
+        s.metadata ? el('details', { class: 'scorer-metadata' }, el('summary', {}, 'Metadata'), el('pre', { class: 'block-text' }, s.metadata)) : null,
+      ),
+    ),
+  );
+}
+
+/** Longest answer part shown (the text after </think>); the stepper's text view has all of it. */
+const ANSWER_SHOWN = 20_000;
+
+/** The answer part after the reasoning, as text or rendered; filled when its text arrives. */
+function answerSection(v: TraceStepperView): HTMLElement | null {
+  const t = v.think;
+  if ((t.state !== 'tagged' && t.state !== 'stray-close') || t.answerEnd <= t.answerStart) return null;
+  const box = el('div', { id: 'answer-text', class: 'answer-text' });
+  const end = Math.min(t.answerEnd, t.answerStart + ANSWER_SHOWN);
+  void rpc.request('text', { start: t.answerStart, end }).then(
+    (text) => {
+      if (view !== v) return;
+      box.replaceChildren(textBlock(text), t.answerEnd > end ? el('div', { class: 'elided muted small' }, `… ${formatCount(t.answerEnd - end)} more characters`) : '');
+    },
+    (e: Error) => showError(e.message),
+  );
+  return el('details', { id: 'answer', class: 'answer', open: true }, el('summary', {}, 'Answer ', el('span', { class: 'muted small' }, '(after the reasoning)')), box);
+}
+
+/** Trace text as written, or as Markdown with math when the toggle is on. */
+function textBlock(text: string): HTMLElement {
+  return rendered ? renderMarkdown(text) : el('div', { class: 'block-text' }, text);
+}
+
+function renderFacts(id: string, label: string, facts: Array<[string, string]> | null): HTMLElement | null {
+  if (!facts) return null;
+  return el('details', { id, class: 'facts' }, el('summary', {}, label), el('dl', {}, ...facts.flatMap(([k, val]) => [el('dt', {}, k), el('dd', {}, val)])));
+}
+
+function renderTranscript(v: TraceStepperView): HTMLElement | null {
+  if (!v.transcript) return null;
+  return el(
+    'details',
+    { id: 'transcript', class: 'transcript' },
+    el('summary', {}, `Transcript (${v.transcript.length + v.turnsLeftOut} message${v.transcript.length + v.turnsLeftOut === 1 ? '' : 's'})`),
+    ...v.transcript.map((t) =>
+      el(
+        'div',
+        { class: `turn role-${t.role.replace(/[^a-z]/gi, '').toLowerCase() || 'message'}` },
+        el('div', { class: 'turn-role' }, t.role),
+        textBlock(t.text),
+        t.cut ? el('div', { class: 'elided muted small' }, `… ${formatCount(t.cut)} more characters (Raw JSON shows all)`) : null,
+        ...(t.toolCalls ?? []).map((c) => el('div', { class: 'tool-call' }, el('span', { class: 'muted' }, 'calls '), c)),
+      ),
+    ),
+    v.turnsLeftOut ? el('p', { class: 'muted small' }, `… ${v.turnsLeftOut} more messages (Raw JSON shows all)`) : null,
+  );
+}
+
+function renderEvents(v: TraceStepperView): HTMLElement | null {
+  if (!v.events) return null;
+  return el(
+    'details',
+    { id: 'events', class: 'events' },
+    el('summary', {}, `Events (${v.events.length + v.eventsLeftOut})`),
+    el(
+      'table',
+      {},
+      el('tbody', {}, ...v.events.map((e) => el('tr', { class: `event event-${e.kind}` }, el('td', { class: 'muted small' }, e.time ? e.time.replace(/^\d{4}-\d\d-\d\dT/, '').replace(/\.\d+/, '') : ''), el('td', { class: 'event-kind' }, e.kind), el('td', {}, e.summary)))),
+    ),
+    v.eventsLeftOut ? el('p', { class: 'muted small' }, `… ${v.eventsLeftOut} more events (Raw JSON shows all)`) : null,
+  );
+}
+
+// --- search within the trace --------------------------------------------------------------------------
+let search: { query: string; result: TraceSearchResult; at: number } | null = null;
+
+/** The step that holds offset `o` (the last step starting at or before it). */
+function stepAt(o: number): number {
+  if (!view) return -1;
+  let lo = 0;
+  let hi = view.starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (view.starts[mid] <= o) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+async function runSearch(query: string, dir: 1 | -1): Promise<void> {
+  const status = document.getElementById('search-status');
+  if (!view || !status) return;
+  if (!query) {
+    search = null;
+    status.textContent = '';
+    go(current);
+    return;
+  }
+  if (!search || search.query !== query) {
+    const result = await rpc.request('search', { query }).catch((e: Error) => (showError(e.message), null));
+    if (!result) return;
+    search = { query, result, at: dir === 1 ? -1 : result.matches.length };
+  }
+  const { result } = search;
+  const inPrompt = result.inPrompt ? `; ${result.inPrompt} in the prompt` : '';
+  if (!result.matches.length) {
+    status.textContent = `no match in the completion${inPrompt}`;
+    return;
+  }
+  search.at = (search.at + dir + result.matches.length) % result.matches.length;
+  const o = result.matches[search.at];
+  status.textContent = `${search.at + 1} of ${formatCount(result.total)}${result.total > result.matches.length ? ` (the first ${result.matches.length} can be visited)` : ''}${inPrompt}`;
+  const step = stepAt(o);
+  if (step >= 0) {
+    current = step;
+    list?.select(step);
+  }
+  await showText(Math.max(0, o - CONTEXT_BEFORE), Math.min(view.completionLength, o + query.length + CONTEXT_AFTER), o, o + query.length, true);
 }

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { resolveRewardSpec, type RewardSpec } from '../core/rewards';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
 import {
+  describeExport,
   describeFilter,
   exportBestOfN,
   followTraceFile,
@@ -39,7 +40,8 @@ export const tracesCommand: CliCommand = {
   name: 'traces',
   usage: `traces <file> [--stats]    Index a rollout log (JSONL, JSON, .gz, Parquet, Inspect .eval) and print one JSON object of statistics.
     --export-best --k N --out <file>   write the top N samples per prompt group as SFT chat JSONL (never replaces a file)
-    --correct-only           with --export-best: only samples with accuracy = 1 and format = 1
+    --correct-only           with --export-best: only correct samples (the file's own verdict or 0/1 reward, else accuracy
+                             against the reference; unknown when neither), well-formatted when the file uses <think>
     --follow                 print a JSON line per batch of new records (per-step reward and CoT length) until Ctrl+C
     --rewards <preset|file>  score samples that have no reward in the file (default r1); --rescore scores all
     --field name=path        map a field when detection guesses wrong (${FIELD_NAMES.join(', ')}); repeatable
@@ -239,7 +241,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
       }
       if (!(await commitOutput(out, progress.done()))) return 1;
       process.stderr.write(
-        `${progress.done()}wrote ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups (best ${k} by reward${correctOnly ? ', correct and well-formatted only' : ''}) → ${o.mode.out}\n`,
+        `${progress.done()}wrote ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups (best ${k} by reward${correctOnly ? ', correct and well-formatted only' : ''}) → ${o.mode.out}; ${describeExport(summary)}\n`,
       );
       process.stdout.write(JSON.stringify({ out: o.mode.out, k, ...summary, malformed: tf.malformed.map(({ line, reason }) => ({ line, reason })) }) + '\n');
       return summary.written > 0 ? 0 : 1;

@@ -45,7 +45,39 @@ export interface TraceStepperView {
   tree: TraceTreeDrawing;
   /** Number of samples in this sample's group (the group view's button says it). */
   groupSize: number;
+  /** Approximate tokens of the whole completion, as the tree counts them (the steps leave out tags and blank lines between them). */
+  totalTokens: number;
+  /** The file's own verdict on the sample and who gave it ("model_graded_fact", "score"), shown before ours. */
+  verdict: { value: 'correct' | 'incorrect' | 'partial'; by: string } | null;
+  /** The file's own scorers (Inspect's `scores`), in the file's order. */
+  fileScores: Array<{ name: string; value: string; answer?: string; explanation?: string; metadata?: string }>;
+  /** The record's conversation (chat and Inspect `messages`), each turn cut to a size the page holds. */
+  transcript: Array<{ role: string; text: string; cut: number; toolCalls?: string[] }> | null;
+  turnsLeftOut: number;
+  /** The record's events (Inspect): kind, time, one line each. */
+  events: Array<{ kind: string; time?: string; summary: string }> | null;
+  eventsLeftOut: number;
+  /** The sample's facts: epoch, target, token usage, metadata. */
+  facts: Array<[string, string]>;
+  /** The eval's header (Inspect: task, model, scorers, metrics, token usage), when the file has one. */
+  header: Array<[string, string]> | null;
+  /** True when the editor can open the file as text at the record's line; else the line button opens the record's JSON. */
+  lineOpensText: boolean;
+  /** The process reward model's last update for this sample, for a panel that loads after it was sent. */
+  prmState?: StepScoresUpdate;
 }
+
+/** Where a search within the shown sample found its text. */
+export interface TraceSearchResult {
+  /** Start offsets in the completion (at most SEARCH_MAX_MATCHES). */
+  matches: number[];
+  /** All matches, also those past the cap. */
+  total: number;
+  /** Matches in the prompt. */
+  inPrompt: number;
+}
+
+export const SEARCH_MAX_MATCHES = 1000;
 
 export interface TraceStepRow {
   index: number;
@@ -63,8 +95,12 @@ export type TraceStepperRequests = {
   text: { params: { start: number; end: number }; result: string };
   /** The full prompt is long: a window of it. */
   promptText: { params: { start: number; end: number }; result: string };
-  /** Open the trace file at the sample's line. */
+  /** Open the trace file at the sample's line (the record's JSON when the file is compressed, binary or huge). */
   openSource: { params: Record<string, never>; result: void };
+  /** Open the record as written in the file, pretty-printed JSON, in an editor. */
+  rawJson: { params: Record<string, never>; result: void };
+  /** Find text in the sample (case-insensitive). */
+  search: { params: { query: string }; result: TraceSearchResult };
   /** Open the group view of this sample's prompt. */
   openGroup: { params: Record<string, never>; result: void };
 };
@@ -99,6 +135,8 @@ export interface TraceGroupView {
   min: number | null;
   max: number | null;
   zeroAdvantage: boolean;
+  /** Decimals that tell apart every two different rewards of the group (2 unless rounding would hide a difference). */
+  rewardDecimals: number;
   /** Two samples to diff first (the top and the bottom by reward), when the group has two. */
   defaultPair: [TraceSampleRef, TraceSampleRef] | null;
 }
@@ -113,8 +151,14 @@ export interface TraceGroupRow extends TraceSampleRef {
   reflections: number;
   /** The answer part (after the reasoning), cut short, as text. */
   answer: string;
+  /** The final answer: the file's scorer's, else the one Reasoning Lab extracts (\boxed{}, "the answer is …", the last number); null when none is found. */
+  extracted: string | null;
+  /** Who found `extracted`: the scorer's name, or the extraction rule. */
+  extractedBy: string | null;
   format: number | null;
   accuracy: number | null;
+  /** The file's own verdict (its scorer's, a boolean reward), which outranks `accuracy`. */
+  verdict: 'correct' | 'incorrect' | 'partial' | null;
 }
 
 export interface TraceDiffPart {

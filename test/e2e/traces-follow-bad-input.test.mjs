@@ -33,6 +33,7 @@ test('Follow: records appended to a rollout file appear, with the training-step 
   assert.ok(Number(cots[0]) < Number(cots[1]) && Number(cots[1]) < Number(cots[2]), `CoT grows: ${cots}`);
   await shot('following');
   await vs.runCommand('Reasoning Lab: Stop Following Trace File');
+  await vs.waitForNotification(/Stopped following live\.jsonl: 24 samples read/);
   await eventually(async () => (await chart.text('#follow-state')) === 'not following', { what: 'following to stop' });
 }, { prepare: (ws) => writeFileSync(path.join(ws, 'rollouts', 'live.jsonl'), stepRecords(ws, 1, 8, 0)) });
 

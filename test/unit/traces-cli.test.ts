@@ -68,7 +68,7 @@ test('traces --export-best --k 2 writes SFT chat JSONL, top-k per group by rewar
   assert.equal(fs.readFileSync(out, 'utf8'), before);
 });
 
-test('export with correctOnly keeps only accuracy = 1 and format = 1 samples (scored by the r1 preset)', async () => {
+test('export with correctOnly keeps only accuracy = 1 and format = 1 samples (scored by the r1 preset); wrong and badly formatted are counted apart', async () => {
   const dir = tempDir();
   const f = path.join(dir, 'g.jsonl');
   const good = '<think>\n6 * 7 = 42.\n</think>\n\nThe answer is \\boxed{42}.';
@@ -81,7 +81,8 @@ test('export with correctOnly keeps only accuracy = 1 and format = 1 samples (sc
   const s = await exportBestOfN(tf, sink, { k: 3, correctOnly: true, system: 'Think first.' });
   await tf.close();
   assert.equal(s.written, 1);
-  assert.equal(s.skipped.incorrect, 2);
+  assert.equal(s.skipped.incorrect, 1, 'the wrong answer');
+  assert.equal(s.skipped.badFormat, 1, 'the right answer without <think>');
   const row = JSON.parse(chunks.join(''));
   assert.equal(row.id, 's0');
   assert.equal(row.messages[0].role, 'system');

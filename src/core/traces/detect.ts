@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { toRewardRecord } from '../records/record';
 import type { FieldMapping, TraceContainer, TraceFormat, TraceSample, TraceShape } from './types';
+import { inspectScores, rewardScalar, verdictOf } from './verdict';
 
 const PROMPT_KEYS = ['prompt', 'question', 'problem', 'query', 'instruction', 'input', 'x'];
 const COMPLETION_KEYS = ['completion', 'response', 'output', 'generated_text', 'generation', 'solution', 'text', 'answer_text'];
@@ -20,7 +21,7 @@ const THINKING_KEYS = ['thinking', 'reasoning_content', 'reasoning'];
 const REWARD_KEYS = ['reward', 'rewards', 'score', 'scores', 'total', 'infos', 'is_solved', 'is_correct', 'correct', 'passed', 'acc'];
 const ID_KEYS = ['id', 'sample_id', 'uid', 'task_id', 'prompt_id', 'question_id', 'idx'];
 const GROUP_KEYS = ['group', 'group_id', 'prompt_id', 'prompt_idx', 'uid', 'task_id', 'question_id', 'problem_id', 'idx'];
-const ANSWER_KEYS = ['answer', 'gts', 'ground_truth', 'ground_truth_answer', 'reference_answer', 'gold', 'target'];
+const ANSWER_KEYS = ['answer', 'gts', 'gt', 'ground_truth', 'ground_truth_answer', 'reference_answer', 'gold', 'target'];
 const STEP_KEYS = ['step', 'global_step', 'training_step', 'iteration'];
 
 type Obj = Record<string, unknown>;
@@ -50,6 +51,16 @@ function firstKey(values: Obj[], keys: string[], accept: (v: unknown) => boolean
 const isStr = (v: unknown) => typeof v === 'string';
 const isArr = (v: unknown) => Array.isArray(v) && v.length > 0;
 const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+/** Several completions as plain strings (`response: ["…", "…"]`): never a message list, so never one completion. */
+const isStringList = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
+const isCompletionList = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' || isObj(x) || Array.isArray(x));
+/** Where several completions per record may be: the list names first, then a completion name holding strings. */
+function completionListKey(objs: Obj[], mapped: string | undefined): string | undefined {
+  if (mapped) return objs.some((o) => isStringList(getPath(o, mapped))) ? mapped : undefined;
+  const listKey = firstKey(objs, MULTI_KEYS, isCompletionList);
+  if (listKey && !objs.some((o) => typeof o[listKey] === 'string')) return listKey;
+  return firstKey(objs, COMPLETION_KEYS, isStringList);
+}
 
 /** Pick the format and fields from the first entries. */
 export function detectShape(values: unknown[], container: TraceContainer, mapping: FieldMapping = {}, force?: TraceFormat): TraceShape {
@@ -59,7 +70,7 @@ export function detectShape(values: unknown[], container: TraceContainer, mappin
   let format: TraceFormat;
   let reason: string;
 
-  const multiKey = firstKey(objs, MULTI_KEYS, (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' || isObj(x) || Array.isArray(x)));
+  const multiKey = completionListKey(objs, mapping.completion);
   if (force) {
     format = force;
     reason = `format set to ${force}`;
@@ -75,7 +86,7 @@ export function detectShape(values: unknown[], container: TraceContainer, mappin
   } else if (has('messages') && !has('completion')) {
     format = 'chat';
     reason = 'records have "messages" (chat)';
-  } else if (multiKey && !objs.some((o) => typeof o[multiKey] === 'string')) {
+  } else if (multiKey) {
     format = 'multi';
     reason = `several completions per record in "${multiKey}"`;
   } else if (has('step') && (has('completion') || has('prompt'))) {
@@ -98,7 +109,8 @@ export function detectShape(values: unknown[], container: TraceContainer, mappin
       f.completion = 'messages';
       break;
     case 'multi':
-      f.completion = multiKey;
+      // forced multi: any list in a completion-like field will do
+      f.completion = multiKey ?? firstKey(objs, [...MULTI_KEYS, ...COMPLETION_KEYS], isCompletionList);
       f.thinking = firstKey(objs, THINKING_KEYS, isArr);
       f.reward = firstKey(objs, ['rewards', 'scores', 'infos', 'reward', 'score'], isArr);
       break;
@@ -130,7 +142,8 @@ function typeName(v: unknown): string {
 }
 
 /** A reward value from a file, as a number (see the module comment); undefined when absent or unusable. */
-export function rewardValue(v: unknown): number | undefined {
+export function rewardValue(raw: unknown): number | undefined {
+  const v = rewardScalar(raw);
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
@@ -140,12 +153,6 @@ export function rewardValue(v: unknown): number | undefined {
     if (t === 'P') return 0.5;
     if (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(t)) return Number(t);
     return undefined;
-  }
-  if (isObj(v)) {
-    for (const k of ['r', 'reward', 'score', 'value', 'total']) if (v[k] !== undefined) return rewardValue(v[k]);
-    // Inspect scores: {scorer: {value}}: the first scorer
-    const first = Object.values(v)[0];
-    if (isObj(first) && 'value' in first) return rewardValue(first.value);
   }
   return undefined;
 }
@@ -216,6 +223,11 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
     if (t.thinking !== undefined) sample.thinking = t.thinking;
     const r = rewardValue(reward);
     if (r !== undefined) sample.reward = r;
+    const verdict = verdictOf(reward);
+    if (verdict) {
+      sample.verdict = verdict;
+      if (f.reward) sample.verdictScorer = f.reward;
+    }
     if (step !== undefined) sample.step = step;
     sample.group = stepPrefix + (group !== undefined ? `id:${group}` : record.prompt ? promptKey(record.prompt) : `entry:${entry}`);
     return { sample };
@@ -230,6 +242,9 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
   }
 
   if (shape.format === 'multi') {
+    if (f.completion === undefined) {
+      return { error: `no list of completions (looked for ${[...MULTI_KEYS, ...COMPLETION_KEYS].map((k) => `"${k}"`).join(', ')}); name it with the field mapping (completion)` };
+    }
     const list = get(f.completion);
     if (!Array.isArray(list)) return { error: `field "${f.completion}": expected a list of completions, got ${typeName(list)}` };
     const thinking = get(f.thinking);
@@ -274,5 +289,12 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
   }
   const r = build(rawPrompt, rawCompletion, id, 0, fileReward, get(f.thinking), group);
   if (!r.sample) return { error: r.error };
+  if (shape.format === 'inspect') {
+    const scores = inspectScores(value.scores);
+    if (scores) {
+      r.sample.fileScores = scores;
+      if (r.sample.verdict && f.reward === 'scores') r.sample.verdictScorer = scores[0].name; // the scorer, not the field
+    }
+  }
   return { samples: [r.sample] };
 }

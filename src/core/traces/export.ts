@@ -1,7 +1,10 @@
 /**
  * Best-of-n export (rejection sampling): for every group keep the top-k samples by reward (ties keep
- * file order), optionally only correct and well-formatted ones (accuracy = 1 and format = 1 from the
- * reward engine, the r1 preset unless another spec is given), and write them as SFT JSONL in chat form:
+ * file order), optionally only correct and well-formatted ones, and write them as SFT JSONL in chat form.
+ * Correct is the file's own verdict when it has one (its scorer's C, a boolean, a 0/1 reward), else
+ * accuracy = 1 against the reference (verdict.ts); a sample neither can judge is counted as unjudged,
+ * never as incorrect. Well-formatted is R1's `<think>` template (format = 1 from the reward engine, the
+ * r1 preset unless another spec is given), checked only when the file's samples use `<think>` at all.
  *
  *   {"messages": [{"role": "system", …}?, {"role": "user", "content": prompt}, {"role": "assistant", "content": completion}],
  *    "id": …, "reward": …, "advantage": …, "group": …}
@@ -14,6 +17,7 @@ import { PRESETS } from '../rewards/presets';
 import { writeStreamSafely } from '../shared/safeOutput';
 import type { TraceFile } from './traceFile';
 import type { ExportBestOptions, ExportSummary } from './types';
+import { correctness, fileRewardsAreBinary } from './verdict';
 
 export async function exportBestOfN(tf: TraceFile, out: NodeJS.WritableStream, options: ExportBestOptions): Promise<ExportSummary> {
   if (!(Number.isInteger(options.k) && options.k >= 1)) throw new RangeError(`k must be a whole number ≥ 1, got ${options.k}`);
@@ -24,9 +28,12 @@ export async function exportBestOfN(tf: TraceFile, out: NodeJS.WritableStream, o
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  const summary: ExportSummary = { groups: analysis.groups, groupsKept: 0, written: 0, skipped: { noReward: 0, incorrect: 0, beyondK: 0 }, meanRewardWritten: null, cancelled: analysis.cancelled };
+  const summary: ExportSummary = { groups: analysis.groups, groupsKept: 0, written: 0, skipped: { noReward: 0, incorrect: 0, unjudged: 0, badFormat: 0, beyondK: 0 }, meanRewardWritten: null, cancelled: analysis.cancelled };
   if (analysis.cancelled) return summary;
   const byKey = new Map(analysis.sampleSummaries.map((s) => [`${s.entry}/${s.sub}`, s]));
+  const binaryRewards = fileRewardsAreBinary(analysis.sampleSummaries);
+  const judged = { byFile: 0, byReference: 0, unknown: 0, formatChecked: analysis.sampleSummaries.some((s) => s.think !== 'untagged') };
+  if (options.correctOnly) summary.judged = judged;
   // entry → subs to write, with reward / advantage
   const chosen = new Map<number, Map<number, { reward: number; advantage: number | null; group: string }>>();
   for (const g of analysis.groupStats) {
@@ -37,8 +44,20 @@ export async function exportBestOfN(tf: TraceFile, out: NodeJS.WritableStream, o
       }
       if (options.correctOnly) {
         const s = byKey.get(`${m.entry}/${m.sub}`);
-        if (!s || s.accuracy !== 1 || s.format !== 1) {
+        const c = s ? correctness(s, binaryRewards) : { verdict: 'unknown', by: 'none' };
+        if (c.by === 'file') judged.byFile++;
+        else if (c.by === 'reference') judged.byReference++;
+        else judged.unknown++;
+        if (c.verdict === 'unknown') {
+          summary.skipped.unjudged++;
+          return false;
+        }
+        if (c.verdict !== 'correct') {
           summary.skipped.incorrect++;
+          return false;
+        }
+        if (judged.formatChecked && s?.format !== 1) {
+          summary.skipped.badFormat++;
           return false;
         }
       }
@@ -91,3 +110,22 @@ export async function exportBestOfN(tf: TraceFile, out: NodeJS.WritableStream, o
 export function exportBestOfNToFile(tf: TraceFile, file: string, options: ExportBestOptions): Promise<ExportSummary> {
   return writeStreamSafely(file, {}, (stream) => exportBestOfN(tf, stream, options), (summary) => !summary.cancelled);
 }
+
+/** What an export skipped and how it judged, in words (the CLI's and the editor's summary line). */
+export function describeExport(summary: ExportSummary): string {
+  const sk = summary.skipped;
+  const parts = [`${sk.beyondK} beyond k`];
+  if (summary.judged) {
+    parts.push(`${sk.incorrect} incorrect`, `${sk.unjudged} unknown (no verdict in the file and no reference answer)`);
+    if (summary.judged.formatChecked) parts.push(`${sk.badFormat} correct but badly formatted`);
+  }
+  parts.push(`${sk.noReward} without reward`);
+  let text = `skipped ${parts.join(', ')}`;
+  const j = summary.judged;
+  if (j) {
+    const by = [j.byFile ? `${j.byFile} by the file's own verdicts or 0/1 rewards` : '', j.byReference ? `${j.byReference} by accuracy against the reference` : ''].filter(Boolean);
+    text += `; judged ${by.length ? by.join(', ') : 'none'}` + (j.formatChecked ? '' : '; format not checked (no sample uses <think>)');
+  }
+  return text;
+}
+

@@ -73,6 +73,7 @@ export class InspectEvalSource extends WholeFileSource implements EntrySource {
     file: string,
     private zip: yauzl.ZipFile,
     private members: yauzl.Entry[],
+    private headerMember: yauzl.Entry | undefined,
     size: number,
     mtimeMs: number,
     private readonly limits: ReadLimits,
@@ -98,7 +99,7 @@ export class InspectEvalSource extends WholeFileSource implements EntrySource {
       throw new Error(`${file}: not a readable Inspect .eval log (zip): ${errorMessage(e)}`);
     }
     const members = all.filter((e) => /^samples\/[^/]+\.json$/.test(e.fileName)).sort((a, b) => natural(a.fileName, b.fileName));
-    return new InspectEvalSource(file, zip, members, st.size, st.mtimeMs, limits, overlapping(all));
+    return new InspectEvalSource(file, zip, members, all.find((e) => e.fileName === 'header.json'), st.size, st.mtimeMs, limits, overlapping(all));
   }
 
   get count(): number {
@@ -111,6 +112,12 @@ export class InspectEvalSource extends WholeFileSource implements EntrySource {
   /** The zip member an entry comes from (`samples/1_epoch_2.json`). */
   memberName(i: number): string {
     return this.members[i].fileName;
+  }
+
+  /** header.json: the eval's task, model, scorers, results and stats. */
+  async header(): Promise<unknown> {
+    if (!this.headerMember) return undefined;
+    return parseEntryBytes(await this.inflate(this.headerMember, this.limits.maxRecordBytes), this.limits.maxJsonDepth).value;
   }
 
   async read(i: number): Promise<RawEntry> {

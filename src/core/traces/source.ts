@@ -46,6 +46,8 @@ export interface EntrySource {
   /** Index what was appended (or everything again after a rewrite); returns how many entries were added. */
   refresh(control?: JobControl & { follow?: boolean }): Promise<{ change: FileChange; added: number; message?: string }>;
   readonly memoryBytes: number;
+  /** The document around the entries (an Inspect JSON log's eval, plan, results, stats), when it has one. */
+  header?(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,9 @@ interface Fingerprint {
 const HEAD_BYTES = 4096;
 /** Read ranges of up to this many bytes in one fs.read. */
 const RANGE_BYTES = 8 << 20;
+
+/** The most bytes read for a document's header (what comes before its entries). */
+const HEADER_MAX = 4 * 1024 * 1024;
 
 export class ByteSource implements EntrySource {
   readonly malformed: MalformedEntry[] = [];
@@ -185,6 +190,22 @@ export class ByteSource implements EntrySource {
   }
   get memoryBytes(): number {
     return this.offsets.memoryBytes;
+  }
+
+  /** The document before its array of entries, parsed with the array left empty (at most HEADER_MAX bytes). */
+  async header(): Promise<unknown> {
+    if (this.container !== 'json-array' || this.arrayKey === undefined || this.offsets.count === 0) return undefined;
+    const len = Math.min(this.offsets.start(0), HEADER_MAX);
+    const buf = Buffer.allocUnsafe(len);
+    const { bytesRead } = await this.fh.read(buf, 0, len, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8');
+    const open = text.lastIndexOf('[');
+    if (open < 0) return undefined;
+    try {
+      return JSON.parse(text.slice(0, open) + '[]}');
+    } catch {
+      return undefined;
+    }
   }
 
   async read(i: number): Promise<RawEntry> {

@@ -3,7 +3,9 @@
  * first (offsets, kinds and token counts of the steps, the reward breakdown, the reasoning path tree
  * laid out) and the pages of step rows it asks for as it scrolls. The text itself goes in windows.
  */
-import type { StepKindLetter, TraceStepperView, TraceStepRow } from '../../contracts/traces';
+import { SEARCH_MAX_MATCHES, type StepKindLetter, type TraceSearchResult, type TraceStepperView, type TraceStepRow } from '../../contracts/traces';
+import { approxTokenCount } from '../rewards/text';
+import { scoreLines, type RecordExtras } from './recordView';
 import { treeDrawing } from './treeDrawing';
 import type { SampleSummary, TraceDetail } from './types';
 
@@ -18,6 +20,10 @@ export interface StepperContext {
   file: { label: string; path: string };
   summary?: SampleSummary;
   groupSize: number;
+  /** The record's transcript, events and facts (recordExtras), and the eval header's facts. */
+  extras?: RecordExtras;
+  header?: Array<[string, string]> | null;
+  lineOpensText?: boolean;
 }
 
 /** The stepper's first view of a sample (its detail built with the spec whose breakdown it shows). */
@@ -56,7 +62,35 @@ export function stepperView(detail: TraceDetail, context: StepperContext): Trace
       : null,
     tree: treeDrawing(detail.tree),
     groupSize: context.groupSize,
+    totalTokens: summary?.tokens ?? approxTokenCount(sample.completion),
+    verdict: sample.verdict ? { value: sample.verdict, by: sample.verdictScorer ?? 'the file' } : null,
+    fileScores: scoreLines(sample.fileScores),
+    transcript: context.extras?.transcript ?? null,
+    turnsLeftOut: context.extras?.turnsLeftOut ?? 0,
+    events: context.extras?.events ?? null,
+    eventsLeftOut: context.extras?.eventsLeftOut ?? 0,
+    facts: context.extras?.facts ?? [],
+    header: context.header ?? null,
+    lineOpensText: context.lineOpensText ?? true,
   };
+}
+
+/** Case-insensitive matches of `query` in the completion (start offsets, the first SEARCH_MAX_MATCHES) and how many in the prompt. */
+export function searchSample(sample: { prompt: string; completion: string }, query: string): TraceSearchResult {
+  // a case-insensitive regular expression, not toLowerCase: lower-casing can change a text's length, and offsets must point into the original
+  const re = query ? new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu') : null;
+  const count = (text: string, keep: number[] | null): number => {
+    if (!re) return 0;
+    let n = 0;
+    for (const m of text.matchAll(re)) {
+      if (keep && keep.length < SEARCH_MAX_MATCHES) keep.push(m.index);
+      n++;
+    }
+    return n;
+  };
+  const matches: number[] = [];
+  const total = count(sample.completion, matches);
+  return { matches, total, inPrompt: count(sample.prompt, null) };
 }
 
 /** Steps [from, to) as rows with a one-line preview, at most MAX_STEP_PAGE of them. */

@@ -184,6 +184,18 @@ export class TraceFile {
     return this.toEntry(await this.source.read(i));
   }
 
+  /** Entry i as written in the file (the parsed JSON value of its line, array element, row or zip member). */
+  async record(i: number): Promise<{ line: number; value: unknown }> {
+    const raw = await this.source.read(i);
+    if (raw.error !== undefined) throw new Error(`line ${raw.line}: ${raw.error}`);
+    return { line: raw.line, value: raw.value };
+  }
+
+  /** The document around the entries (Inspect's eval header), when the file has one. */
+  async header(): Promise<unknown> {
+    return this.source.header ? this.source.header() : undefined;
+  }
+
   /** Entries [from, to), clamped to the file (one read per run of entries for byte sources). */
   async readRange(from: number, to: number): Promise<TraceEntry[]> {
     return (await this.source.readRange(from, to)).map((r) => this.toEntry(r));
@@ -348,6 +360,8 @@ export function summarizeTraceSample(s: TraceSample, spec: RewardSpec | undefine
     think: sp.state,
   };
   if (s.step !== undefined) sum.step = s.step;
+  if (s.verdict) sum.verdict = s.verdict;
+  if (s.verdictScorer) sum.verdictScorer = s.verdictScorer;
   return sum;
 }
 

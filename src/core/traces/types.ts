@@ -77,6 +77,20 @@ export interface MalformedEntry {
   entry?: number;
 }
 
+/** What the file's own judgement says of a sample (see verdict.ts). */
+export type FileVerdict = 'correct' | 'incorrect' | 'partial';
+
+/** One of the file's own scorers on a sample (Inspect `scores`): shown first, before the reward engine's judgement. */
+export interface FileScore {
+  name: string;
+  /** The value as written: "C", 0.8, true, or an object of several values. */
+  value: unknown;
+  /** The answer the scorer extracted. */
+  answer?: string;
+  explanation?: string;
+  metadata?: Record<string, unknown>;
+}
+
 /** One completion, ready for the reward engine (its fields match RewardRecord) and the explorer. */
 export interface TraceSample {
   /** The record's id, else `"<entry>#<sub>"` / `"line-<n>"`. */
@@ -100,6 +114,11 @@ export interface TraceSample {
   step?: number;
   /** Group key (see GroupStats.key). */
   group: string;
+  /** The verdict the file's reward states (C/I/P/N, booleans), and the scorer that gave it when it is named. */
+  verdict?: FileVerdict;
+  verdictScorer?: string;
+  /** The file's own scorers (Inspect samples), in the file's order. */
+  fileScores?: FileScore[];
 }
 
 /** One entry as read on demand. `error` set means the entry was skipped (also listed in `malformed`). */
@@ -176,6 +195,9 @@ export interface SampleSummary {
   /** The `<think>` state: 'unclosed' marks outputs cut at the length limit. */
   think: 'tagged' | 'stray-close' | 'unclosed' | 'untagged';
   step?: number;
+  /** The file's own verdict (its scorer's C / I / P, a boolean reward), when it states one; shown before `accuracy`. */
+  verdict?: FileVerdict;
+  verdictScorer?: string;
 }
 
 /**
@@ -297,7 +319,14 @@ export interface ExportSummary {
   /** Groups with at least one sample written. */
   groupsKept: number;
   written: number;
-  skipped: { noReward: number; incorrect: number; beyondK: number };
+  /**
+   * incorrect: judged wrong (by the file's verdict or 0/1 reward, else by accuracy against the reference);
+   * unjudged: nobody could judge it (no verdict in the file, no reference): unknown, not incorrect;
+   * badFormat: correct but R1's `<think>` template fails (checked only when the file uses `<think>`).
+   */
+  skipped: { noReward: number; incorrect: number; unjudged: number; badFormat: number; beyondK: number };
+  /** With correctOnly: how the samples were judged, and whether the format was checked. */
+  judged?: { byFile: number; byReference: number; unknown: number; formatChecked: boolean };
   meanRewardWritten: number | null;
   cancelled: boolean;
 }

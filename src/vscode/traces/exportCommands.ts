@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportBestOfNToFile } from '../../core/traces';
+import { describeExport, exportBestOfNToFile } from '../../core/traces';
 import type { ExplorerContext } from './explorerContext';
 
 export async function exportBest(explorer: ExplorerContext): Promise<void> {
@@ -18,7 +18,11 @@ export async function exportBest(explorer: ExplorerContext): Promise<void> {
   const mode = await vscode.window.showQuickPick(
     [
       { label: 'All samples', correctOnly: false, description: 'top k by reward' },
-      { label: 'Only correct, well-formatted samples', correctOnly: true, description: 'accuracy = 1 and format = 1 (R1 rules), then top k' },
+      {
+        label: 'Only correct, well-formatted samples',
+        correctOnly: true,
+        description: "the file's own verdict, else accuracy against the reference; R1's <think> template when the file uses it",
+      },
     ],
     { title: 'Export Best-of-n (2/3)' },
   );
@@ -53,11 +57,10 @@ export async function exportBest(explorer: ExplorerContext): Promise<void> {
     void vscode.window.showInformationMessage('Export cancelled; nothing was written.');
     return;
   }
-  const skipped = summary.skipped;
   const text =
     `Exported ${summary.written} sample${summary.written === 1 ? '' : 's'} from ${summary.groupsKept} of ${summary.groups} groups to ${path.basename(out)}` +
     (summary.meanRewardWritten !== null ? ` (mean reward ${summary.meanRewardWritten.toFixed(2)})` : '') +
-    `; skipped ${skipped.beyondK} beyond k, ${skipped.incorrect} incorrect, ${skipped.noReward} without reward.`;
+    `; ${describeExport(summary)}.`;
   explorer.log(text);
   const choice = await vscode.window.showInformationMessage(text, 'Open');
   if (choice === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(out));

@@ -73,11 +73,62 @@ export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri): Pr
   );
 }
 
+/** Past this size a trace file is not opened as a text document. */
+const MAX_TEXT_FILE = 50 * 1024 * 1024;
+
+/** True when the editor can show the file as text at a line (not compressed, binary or huge). */
+export function opensAsText(file: string): boolean {
+  if (/\.(gz|parquet|eval)$/i.test(file)) return false;
+  try {
+    return fs.statSync(file).size <= MAX_TEXT_FILE;
+  } catch {
+    return false;
+  }
+}
+
+/** Past this many characters a record's JSON is not opened (an editor document of it would stall the window). */
+const MAX_RAW_CHARS = 20_000_000;
+
+export const RECORD_SCHEME = 'reasoninglab-record';
+const RECORDS_HELD = 8;
+
+/** Records shown as JSON: read-only documents of their own scheme (closing one asks nothing), the last few held. */
+class RecordDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '// this record is no longer held: show it again from the Trace Explorer';
+  }
+
+  hold(uri: vscode.Uri, text: string): void {
+    const key = uri.toString();
+    this.texts.delete(key);
+    this.texts.set(key, text);
+    for (const old of this.texts.keys()) if (this.texts.size > RECORDS_HELD) this.texts.delete(old);
+    this.changed.fire(uri);
+  }
+}
+
+export const recordDocuments = new RecordDocuments();
+
+/** A record as written in the file, pretty-printed, in a read-only JSON editor (also inside .gz, .parquet and .eval). */
+export async function showRawRecord(session: TraceSession, entry: number): Promise<void> {
+  const { line, value } = await session.file.record(entry);
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+  if (text.length > MAX_RAW_CHARS) throw new Error(`${session.label} record ${line} is ${text.length.toLocaleString('en-US')} characters of JSON, too long to open in an editor.`);
+  const uri = vscode.Uri.from({ scheme: RECORD_SCHEME, path: `/${session.label} record ${line}.json` });
+  recordDocuments.hold(uri, text);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(doc, 'json');
+  await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.One });
+}
+
 /** Show a record's line in the editor (a binary or huge file gets a message instead). */
 export async function openLine(uri: vscode.Uri, line: number): Promise<void> {
   const pos = new vscode.Position(Math.max(0, line - 1), 0);
-  const stat = fs.statSync(uri.fsPath);
-  if (/\.(gz|parquet|eval)$/i.test(uri.fsPath) || stat.size > 50 * 1024 * 1024) {
+  if (!opensAsText(uri.fsPath)) {
     void vscode.window.showInformationMessage(`${path.basename(uri.fsPath)} line ${line} (the file is binary or too large to open as text).`);
     return;
   }

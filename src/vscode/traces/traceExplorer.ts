@@ -5,14 +5,14 @@ import type { StepScorer } from '../models/prmStepScores';
 import { errorMessage } from '../../core/shared/errors';
 import type { ExplorerContext } from './explorerContext';
 import { exportBest } from './exportCommands';
-import { closeTrace, openLine, openTrace } from './fileCommands';
+import { closeTrace, openLine, openTrace, RECORD_SCHEME, recordDocuments } from './fileCommands';
 import { applyFilter, pickFilter, pickSort } from './filterCommands';
 import { TraceGroupPanel } from './traceGroupPanel';
 import type { TraceSession } from './traceSession';
 import { TraceStepperPanel } from './traceStepperPanel';
 import { TraceTreeProvider, type TraceNode } from './traceTree';
 import { TrainingStepsPanel } from './trainingStepsPanel';
-import { follow, openGroup, openSample } from './viewCommands';
+import { follow, openGroup, openSample, showRawJson, stopFollowing } from './viewCommands';
 
 /**
  * The Trace Explorer: one trace file open at a time, its prompts → samples tree, the stepper, group and
@@ -43,6 +43,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
     const command = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) => vscode.commands.registerCommand(id, this.guarded(fn));
     this.disposables = [
       view,
+      vscode.workspace.registerTextDocumentContentProvider(RECORD_SCHEME, recordDocuments),
       this.tree,
       this.stepper,
       this.groupPanel,
@@ -53,12 +54,13 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       command('reasoningLab.traces.openLine', openLine),
       command('reasoningLab.traces.openSample', (arg?: TraceSampleRef | TraceNode) => openSample(this, arg)),
       command('reasoningLab.traces.openGroup', (node?: TraceNode) => openGroup(this, node)),
+      command('reasoningLab.traces.showRawJson', (node?: TraceNode) => showRawJson(this, node)),
       command('reasoningLab.traces.filter', () => pickFilter(this.need())),
       command('reasoningLab.traces.clearFilter', () => applyFilter(this.need(), {})),
       command('reasoningLab.traces.sort', () => pickSort(this.need())),
       command('reasoningLab.traces.exportBest', () => exportBest(this)),
       command('reasoningLab.traces.follow', () => follow(this)),
-      command('reasoningLab.traces.stopFollowing', () => this.need().stopFollowing()),
+      command('reasoningLab.traces.stopFollowing', () => stopFollowing(this)),
       command('reasoningLab.traces.showTrainingSteps', () => this.stepsPanel.show(this.need())),
       command('reasoningLab.traces.close', () => closeTrace(this)),
     ];

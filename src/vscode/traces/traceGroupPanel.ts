@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { splitThink } from '../../core/rewards/text';
+import { extractAnswer } from '../../core/rewards/answer';
+import { distinctDecimals } from '../../contracts/numberFormat';
 import { wordDiff } from '../../core/traces/wordDiff';
 import { DIFF_MAX_CHARS, type TraceGroupEvents, type TraceGroupRequests, type TraceGroupRow, type TraceGroupView, type TraceSampleRef } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
@@ -58,6 +60,7 @@ export class TraceGroupPanel implements vscode.Disposable {
       min: g.min,
       max: g.max,
       zeroAdvantage: g.zeroAdvantage,
+      rewardDecimals: distinctDecimals(g.members.map((m) => m.reward)),
       defaultPair,
     };
     this.current = { session, key, view };
@@ -76,11 +79,19 @@ export class TraceGroupPanel implements vscode.Disposable {
       const m = g.members[i];
       const s = c.session.summary(m.entry, m.sub);
       let answer = '';
+      let extracted: string | null = null;
+      let extractedBy: string | null = null;
       try {
         const sample = await c.session.sample(m.entry, m.sub);
         const sp = splitThink(sample.completion);
-        const a = sp.state === 'tagged' || sp.state === 'stray-close' ? sample.completion.slice(sp.answerStart, Math.min(sp.answerEnd, sp.answerStart + 4 * ANSWER_CHARS)) : sample.completion.slice(-4 * ANSWER_CHARS);
+        const answered = sp.state === 'tagged' || sp.state === 'stray-close';
+        const a = answered ? sample.completion.slice(sp.answerStart, Math.min(sp.answerEnd, sp.answerStart + 4 * ANSWER_CHARS)) : sample.completion.slice(-4 * ANSWER_CHARS);
         answer = a.replace(/\s+/g, ' ').trim().slice(0, ANSWER_CHARS);
+        // the file's scorer's answer first (Inspect), else the answer our rules extract from the answer part
+        const scorer = sample.fileScores?.find((f) => f.answer !== undefined);
+        const ex = scorer ? undefined : extractAnswer(sample.completion, answered ? sp.answerStart : 0, answered ? sp.answerEnd : sample.completion.length);
+        if (scorer) [extracted, extractedBy] = [scorer.answer!.slice(0, ANSWER_CHARS), scorer.name];
+        else if (ex) [extracted, extractedBy] = [ex.text.slice(0, ANSWER_CHARS), ex.method];
       } catch (e) {
         answer = `(cannot read: ${errorMessage(e)})`;
       }
@@ -95,8 +106,11 @@ export class TraceGroupPanel implements vscode.Disposable {
         steps: s?.steps ?? 0,
         reflections: s?.reflections ?? 0,
         answer,
+        extracted,
+        extractedBy,
         format: s?.format ?? null,
         accuracy: s?.accuracy ?? null,
+        verdict: s?.verdict ?? null,
       });
     }
     return rows;

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { sampleDetail, stepperView, stepRows, type TraceDetail, type TraceSample } from '../../core/traces';
-import { TEXT_WINDOW_MAX, type TraceStepperEvents, type TraceStepperRequests, type TraceStepperView } from '../../contracts/traces';
+import { evalHeaderFacts, recordExtras, sampleDetail, searchSample, stepperView, stepRows, type RecordExtras, type TraceDetail, type TraceSample } from '../../core/traces';
+import { TEXT_WINDOW_MAX, type StepScoresUpdate, type TraceStepperEvents, type TraceStepperRequests, type TraceStepperView } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import type { StepScorer } from '../models/prmStepScores';
 import { alignStepScores } from '../models/modelViews';
 import { errorMessage } from '../../core/shared/errors';
+import { opensAsText, showRawRecord } from './fileCommands';
 
 /**
  * The Trace Stepper: one sample, step by step. The host keeps the sample and its steps; the webview
@@ -16,6 +17,8 @@ export class TraceStepperPanel implements vscode.Disposable {
   private readonly panel: SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>;
   private current?: { session: TraceSession; sample: TraceSample; steps: TraceDetail['steps']; view: TraceStepperView };
   private prmRun?: AbortController;
+  /** The eval header's facts per open file, read once. */
+  private headers = new WeakMap<TraceSession, Promise<Array<[string, string]> | null>>();
 
   /** `stepScorer`: per-step scores of the process reward model (the models adapter's), painted when they arrive. */
   constructor(
@@ -34,6 +37,10 @@ export class TraceStepperPanel implements vscode.Disposable {
         text: ({ start, end }) => this.text(this.current?.sample.completion, start, end),
         promptText: ({ start, end }) => this.text(this.current?.sample.prompt, start, end),
         openSource: () => this.openSource(),
+        rawJson: async () => {
+          if (this.current) await showRawRecord(this.current.session, this.current.sample.entry);
+        },
+        search: ({ query }) => searchSample(this.current?.sample ?? { prompt: '', completion: '' }, String(query).slice(0, 1000)),
         openGroup: () => {
           if (this.current) this.openGroup(this.current.session, this.current.sample.group);
         },
@@ -50,15 +57,37 @@ export class TraceStepperPanel implements vscode.Disposable {
   async show(session: TraceSession, entry: number, sub: number): Promise<void> {
     const sample = await session.sample(entry, sub);
     const detail = sampleDetail(sample, { rewards: session.spec });
+    const [extras, header] = await Promise.all([this.extras(session, entry), this.header(session)]);
     const view = stepperView(detail, {
       file: { label: session.label, path: session.uri.fsPath },
       summary: session.summary(entry, sub),
       groupSize: session.group(sample.group)?.size ?? 1,
+      extras,
+      header,
+      lineOpensText: opensAsText(session.uri.fsPath),
     });
     this.current = { session, sample, steps: detail.steps, view };
     this.panel.show(`Trace: ${sample.id}`);
     this.panel.emit('show', view);
     void this.fillStepScores(this.current);
+  }
+
+  /** The record's transcript, events and facts; a record that cannot be read again shows without them. */
+  private async extras(session: TraceSession, entry: number): Promise<RecordExtras | undefined> {
+    try {
+      return recordExtras((await session.file.record(entry)).value);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private header(session: TraceSession): Promise<Array<[string, string]> | null> {
+    let h = this.headers.get(session);
+    if (!h) {
+      h = session.file.header().then(evalHeaderFacts, () => null);
+      this.headers.set(session, h);
+    }
+    return h;
   }
 
   /** PRM scores in the background (model worker): the stepper shows the steps at once and colours them when the scores arrive. */
@@ -69,17 +98,21 @@ export class TraceStepperPanel implements vscode.Disposable {
     const abort = new AbortController();
     this.prmRun = abort;
     const ref = { entry: shown.sample.entry, sub: shown.sample.sub };
-    this.panel.emit('stepScores', { sample: ref, state: 'running', detail: 'scoring the steps with the process reward model…' });
+    const send = (u: StepScoresUpdate) => {
+      shown.view.prmState = u;
+      this.panel.emit('stepScores', u);
+    };
+    send({ sample: ref, state: 'running', detail: 'scoring the steps with the process reward model…' });
     try {
       const key = `${shown.session.uri.toString()}#${ref.entry}.${ref.sub}`;
       const r = await scorer.score(key, { prompt: shown.sample.prompt, completion: shown.sample.completion }, shown.session.uri, abort.signal);
       if (abort.signal.aborted || this.current !== shown) return;
       const scores = alignStepScores(shown.view, r.steps);
       shown.view.stepScores = scores;
-      this.panel.emit('stepScores', { sample: ref, state: 'done', scores, detail: r.detail });
+      send({ sample: ref, state: 'done', scores, detail: r.detail });
     } catch (err) {
       if (abort.signal.aborted || this.current !== shown) return;
-      this.panel.emit('stepScores', { sample: ref, state: 'error', detail: `process reward model: ${errorMessage(err)}` });
+      send({ sample: ref, state: 'error', detail: `process reward model: ${errorMessage(err)}` });
     }
   }
 
@@ -92,7 +125,10 @@ export class TraceStepperPanel implements vscode.Disposable {
 
   private async openSource(): Promise<void> {
     if (!this.current) return;
-    await vscode.commands.executeCommand('reasoningLab.traces.openLine', this.current.session.uri, this.current.sample.line);
+    const { session, sample } = this.current;
+    // a .gz, .parquet, .eval or huge file has no line an editor can show: its record's JSON instead
+    if (!opensAsText(session.uri.fsPath)) await showRawRecord(session, sample.entry);
+    else await vscode.commands.executeCommand('reasoningLab.traces.openLine', session.uri, sample.line);
   }
 
   /** Forget a session that was closed. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { formatFailed, type GroupStats, type MalformedEntry, type SampleSummary } from '../../core/traces';
+import { formatFailed, type FileVerdict, type GroupStats, type MalformedEntry, type SampleSummary } from '../../core/traces';
+import { distinctDecimals, formatCount, formatNumber, formatSigned } from '../../contracts/numberFormat';
 import type { TraceSession } from './traceSession';
 
 export type TraceNode =
@@ -8,8 +9,6 @@ export type TraceNode =
   | { kind: 'group'; stats: GroupStats; samples: SampleSummary[] }
   | { kind: 'sample'; summary: SampleSummary; group: GroupStats };
 
-const fmt = (v: number | null, digits = 2) => (v === null ? 'n/a' : v.toFixed(digits));
-const signed = (v: number) => (v > 0 ? '+' : '') + v.toFixed(2);
 const oneLine = (s: string, n: number) => {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > n ? t.slice(0, n - 1) + '…' : t;
@@ -17,12 +16,16 @@ const oneLine = (s: string, n: number) => {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Badges of a sample, as short words (also in the tooltip and the filters' vocabulary). */
+const VERDICT_MARK: Record<FileVerdict, string> = { correct: '✓', incorrect: '✗', partial: '◐' };
+
+/** Badges of a sample, as short words (also in the tooltip and the filters' vocabulary). The file's own verdict comes first. */
 function sampleBadges(s: SampleSummary): string[] {
   const badges: string[] = [];
+  if (s.verdict) badges.push(`${VERDICT_MARK[s.verdict]} ${s.verdictScorer ?? 'file'}`);
   if (s.think === 'unclosed') badges.push('unclosed <think>');
   else if (formatFailed(s)) badges.push('format ✗');
-  if (s.accuracy === 0) badges.push('wrong answer');
+  // our rules' judgement: beside the file's verdict it is named, so the two are never confused
+  if (s.accuracy === 0) badges.push(s.verdict ? 'R1 rules: wrong answer' : 'wrong answer');
   if (s.reflections > 0) badges.push(`↺ ${s.reflections} reflection${s.reflections === 1 ? '' : 's'}`);
   return badges;
 }
@@ -34,6 +37,8 @@ function sampleBadges(s: SampleSummary): string[] {
 export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vscode.Disposable {
   private session?: TraceSession;
   private sessionSub?: vscode.Disposable;
+  /** The groups as the last top-level fetch listed them (filtered and sorted), by key. */
+  private shown = new Map<string, SampleSummary[]>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   view?: vscode.TreeView<TraceNode>;
@@ -74,11 +79,17 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
       const out: TraceNode[] = [];
       const malformed = s.malformed;
       if (malformed.length) out.push({ kind: 'malformed', items: malformed });
-      for (const g of s.visibleGroups()) out.push({ kind: 'group', stats: g.stats, samples: g.samples });
+      this.shown.clear();
+      for (const g of s.visibleGroups()) {
+        this.shown.set(g.stats.key, g.samples);
+        out.push({ kind: 'group', stats: g.stats, samples: g.samples });
+      }
       return out;
     }
     if (node.kind === 'malformed') return node.items.map((item) => ({ kind: 'malformedItem', item }));
-    if (node.kind === 'group') return node.samples.map((summary) => ({ kind: 'sample', summary, group: node.stats }));
+    // VS Code may ask for an expanded group's children with the node of an earlier fetch (same id):
+    // the samples come from the latest listing, so a new sort or filter reaches expanded groups too
+    if (node.kind === 'group') return (this.shown.get(node.stats.key) ?? node.samples).map((summary) => ({ kind: 'sample', summary, group: node.stats }));
     return [];
   }
 
@@ -108,9 +119,10 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
         const g = node.stats;
         const item = new vscode.TreeItem(oneLine(g.prompt, 90) || g.key, vscode.TreeItemCollapsibleState.Collapsed);
         const shown = node.samples.length === g.size ? `${g.size}` : `${node.samples.length} of ${g.size}`;
-        item.description = `${shown} sample${g.size === 1 ? "" : "s"} · mean ${fmt(g.mean)} · std ${fmt(g.std)}${g.zeroAdvantage ? ' · zero advantage' : ''}${g.step !== undefined ? ` · step ${g.step}` : ''}`;
+        const d = distinctDecimals([g.mean, g.min, g.max]);
+        item.description = `${shown} sample${g.size === 1 ? "" : "s"} · mean ${formatNumber(g.mean, d)} · std ${formatNumber(g.std)}${g.zeroAdvantage ? ' · zero advantage' : ''}${g.step !== undefined ? ` · step ${g.step}` : ''}`;
         item.tooltip = new vscode.MarkdownString(undefined, false);
-        item.tooltip.appendText(`${g.prompt}\n\n${g.key}\n${g.size} samples, mean ${fmt(g.mean)}, std ${fmt(g.std)}, min ${fmt(g.min)}, max ${fmt(g.max)}`);
+        item.tooltip.appendText(`${g.prompt}\n\n${g.key}\n${g.size} samples, mean ${formatNumber(g.mean, d)}, std ${formatNumber(g.std)}, min ${formatNumber(g.min, d)}, max ${formatNumber(g.max, d)}`);
         if (g.zeroAdvantage) item.tooltip.appendText('\nAll rewards are equal: every advantage is 0, no learning signal.');
         item.iconPath = new vscode.ThemeIcon(g.zeroAdvantage ? 'circle-slash' : 'list-unordered');
         item.contextValue = 'traceGroup';
@@ -119,25 +131,30 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
       }
       case 'sample': {
         const m = node.summary;
+        const g = node.group;
         const badges = sampleBadges(m);
         const item = new vscode.TreeItem(m.id);
-        const parts = [`reward ${fmt(m.reward)}`];
-        if (m.advantage !== null) parts.push(`A ${signed(m.advantage)}`);
-        parts.push(`${m.steps} steps`, `${m.tokens} tok`);
+        // as many decimals as tell this reward apart from the others of its group
+        const d = distinctDecimals(g.members.map((x) => x.reward));
+        const parts = [`reward ${formatNumber(m.reward, d)}`];
+        if (m.advantage !== null) parts.push(`A ${formatSigned(m.advantage)}`);
+        parts.push(`${m.steps} steps`, `${formatCount(m.tokens)} tok`);
         item.description = [...parts, ...badges].join(' · ');
         const tip = new vscode.MarkdownString(undefined, false);
+        const fileJudgement = m.verdict ? `${m.verdictScorer ?? 'the file'} (from the file): ${m.verdict}\n` : '';
         tip.appendText(
-          `${m.id} (line ${m.entry + 1}${m.sub ? `, sample ${m.sub}` : ''})\nreward ${fmt(m.reward)} (${m.rewardSource})` +
-            `${m.advantage !== null ? `, advantage ${signed(m.advantage)}` : ''}\n${m.steps} steps, ${m.reflections} reflections/backtracks, ` +
-            `${m.tokens} tokens (${m.cotTokens} in the reasoning)\nformat ${fmt(m.format, 0)}, accuracy ${fmt(m.accuracy, 0)}, <think> ${m.think}` +
+          `${m.id} (line ${m.entry + 1}${m.sub ? `, sample ${m.sub}` : ''})\nreward ${formatNumber(m.reward, d)} (${m.rewardSource})` +
+            `${m.advantage !== null ? `, advantage ${formatSigned(m.advantage)}` : ''}\n${m.steps} steps, ${m.reflections} reflections/backtracks, ` +
+            `${formatCount(m.tokens)} tokens (${formatCount(m.cotTokens)} in the reasoning)\n${fileJudgement}` +
+            `R1 rules (Reasoning Lab): format ${formatNumber(m.format, 0)}, accuracy ${m.accuracy === null ? 'n/a (no reference answer)' : formatNumber(m.accuracy, 0)}, <think> ${m.think}` +
             (badges.length ? `\n${badges.join(', ')}` : ''),
         );
         item.tooltip = tip;
-        // the icon says how the sample fared: its answer when it could be checked, else its reward in the group
-        const g = node.group;
+        // the icon says how the sample fared: the file's verdict, else its answer when it could be checked, else its reward in the group
         const spread = g.max !== null && g.min !== null && g.max > g.min;
-        const good = m.accuracy === 1 || (m.accuracy === null && spread && m.reward === g.max);
-        const bad = m.accuracy === 0 || (m.accuracy === null && spread && m.reward === g.min);
+        const judged = m.verdict ? (m.verdict === 'correct' ? 1 : m.verdict === 'incorrect' ? 0 : null) : m.accuracy;
+        const good = judged === 1 || (judged === null && !m.verdict && spread && m.reward === g.max);
+        const bad = judged === 0 || (judged === null && !m.verdict && spread && m.reward === g.min);
         item.iconPath = bad
           ? new vscode.ThemeIcon('close', new vscode.ThemeColor('testing.iconFailed'))
           : good

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { TraceSampleRef } from '../../contracts/traces';
 import type { ExplorerContext } from './explorerContext';
 import type { TraceNode } from './traceTree';
+import { showRawRecord } from './fileCommands';
 
 /** Open in Trace Stepper: from the tree (a sample node) or a webview (a sample reference). */
 export async function openSample(explorer: ExplorerContext, arg?: TraceSampleRef | TraceNode): Promise<void> {
@@ -35,4 +36,24 @@ export function follow(explorer: ExplorerContext): void {
   s.startFollowing(explorer.log);
   explorer.stepsPanel.show(s, true);
   void vscode.window.showInformationMessage(`Following ${s.label}: new records appear as they are written.`);
+}
+
+/** Stop Following: the tree keeps what was read; the message says so (the button alone changes silently). */
+export function stopFollowing(explorer: ExplorerContext): void {
+  const s = explorer.need();
+  if (!s.following) {
+    void vscode.window.showInformationMessage(`${s.label} is not being followed.`);
+    return;
+  }
+  s.stopFollowing();
+  explorer.log(`stopped following ${s.label} at ${s.sampleCount} samples`);
+  void vscode.window.showInformationMessage(`Stopped following ${s.label}: ${s.sampleCount} sample${s.sampleCount === 1 ? '' : 's'} read; records written from now on are not read.`);
+}
+
+/** Show Record as JSON: the record of a tree sample, else of the sample in the stepper, as written in the file. */
+export async function showRawJson(explorer: ExplorerContext, node?: TraceNode): Promise<void> {
+  const s = explorer.need();
+  const entry = node?.kind === 'sample' ? node.summary.entry : explorer.stepper.shown?.entry;
+  if (entry === undefined) throw new Error('Choose a sample in the Trace Explorer (or open one in the Trace Stepper) to see its record as JSON.');
+  await showRawRecord(s, entry);
 }
