@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { describeProtections, evaluate } from '../core/eval';
 import { loadEvalJob, NothingToJudgeError, type LoadedEvalJob } from '../core/eval/job';
 import { errorMessage } from '../core/shared/errors';
-import { integerFlag, joinNegativeNumbers, progressReporter, rate, terminalSafe, UsageError, type CliCommand } from './common';
+import { integerFlag, joinNegativeNumbers, progressReporter, rate, terminalSafe, UsageError, type CliCommand, onInterrupt } from './common';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -65,7 +65,7 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
+  const releaseInterrupt = onInterrupt(interrupt);
   const progress = progressReporter();
   const started = Date.now();
   let run;
@@ -84,7 +84,7 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
     process.stderr.write(`${progress.done()}error: ${errorMessage(err)}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
   }
   const s = run.summary;
   const summary = {

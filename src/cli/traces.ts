@@ -27,7 +27,7 @@ import {
   type TraceFormat,
   type TraceProgress,
 } from '../core/traces';
-import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand, onInterrupt, writeStdout } from './common';
 
 const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
 const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
@@ -181,7 +181,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
+  const releaseInterrupt = onInterrupt(interrupt);
   const progress = progressReporter();
   const onProgress = (p: TraceProgress) => progress.tick(() => describe(p));
   const started = Date.now();
@@ -189,7 +189,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
   try {
     tf = await openTraceFile(input, { fields: o.fields, format: o.format, follow: o.mode.kind === 'follow' }, { onProgress, signal: controller.signal });
   } catch (err) {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
     await out?.abandon();
     if (controller.signal.aborted) {
       process.stderr.write(`${progress.done()}interrupted while indexing ${input}\n`);
@@ -246,7 +246,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
     if (a.cancelled) return 130;
     return a.records > 0 ? 0 : 1;
   } finally {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
     await out?.abandon(); // an export that failed midway leaves nothing behind (a no-op after a commit)
     await tf.close();
   }
@@ -275,7 +275,7 @@ async function listSamples(
     for (const s of g.samples) {
       shown++;
       const language = samples.languageOf(s);
-      process.stdout.write(JSON.stringify({ ...s, ...(language !== undefined ? { language } : {}) }) + '\n');
+      if (!(await writeStdout(JSON.stringify({ ...s, ...(language !== undefined ? { language } : {}) }) + '\n'))) return 0;
     }
   }
   const filter = describeFilter(mode.filter);
