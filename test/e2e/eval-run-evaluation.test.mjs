@@ -112,9 +112,13 @@ for (const [kind, theme] of [['light', 'Default Light Modern'], ['dark', 'Defaul
 
     await dash.tab('compare');
     await dash.$('table#compare tbody tr').first().waitFor({ timeout: 15000 });
-    // different problem sets: every problem is in one run only
-    assert.match(await dash.text('#compare-counts'), /changed 12/);
-    assert.match(await dash.text('#compare-delta'), /pts$/);
+    // different problem sets: every problem is in one run only, none of them a change, and pass@1 is not compared
+    await eventually(async () => /only in A 7/.test(await dash.text('#compare-counts')), { what: 'the comparison counts' });
+    assert.match(await dash.text('#compare-counts'), /^fixed 0\s*broken 0\s*changed 0\s*same 0\s*only in A 7\s*only in B 5$/);
+    assert.match(await dash.text('#compare-scope'), /no judged problem in common: pass@1 is not compared\. 7 only in A, 5 only in B/);
+    assert.equal(await dash.text('#compare-delta'), 'not comparable');
+    assert.equal(await dash.$('table#compare tbody tr[data-change="changed"]').count(), 0);
+    assert.equal(await dash.$('table#compare tbody tr[data-change="only-a"]').count(), 7);
     await shot('compare');
 
     await dash.tab('runs');
@@ -127,3 +131,27 @@ for (const [kind, theme] of [['light', 'Default Light Modern'], ['dark', 'Defaul
     await shot('charts');
   }, { timeoutMs: 300000, settings: { 'workbench.colorTheme': theme } });
 }
+
+test('run evaluation: compare runs over overlapping problem sets on the problems both judged', async ({ vs, shot }) => {
+  const dash = new EvalDashboard(vs);
+  await dash.runEvaluation('Built-in problems', 'eval/builtin-samples.jsonl');
+  await dash.waitForRun();
+  await dash.runEvaluation('Built-in problems', 'Reference solutions', { timeout: 200000 });
+  await dash.waitForRun();
+  await eventually(async () => /^47 problems/.test(await dash.text('#run-counts')), { what: 'the finished reference run in the dashboard' });
+
+  await dash.tab('compare');
+  await eventually(async () => /only in B 40/.test(await dash.text('#compare-counts')), { what: 'the comparison counts' });
+  // A: 7 built-in problems with wrong and right samples (42.9%); B: all 47 with reference solutions.
+  // On the 7 both judged, B passes all: +57.1 pts, not the runs' own 42.9% against 100% over other problems.
+  assert.match(await dash.text('#compare-counts'), /^fixed 3\s*broken 0\s*changed 2\s*same 2\s*only in B 40$/);
+  assert.match(await dash.text('#compare-scope'), /^Compared on the 7 problems both runs judged\. 0 only in A, 40 only in B/);
+  assert.equal(await dash.text('#compare-side-a .card-value'), '42.9%');
+  assert.equal(await dash.text('#compare-side-b .card-value'), '100.0%');
+  assert.match(await dash.text('#compare-side-b'), /pass@1 on the 7 common problems \(run: 100\.0% on 47\)/);
+  assert.equal(await dash.text('#compare-delta'), '+57.1 pts');
+  // only changed problems: the 40 that B alone has are not changes
+  await dash.$('#only-changed').check();
+  await eventually(async () => (await dash.$('table#compare tbody tr').count()) === 5, { what: 'the 5 changed problems' });
+  await shot('compare-overlap');
+}, { timeoutMs: 420000 });

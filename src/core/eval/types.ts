@@ -377,6 +377,18 @@ export interface EvalCompareRow {
   problemId: string;
   a?: { n: number; passed: number; verdict: Verdict };
   b?: { n: number; passed: number; verdict: Verdict };
-  /** fixed: fails in A, passes in B; broken: the other way; changed: pass rate moved; same. */
-  change: 'fixed' | 'broken' | 'changed' | 'same';
+  /** fixed: fails in A, passes in B; broken: the other way; changed: pass rate moved; same; only-a / only-b: the other run has no such problem. */
+  change: 'fixed' | 'broken' | 'changed' | 'same' | 'only-a' | 'only-b';
+}
+
+/** Two runs compared: a page of rows, the count of each change, and pass@k over the problems both runs judged. */
+export interface EvalComparison {
+  total: number;
+  rows: EvalCompareRow[];
+  counts: Record<EvalCompareRow['change'], number>;
+  /**
+   * The problems both runs judged (at least one judged sample each) and each run's mean pass@k over
+   * exactly those, so that runs over different problem sets are compared on the same problems.
+   */
+  common: { problems: number; passAtK: { a: Record<string, number>; b: Record<string, number> } };
 }
