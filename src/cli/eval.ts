@@ -17,7 +17,7 @@ export const evalCommand: CliCommand = {
   name: 'eval',
   usage: `eval <problems.jsonl[.gz]|dir>   Run a problem set's tests on samples in the sandbox; print pass@k.
     --samples <file|dir>     samples JSONL (task_id + completion|solution) or solution files; default: the references (all must pass)
-    --k 1,10                 the k of pass@k (default 1)
+    --k 1,10                 the k of pass@k (default 1, 10 and 100, each when every problem has that many samples)
     --jobs N                 parallel sandboxes (default: the number of cores)
     --timeout-ms T           floor of the per-program wall-clock limit (default 2000; limit = max(T, 4 × reference time))
     --out <results.jsonl>    run file, one line per sample as judged; an existing run file is resumed
@@ -31,7 +31,8 @@ export interface EvalCliOptions {
   problemSet: string;
   /** A samples file or folder; absent: the references (a sanity run). */
   samples?: string;
-  k: number[];
+  /** The k of pass@k; absent: evaluate's default (1, 10, 100 as far as the samples allow). */
+  k?: number[];
   jobs?: number;
   timeoutMs?: number;
   /** The run file (resumed when it exists). */
@@ -42,11 +43,11 @@ export function parseEvalArgs(args: string[]): EvalCliOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeNumbers(args, ['jobs', 'timeout-ms']),
     allowPositionals: true,
-    options: { samples: { type: 'string' }, k: { type: 'string', default: '1' }, jobs: { type: 'string' }, 'timeout-ms': { type: 'string' }, out: { type: 'string' } },
+    options: { samples: { type: 'string' }, k: { type: 'string' }, jobs: { type: 'string' }, 'timeout-ms': { type: 'string' }, out: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('eval needs exactly one problem set (a .jsonl[.gz] file or a folder)');
-  const k = values.k!.split(',').map((x) => Number(x.trim()));
-  if (!k.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError(`--k: expected positive integers like 1,10, got ${values.k}`);
+  const k = values.k === undefined ? undefined : values.k.split(',').map((x) => Number(x.trim()));
+  if (k && !k.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError(`--k: expected positive integers like 1,10, got ${values.k}`);
   const timeoutMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout-ms: expected a positive number, got ${values['timeout-ms']}`);
   return { problemSet: positionals[0], samples: values.samples, k, jobs: integerFlag(values.jobs, 'jobs', 1), timeoutMs, out: values.out };

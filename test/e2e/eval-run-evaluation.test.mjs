@@ -1,7 +1,7 @@
 // Run Evaluation from the palette, then the Eval Dashboard: pass@k, the problem table (sort, filter),
 // a problem's failing test with expected vs actual, two runs compared, the charts over runs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventually, test } from './harness.mjs';
 import { EvalDashboard } from './eval-dashboard.mjs';
@@ -155,3 +155,22 @@ test('run evaluation: compare runs over overlapping problem sets on the problems
   await eventually(async () => (await dash.$('table#compare tbody tr').count()) === 5, { what: 'the 5 changed problems' });
   await shot('compare-overlap');
 }, { timeoutMs: 420000 });
+
+test('run evaluation: ten samples per problem show pass@10 beside pass@1 (pass@100 would need 100)', async ({ vs, shot }) => {
+  const dash = new EvalDashboard(vs);
+  await dash.runEvaluation('Built-in problems', 'eval/ten-per-problem.jsonl');
+  await dash.waitForRun();
+  assert.match(await dash.text('#run-counts'), /^1 problems? · 10 samples/);
+  // merge-intervals: 5 of 10 samples pass → pass@1 50%, pass@10 = 1 − C(5,10)/C(10,10) = 100%
+  assert.equal(await dash.passAt(1), '50.0%');
+  assert.equal(await dash.passAt(10), '100.0%');
+  assert.equal(await dash.$('#pass-at-k [data-k="100"]').count(), 0);
+  await shot('pass-at-10');
+}, {
+  timeoutMs: 240000,
+  prepare(ws) {
+    const lines = readFileSync(path.join(ws, 'eval', 'builtin-samples.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"merge-intervals"'));
+    assert.equal(lines.length, 2);
+    writeFileSync(path.join(ws, 'eval', 'ten-per-problem.jsonl'), Array.from({ length: 5 }, () => lines.join('\n')).join('\n') + '\n');
+  },
+});

@@ -13,7 +13,7 @@ import { runCli } from './helpers/runCli';
 const usage = (fn: () => unknown, message: RegExp) => assert.throws(fn, (err: unknown) => err instanceof UsageError && message.test(err.message));
 
 test('eval: options with their defaults, and bad flags named', () => {
-  assert.deepEqual(parseEvalArgs(['set.jsonl']), { problemSet: 'set.jsonl', samples: undefined, k: [1], jobs: undefined, timeoutMs: undefined, out: undefined });
+  assert.deepEqual(parseEvalArgs(['set.jsonl']), { problemSet: 'set.jsonl', samples: undefined, k: undefined, jobs: undefined, timeoutMs: undefined, out: undefined });
   assert.deepEqual(parseEvalArgs(['dir', '--samples', 's.jsonl', '--k', '1, 10', '--jobs', '3', '--timeout-ms', '1500', '--out', 'run.jsonl']), {
     problemSet: 'dir',
     samples: 's.jsonl',

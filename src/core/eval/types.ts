@@ -237,7 +237,7 @@ export interface EvalOptions {
   timeoutFactor?: number;
   /** Measure the reference solutions first to set per-problem limits (default true when samples are not the references). */
   calibrate?: boolean;
-  /** The k of pass@k (default [1]). */
+  /** The k of pass@k (default: 1, 10 and 100 as far as every problem has that many samples, see defaultKs). */
   k?: number[];
   memoryBytes?: number;
   outputBytes?: number;
