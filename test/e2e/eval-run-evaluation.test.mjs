@@ -174,3 +174,30 @@ test('run evaluation: ten samples per problem show pass@10 beside pass@1 (pass@1
     writeFileSync(path.join(ws, 'eval', 'ten-per-problem.jsonl'), Array.from({ length: 5 }, () => lines.join('\n')).join('\n') + '\n');
   },
 });
+
+test('run evaluation: the pickers list files by what they hold (MBPP\'s .json is a problem set; rollouts and records are not samples)', async ({ vs }) => {
+  const dash = new EvalDashboard(vs);
+  await vs.runCommand('Reasoning Lab: Run Evaluation');
+  const rows = vs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: 'sanitized-mbpp.json' }).first().waitFor({ timeout: 15000 });
+  const sets = (await rows.allTextContents()).join('\n');
+  assert.match(sets, /eval\/humaneval-5\.jsonl/);
+  assert.doesNotMatch(sets, /samples\.jsonl|rollouts\/|records\.jsonl/);
+  await vs.chooseQuickPickItem('sanitized-mbpp.json');
+  await rows.filter({ hasText: 'Reference solutions' }).first().waitFor({ timeout: 15000 });
+  await eventually(async () => (await rows.allTextContents()).some((t) => t.includes('builtin-samples.jsonl')), { what: 'the samples files listed' });
+  const samples = (await rows.allTextContents()).join('\n');
+  assert.match(samples, /eval\/humaneval-5-samples\.jsonl/);
+  assert.doesNotMatch(samples, /rollouts\/|records\.jsonl|sanitized-mbpp|eval\/humaneval-5\.jsonl/);
+  await vs.chooseQuickPickItem('Reference solutions');
+  assert.match(await vs.waitForNotification(/Evaluation done/, 150000), /pass@1 100\.0%/);
+  await dash.waitForRun();
+  assert.match(await dash.text('#run-counts'), /^3 problems · 3 samples/);
+}, {
+  timeoutMs: 240000,
+  prepare(ws) {
+    // MBPP as its maintainers publish it: one JSON array (here 3 of its records)
+    const records = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'eval', 'mbpp_3.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    writeFileSync(path.join(ws, 'eval', 'sanitized-mbpp.json'), JSON.stringify(records, null, 1));
+  },
+});

@@ -16,7 +16,7 @@ const protections = { forkServer: true, network: false, pidNamespace: false, uid
 function writeRun(dir: string, name: string, createdAt: string, results: [string, number, string, number][], samples = SAMPLES) {
   const ids = [...new Set(results.map((r) => r[0]))];
   const header = { type: 'header', version: 1, runId: name, createdAt, problemSet: BUILTIN, samples, k: [1], protections, timeouts: Object.fromEntries(ids.map((i) => [i, 2000])), calibration: null, totalSamples: results.length };
-  const lines = results.map(([problemId, sampleIndex, verdict, wallMs]) => ({ type: 'sample', problemId, sampleIndex, language: 'python', verdict, reason: verdict === 'failed' ? 'test case 0: expected 14, got 16' : 'ok', failure: verdict === 'failed' ? { case: 0, input: ['XIV'], expected: '14', got: '16' } : undefined, wallMs, timeoutMs: 2000, attempts: 1 }));
+  const lines = results.map(([problemId, sampleIndex, verdict, wallMs]) => ({ type: 'sample', problemId, sampleIndex, language: 'python', verdict, reason: verdict === 'failed' ? 'test case 0: expected 14, got 16' : verdict === 'runtime_error' ? 'ZeroDivisionError: division by zero' : 'ok', failure: verdict === 'failed' ? { case: 0, input: ['XIV'], expected: '14', got: '16' } : undefined, wallMs, timeoutMs: 2000, attempts: 1 }));
   const file = path.join(dir, `${name}.jsonl`);
   writeFileSync(file, [header, ...lines].map((l) => JSON.stringify(l)).join('\n') + '\n');
   return file;
@@ -55,6 +55,19 @@ test('run catalog: rows sorted, filtered and paged; detail with code; compare', 
   assert.equal(cmp.rows.find((r) => r.problemId === 'missing-number')?.change, 'broken');
   assert.equal(catalog.compare(a, b, { offset: 0, limit: 10, onlyChanged: true }).total, 2);
   assert.deepEqual(cmp.common, { problems: 3, passAtK: { a: { 1: runs[1].passAtK['1'] }, b: { 1: runs[0].passAtK['1'] } } }, 'the same problems: the runs\' own pass@1');
+});
+
+test('run catalog: a row\'s reason is that of a sample with the row\'s verdict (the badge and the message agree)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rl-catalog-'));
+  try {
+    // the first failing sample failed a test; most failed with an exception: the badge says runtime error
+    const a = writeRun(dir, 'a', '2026-01-01T00:00:00Z', [['roman-to-integer', 0, 'failed', 5], ['roman-to-integer', 1, 'runtime_error', 6], ['roman-to-integer', 2, 'runtime_error', 6]]);
+    const row = new RunCatalog(() => new RunStore(dir)).rows(a, { offset: 0, limit: 10, sort: 'problem', descending: false, verdict: 'all', query: '' }).rows[0];
+    assert.equal(row.verdict, 'runtime_error');
+    assert.equal(row.reason, 'ZeroDivisionError: division by zero');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('run catalog: runs over different problems are compared on the problems both judged; the others are only in one, not changed', () => {

@@ -11,3 +11,4 @@ export { Sandbox, InfraError, type SandboxJob, type SandboxLimits, type RawResul
 export { prepareTests } from './prepareTests';
 export { describeProtections } from './protections';
 export { pyEqual, pyRepr, fromWire, parsePyJson, type PyVal } from './pyValue';
+export { evalFileKind, recordKind, type EvalFileKind } from './fileKind';

@@ -130,7 +130,8 @@ export class RunCatalog {
         passed: s?.passed ?? judged.length - failing.length,
         passAtK: s?.passAtK ?? {},
         verdict,
-        reason: failing[0]?.reason ?? '',
+        // the reason of a sample with the badge's verdict, so badge and message tell the same story
+        reason: (failing.find((r) => r.verdict === verdict) ?? failing[0])?.reason ?? '',
         ms: Math.round(ms),
       });
     }

@@ -338,7 +338,7 @@ export interface EvalProblemRow {
   passAtK: Record<string, number>;
   /** 'passed' when every sample passed, else the most frequent failing verdict. */
   verdict: Verdict;
-  /** The first failing sample's reason (empty when all passed). */
+  /** The reason of the first failing sample with that verdict (empty when all passed). */
   reason: string;
   ms: number;
 }
