@@ -8,7 +8,7 @@
  * with the same --out resumes a cancelled run. Ctrl+C cancels (exit 130).
  */
 import { parseArgs } from 'node:util';
-import { describeProtections, evaluate } from '../core/eval';
+import { describeProtections, evaluate, timeoutAdvice } from '../core/eval';
 import { loadEvalJob, NothingToJudgeError, type LoadedEvalJob } from '../core/eval/job';
 import { errorMessage } from '../core/shared/errors';
 import { integerFlag, joinNegativeNumbers, progressReporter, rate, terminalSafe, UsageError, type CliCommand, onInterrupt } from './common';
@@ -102,6 +102,8 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
   };
   process.stdout.write(`${progress.done()}${JSON.stringify(summary)}\n`);
   for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, o.samples ? 0 : 20)) process.stderr.write(terminalSafe(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}`) + '\n');
+  const slow = timeoutAdvice(run.results);
+  if (slow) process.stderr.write(`${slow.count} ${o.samples ? 'sample' : 'reference'}${slow.count === 1 ? '' : 's'} timed out (limits up to ${slow.limitMs} ms); on a busy machine run again with a longer limit: --timeout-ms ${slow.suggestMs}\n`);
   process.stderr.write(`sandbox: ${describeProtections(run.header.protections).join('; ')}\n`);
   const inProcess = Object.keys(run.header.tests?.inProcess ?? {});
   if (s.inProcess) process.stderr.write(`${s.inProcess} sample${s.inProcess === 1 ? ' was' : 's were'} judged in-process (the tests of ${inProcess.slice(0, 5).join(', ')}${inProcess.length > 5 ? ', …' : ''} could not be turned into input/output cases; a program could reach that test code)\n`);

@@ -3,7 +3,7 @@ export * from './types';
 export { loadProblemSet, loadWorkspaceProblem, parseFrontMatter } from './problems';
 export { loadSamples, referenceSamples, samplesPathOf } from './samples';
 export { evaluate, DEFAULTS } from './evaluate';
-export { defaultKs, passAtK, summarizeJudgedSamples } from './passAtK';
+export { defaultKs, passAtK, summarizeJudgedSamples, timeoutAdvice } from './passAtK';
 export { outputsEqual } from './compare';
 export { RunStore, readRun, type StoredRun } from './runStore';
 export { RunCatalog } from './runCatalog';

@@ -97,3 +97,15 @@ export function summarizeJudgedSamples(problems: Pick<Problem, 'id'>[], results:
     perProblem,
   };
 }
+
+/**
+ * When samples timed out: how many, the longest limit they had, and a floor for the limit that would
+ * give them twice that (rounded up to a second). On a busy machine a correct program can overrun a limit
+ * measured when it was quiet; the message that reports the run says how to raise it.
+ */
+export function timeoutAdvice(results: Pick<SampleResult, 'verdict' | 'timeoutMs'>[]): { count: number; limitMs: number; suggestMs: number } | undefined {
+  const timedOut = results.filter((r) => r.verdict === 'timeout');
+  if (!timedOut.length) return undefined;
+  const limitMs = Math.max(...timedOut.map((r) => r.timeoutMs));
+  return { count: timedOut.length, limitMs, suggestMs: Math.ceil((2 * limitMs) / 1000) * 1000 };
+}

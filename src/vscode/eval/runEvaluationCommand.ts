@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { SamplesSource } from '../../contracts/evalWorker';
 import type { EvalJobs } from './evalJobs';
 import { builtinProblemSet, evalSettings, requireTrust, runStore, solutionsDir } from './evalSettings';
-import { evalFileKind, samplesPathOf, type EvalFileKind, type RunCatalog } from '../../core/eval';
+import { evalFileKind, samplesPathOf, timeoutAdvice, type EvalFileKind, type RunCatalog } from '../../core/eval';
 import { errorMessage } from '../../core/shared/errors';
 
 type Pick<T> = vscode.QuickPickItem & { value?: T; browse?: 'folder' | 'file' };
@@ -121,7 +121,11 @@ export class RunEvaluationCommand {
       const v = outcome.summary.verdicts;
       const msg = `${outcome.cancelled ? 'Evaluation cancelled' : 'Evaluation done'}: ${outcome.summary.samples} samples, ${v.passed} passed${pass1 !== undefined ? `, pass@1 ${(pass1 * 100).toFixed(1)}%` : ''}.`;
       if (outcome.cancelled) void vscode.window.showInformationMessage(`${msg} Run it again with the same choices to resume.`);
-      else void vscode.window.showInformationMessage(msg + (outcome.warnings.length ? ` ${outcome.warnings.length} warnings in the output.` : ''));
+      else {
+        const slow = timeoutAdvice(outcome.results);
+        const hint = slow ? ` ${slow.count} timed out (limits up to ${slow.limitMs} ms): on a busy machine, raise the setting reasoningLab.eval.timeoutMs (e.g. to ${slow.suggestMs}) and run again.` : '';
+        void vscode.window.showInformationMessage(msg + hint + (outcome.warnings.length ? ` ${outcome.warnings.length} warnings in the output.` : ''));
+      }
     } catch (err) {
       const message = errorMessage(err);
       this.log(`eval failed: ${message}`);
