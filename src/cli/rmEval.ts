@@ -84,7 +84,7 @@ export async function runRmEval(o: RmEvalOptions): Promise<number> {
     const result = await evaluatePairs(pairs, rm, {
       signal: controller.signal,
       skipped: errors.length,
-      onProgress: (done, total) => progress.tick(() => `scored ${done}/${total} answers (${rate(done, started)}/s)…`),
+      onProgress: (done, total) => progress.tick(() => `scored ${done}/${total} pairs (${rate(done, started)}/s)…`),
     });
     const summary: Record<string, unknown> = { ...result.summary };
     if (o.showWrong) summary.wrong = result.wrong;

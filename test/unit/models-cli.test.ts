@@ -40,7 +40,11 @@ test('rm-eval on Anthropic HH-RLHF pairs: the summary scripts rely on, equal to 
   assert.ok(typeof pairs[0].chosen[0] === 'string' && !pairs[0].chosen[0].includes('Assistant:'));
   const rm = await RewardModel.load(BERT);
   try {
-    const local = await evaluatePairs(pairs, rm);
+    const seen: Array<[number, number]> = [];
+    const local = await evaluatePairs(pairs, rm, { onProgress: (done, total) => seen.push([done, total]) });
+    // progress counts pairs (20), not the 40 answers scored
+    assert.ok(seen.length > 0 && seen.every(([done, total], i) => total === 20 && done <= 20 && (i === 0 || done >= seen[i - 1][0])), JSON.stringify(seen));
+    assert.deepEqual(seen.at(-1), [20, 20]);
     assert.equal(summary.accuracy, local.summary.accuracy);
     for (const k of Object.keys(local.summary.margins) as Array<keyof typeof local.summary.margins>) assert.ok(Math.abs(summary.margins[k] - local.summary.margins[k]) < 1e-5, k);
     const wrong = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
