@@ -4,7 +4,7 @@
 //
 // Every run gets its own throw-away profile (user data, XDG config/data) so nothing from a developer's
 // own VS Code or from an earlier run leaks in; code-server's whole process group is killed on stop.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,29 @@ export function findCodeServer() {
     path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
   ].filter(Boolean);
   return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+/**
+ * code-server's entry.js, installed first when it is missing (`npm start` and `npm test` on a fresh
+ * clone): runs the install script with its output on this terminal, so the newcomer sees each step.
+ * `install` is the command to run (tests pass their own); throws with the way to retry when it fails.
+ */
+export function ensureCodeServer({ log = (m) => console.error(m), install = ['bash', [path.join(REPO_ROOT, 'scripts', 'install-code-server.sh')]] } = {}) {
+  const found = findCodeServer();
+  if (found) return found;
+  log(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it into ${CACHE_DIR} (once, about 1 minute; apt and the npm registry)`);
+  const [command, args] = install;
+  const r = spawnSync(command, args, { stdio: 'inherit', env: installEnv() });
+  const entry = findCodeServer();
+  if (r.status !== 0 || !entry) {
+    throw new Error(`installing code-server failed (${r.error ? r.error.message : `exit code ${r.status}`}${r.status === 0 ? ', and it is still missing' : ''}); fix what it printed above and run:\n  ${INSTALL_COMMAND}`);
+  }
+  return entry;
+}
+
+/** The environment for the install script: npm's settings for this project (e.g. ignore-scripts) must not reach code-server's own install. */
+function installEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
 }
 
 export function requireCodeServer() {

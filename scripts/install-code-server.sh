@@ -11,6 +11,11 @@ CS_VERSION=4.100.3     # last code-server release whose engines say node 20 (VS 
 CACHE=${REASONING_LAB_CACHE:-$HOME/.cache/reasoning-lab}
 PREFIX=${1:-$CACHE/code-server-$CS_VERSION}
 CS_BIN="$PREFIX/node_modules/.bin/code-server"
+# `code-server --version` writes a default config.yaml (and logs that it did) on its first run: point it
+# at a throw-away config folder, so checking the version neither touches ~/.config nor prints a log line.
+CS_CONFIG=$(mktemp -d)
+trap 'rm -rf "$CS_CONFIG"' EXIT
+cs_version() { XDG_CONFIG_HOME="$CS_CONFIG" "$CS_BIN" --version 2>/dev/null | grep -E '^[0-9]+\.[0-9]+' || true; }
 
 # --- Debian packages -----------------------------------------------------------------------------
 export DEBIAN_FRONTEND=noninteractive
@@ -19,17 +24,17 @@ need=()
 # fonts-wqy-microhei: a small CJK font, so screenshots of the Chinese demo completions show characters, not boxes.
 for p in chromium libkrb5-dev ripgrep fonts-wqy-microhei; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if ((${#need[@]})); then
-  echo "install-code-server: apt-get install ${need[*]}"
+  echo "install-code-server: [1/2] apt-get install ${need[*]}"
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 # --- code-server ---------------------------------------------------------------------------------
-if [ -x "$CS_BIN" ] && "$CS_BIN" --version >/dev/null 2>&1; then
+if [ -x "$CS_BIN" ] && [ -n "$(cs_version)" ]; then
   echo "install-code-server: code-server $CS_VERSION already in $PREFIX"
   exit 0
 fi
-echo "install-code-server: installing code-server $CS_VERSION into $PREFIX (about 1 minute)"
+echo "install-code-server: [2/2] installing code-server $CS_VERSION into $PREFIX (about 1 minute)"
 # @vscode/ripgrep's postinstall downloads rg from GitHub unless its tmp cache already holds the tarball:
 # seed that cache with Debian's rg so the postinstall "uses the cached download".
 case "$(uname -m)" in
@@ -47,5 +52,9 @@ mkdir -p "$PREFIX"
 [ -f "$PREFIX/package.json" ] || echo '{"name":"cs-prefix","private":true}' > "$PREFIX/package.json"
 # --unsafe-perm: code-server's postinstall refuses to run as root without it.
 # npm_config_yes=true: node-pty's postinstall runs `npx node-gyp`, which a user's `yes=false` would cancel.
-( cd "$PREFIX" && npm_config_yes=true npm install --unsafe-perm --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" )
-echo "install-code-server: installed $("$CS_BIN" --version | head -1)"
+# --ignore-scripts=false: code-server builds its native modules in install scripts, which a user's own
+# npm config (ignore-scripts) must not skip when this runs from `npm start` or `npm test`.
+( cd "$PREFIX" && npm_config_yes=true npm install --unsafe-perm --ignore-scripts=false --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" )
+installed=$(cs_version)
+[ -n "$installed" ] || { echo "install-code-server: code-server does not run after the install (see npm's output above)" >&2; exit 1; }
+echo "install-code-server: installed code-server $installed"

@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 // `npm start`: the extension loaded from this repository (like F5: an extensionDevelopmentPath payload,
-// so a rebuild + window reload picks up changes) in code-server, with the demo workspace examples/ open.
-// Serves on 127.0.0.1:${PORT:-8080} until Ctrl+C. Installs nothing: if code-server is missing, it says how.
+// so a rebuild + window reload picks up changes) in code-server, with the demo workspace examples/ open,
+// or the folder given (`npm start -- ~/my-runs`). Serves on 127.0.0.1:${PORT:-8080} until Ctrl+C. Installs code-server first when it is missing (once).
 import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { findCodeServer, INSTALL_COMMAND, makeProfile, REPO_ROOT, startCodeServer } from './code-server.mjs';
+import { existsSync, statSync } from 'node:fs';
+import { ensureCodeServer, makeProfile, REPO_ROOT, startCodeServer } from './code-server.mjs';
 
 const port = Number(process.env.PORT || 8080);
-if (!findCodeServer()) {
-  console.error(`code-server is not installed. Install it once (about 1 minute) with:\n\n  ${INSTALL_COMMAND}\n`);
+// npm runs scripts from the project root; a relative folder is meant from where the user typed the command
+const workspace = process.argv[2] ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2]) : path.join(REPO_ROOT, 'examples');
+if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
+  console.error(`${workspace} is not a folder: give the folder to open, e.g. npm start -- ~/my-runs`);
+  process.exit(2);
+}
+try {
+  ensureCodeServer();
+} catch (e) {
+  console.error(e.message);
   process.exit(1);
 }
 if (!existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) {
   console.error('dist/extension.js is missing: run `npm run build` (npm start does it for you).');
   process.exit(1);
 }
-const workspace = path.join(REPO_ROOT, 'examples');
 // A throw-away profile so the demo never mixes with your own VS Code settings or extensions.
 const profile = makeProfile({ prefix: 'rl-demo-' });
 let server;

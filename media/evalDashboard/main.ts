@@ -5,7 +5,7 @@
  * outputs are untrusted and go into the DOM as text only.
  */
 import './evalDashboard.css';
-import type { EvalCompareRow, EvalDashboardEvents, EvalDashboardRequests, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalRunsState, EvalSampleView, EvalSortKey, EvalVerdictFilter, UnreadableRun } from '../../src/contracts/evalDashboard';
+import type { EvalCompareRow, EvalComparison, EvalDashboardEvents, EvalDashboardRequests, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalRunsState, EvalSampleView, EvalSortKey, EvalVerdictFilter, UnreadableRun } from '../../src/contracts/evalDashboard';
 import type { Verdict } from '../../src/contracts/evalDashboard';
 import { connect } from '../shared/rpc';
 import { el } from '../shared/dom';
@@ -351,7 +351,9 @@ function renderSample(s: EvalSampleView): HTMLElement {
 let compareRows: EvalCompareRow[] = [];
 let compareTotal = 0;
 let compareCounts: Record<EvalCompareRow['change'], number> | null = null;
+let compareCommon: EvalComparison['common'] | null = null;
 let compareKey = '';
+const CHANGE_LABEL: Record<EvalCompareRow['change'], string> = { fixed: 'fixed', broken: 'broken', changed: 'changed', same: 'same', 'only-a': 'only in A', 'only-b': 'only in B' };
 
 function renderCompareTab(): HTMLElement {
   if (runs.length < 2) return el('p', { class: 'empty' }, 'Compare needs two runs. Run another evaluation (other samples, or the same ones later) to compare them here.');
@@ -380,23 +382,45 @@ function renderCompareTab(): HTMLElement {
   if (key !== compareKey) {
     compareKey = key;
     compareRows = [];
+    compareCommon = null;
     void rpc.request('compare', { a: a.id, b: b.id, offset: 0, limit: 500, onlyChanged: ui.onlyChanged }).then((r) => {
       compareRows = r.rows;
       compareTotal = r.total;
       compareCounts = r.counts;
+      compareCommon = r.common;
       if (ui.tab === 'compare') render();
     }, fail);
   }
-  const side = (r: EvalRunInfo, label: string) => el('div', { class: 'compare-side' }, el('div', { class: 'muted small' }, label), el('div', { class: 'card-value' }, pct(r.passAtK['1'] ?? 0)), el('div', { class: 'muted small' }, `pass@1 · ${r.problems} problems · ${r.msPerProblem} ms per problem`));
+  // pass@1 over the problems both runs judged: over different problem sets the runs' own pass@1 would compare different problems
+  const common = compareCommon;
+  const sameSet = !!common && !!compareCounts && compareCounts['only-a'] + compareCounts['only-b'] === 0 && common.problems === a.problems && common.problems === b.problems;
+  const commonPass = (which: 'a' | 'b') => (common ? common.passAtK[which]['1'] : undefined);
+  const side = (r: EvalRunInfo, which: 'a' | 'b', label: string) =>
+    el('div', { class: 'compare-side', id: `compare-side-${which}` },
+      el('div', { class: 'muted small' }, label),
+      el('div', { class: 'card-value' }, common ? pct(commonPass(which)) : '…'),
+      el('div', { class: 'muted small' }, `${!common || sameSet ? `pass@1 · ${r.problems} problems` : `pass@1 on the ${common.problems} common problems (run: ${pct(r.passAtK['1'])} on ${r.problems})`} · ${r.msPerProblem} ms per problem`));
+  const pa = commonPass('a');
+  const pb = commonPass('b');
+  const delta = !common ? '…' : pa === undefined || pb === undefined ? 'not comparable' : signedPct(pb - pa);
+  const scope =
+    !common || !compareCounts || sameSet
+      ? null
+      : el('p', { id: 'compare-scope', class: 'warning' },
+          common.problems
+            ? `Compared on the ${common.problems} problem${common.problems === 1 ? '' : 's'} both runs judged. `
+            : 'The runs have no judged problem in common: pass@1 is not compared. ',
+          `${compareCounts['only-a']} only in A, ${compareCounts['only-b']} only in B (listed, not counted as changes).`);
   const cell = (s?: EvalCompareRow['a']) => (s ? el('td', {}, el('span', { class: `chip v-${s.verdict}` }, VERDICT_LABEL[s.verdict]), ` ${s.passed}/${s.n}`) : el('td', { class: 'muted' }, 'not in run'));
   const table = el('table', { id: 'compare', class: 'problems compare' },
     el('thead', {}, el('tr', {}, el('th', {}, 'Problem'), el('th', {}, `A (#${nums.get(a.id)})`), el('th', {}, `B (#${nums.get(b.id)})`), el('th', {}, 'Change'))),
-    el('tbody', {}, ...compareRows.map((r) => el('tr', { class: `change-${r.change}`, 'data-id': r.problemId, 'data-change': r.change }, el('td', { class: 'name' }, r.problemId), cell(r.a), cell(r.b), el('td', { class: 'change' }, r.change)))),
+    el('tbody', {}, ...compareRows.map((r) => el('tr', { class: `change-${r.change}`, 'data-id': r.problemId, 'data-change': r.change }, el('td', { class: 'name' }, r.problemId), cell(r.a), cell(r.b), el('td', { class: 'change' }, CHANGE_LABEL[r.change])))),
   );
-  const counts = compareCounts ? el('div', { id: 'compare-counts', class: 'verdicts' }, ...(['fixed', 'broken', 'changed', 'same'] as const).map((c) => el('span', { class: `chip change-${c}` }, `${c} ${compareCounts![c]}`))) : null;
+  const counts = compareCounts ? el('div', { id: 'compare-counts', class: 'verdicts' }, ...(['fixed', 'broken', 'changed', 'same', 'only-a', 'only-b'] as const).filter((c) => !c.startsWith('only') || compareCounts![c]).map((c) => el('span', { class: `chip change-${c}` }, `${CHANGE_LABEL[c]} ${compareCounts![c]}`))) : null;
   return el('section', { class: 'compare-tab' },
     el('div', { class: 'toolbar' }, el('label', {}, 'A ', pick(a.id, 'compareA')), el('label', {}, 'B ', pick(b.id, 'compareB')), el('label', {}, only, ' only changed problems')),
-    el('div', { class: 'compare-sides' }, side(a, `A · #${nums.get(a.id)} ${a.label}`), el('div', { class: 'delta', id: 'compare-delta' }, signedPct((b.passAtK['1'] ?? 0) - (a.passAtK['1'] ?? 0))), side(b, `B · #${nums.get(b.id)} ${b.label}`)),
+    el('div', { class: 'compare-sides' }, side(a, 'a', `A · #${nums.get(a.id)} ${a.label}`), el('div', { class: 'delta', id: 'compare-delta' }, delta), side(b, 'b', `B · #${nums.get(b.id)} ${b.label}`)),
+    scope,
     counts,
     el('div', { class: 'table-scroll' }, table, compareTotal > compareRows.length ? el('p', { class: 'muted' }, `${compareTotal - compareRows.length} more not shown`) : null),
   );

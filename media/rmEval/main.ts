@@ -7,6 +7,7 @@
 import './rmEval.css';
 import type { RmEvalEvents, RmEvalRequests, RmEvalView, RmEvalWrongRow } from '../../src/contracts/rmEval';
 import { el, nodes } from '../shared/dom';
+import { digitsToTell, fixedNonZero } from './digits';
 import { connect } from '../shared/rpc';
 import { svg, title } from '../shared/svg';
 import { VirtualList } from '../shared/virtualList';
@@ -119,12 +120,15 @@ function histogram(h: NonNullable<RmEvalView['histogram']>): Element {
     const lo = h.lo + ((h.hi - h.lo) * i) / n;
     const hi = h.lo + ((h.hi - h.lo) * (i + 1)) / n;
     const bh = (c / max) * (H - B - 6);
-    root.append(svg('rect', { x: (i * bw + 0.5).toFixed(1), y: (H - B - bh).toFixed(1), width: Math.max(0.5, bw - 1).toFixed(1), height: bh.toFixed(1), class: `bin ${hi <= 0 ? 'wrong' : lo >= 0 ? 'right' : 'mixed'}`, 'data-count': c }, title(`${f(lo)} … ${f(hi)}: ${c} pair${c === 1 ? '' : 's'}`)));
+    const range = `${i === 0 && h.below ? `≤ ${f(hi)}` : i === n - 1 && h.above ? `≥ ${f(lo)}` : `${f(lo)} … ${f(hi)}`}`;
+    root.append(svg('rect', { x: (i * bw + 0.5).toFixed(1), y: (H - B - bh).toFixed(1), width: Math.max(0.5, bw - 1).toFixed(1), height: bh.toFixed(1), class: `bin ${hi <= 0 ? 'wrong' : lo >= 0 ? 'right' : 'mixed'}`, 'data-count': c }, title(`${range}: ${c} pair${c === 1 ? '' : 's'}`)));
   });
   if (h.lo < 0 && h.hi > 0) root.append(svg('line', { x1: xOf(0), x2: xOf(0), y1: 0, y2: H - B, class: 'zero' }));
-  root.append(svg('text', { x: 0, y: H - 6, class: 'axis' }, f(h.lo)));
-  root.append(svg('text', { x: W, y: H - 6, class: 'axis', 'text-anchor': 'end' }, f(h.hi)));
-  if (h.lo < 0 && h.hi > 0) root.append(svg('text', { x: xOf(0), y: H - 6, class: 'axis', 'text-anchor': 'middle' }, '0'));
+  // outliers beyond the range are counted in the end bins, and the end labels say so
+  root.append(svg('text', { x: 0, y: H - 6, class: 'axis', id: 'hist-lo' }, `${h.below ? '≤ ' : ''}${f(h.lo)}`));
+  root.append(svg('text', { x: W, y: H - 6, class: 'axis', id: 'hist-hi', 'text-anchor': 'end' }, `${h.above ? '≥ ' : ''}${f(h.hi)}`));
+  // the 0 label only where it cannot run into an end label
+  if (h.lo < 0 && h.hi > 0 && xOf(0) > 70 && xOf(0) < W - 70) root.append(svg('text', { x: xOf(0), y: H - 6, class: 'axis', 'text-anchor': 'middle' }, '0'));
   return root;
 }
 
@@ -150,7 +154,7 @@ function renderWrong(v: RmEvalView): HTMLElement {
           { class: 'wrong-row', role: 'option', 'data-line': String(row.line), 'data-index': String(index) },
           el('span', { class: 'line-no muted' }, `L${row.line}`),
           row.subset ? el('span', { class: 'subset-tag' }, row.subset) : null,
-          el('span', { class: 'margin error-text' }, f(row.margin)),
+          el('span', { class: 'margin error-text' }, fixedNonZero(row.margin)),
           el('span', { class: 'preview' }, (row.prompt || row.chosen[0] || '').replace(/\s+/g, ' ').slice(0, 160)),
         );
         item.addEventListener('click', () => {
@@ -169,11 +173,13 @@ function renderWrong(v: RmEvalView): HTMLElement {
 function showDetail(host: HTMLElement, row: RmEvalWrongRow): void {
   const open = el('button', { id: 'open-line', class: 'secondary' }, `Open line ${row.line}`);
   open.addEventListener('click', () => void rpc.request('openLine', { line: row.line }));
+  // as many decimals as it takes for the pair's logits to show how it was lost
+  const digits = digitsToTell([...row.chosenLogits, ...row.rejectedLogits]);
   const answers = (label: string, texts: string[], logits: number[], cls: string) =>
-    texts.map((t, i) => el('div', { class: `answer ${cls}` }, el('h4', {}, `${label}${texts.length > 1 ? ` ${i + 1}` : ''} `, el('span', { class: `logit ${cls}-logit` }, `logit ${f(logits[i])}`)), el('pre', { class: 'pair-text' }, t)));
+    texts.map((t, i) => el('div', { class: `answer ${cls}` }, el('h4', {}, `${label}${texts.length > 1 ? ` ${i + 1}` : ''} `, el('span', { class: `logit ${cls}-logit` }, `logit ${fixedNonZero(logits[i], digits)}`)), el('pre', { class: 'pair-text' }, t)));
   host.replaceChildren(
     ...nodes(
-      el('div', { class: 'detail-head' }, el('span', { id: 'detail-title', class: 'strong' }, `Line ${row.line}${row.id ? ` · ${row.id}` : ''}${row.subset ? ` · ${row.subset}` : ''}`), el('span', { id: 'detail-margin', class: 'error-text' }, ` margin ${f(row.margin)}`), open),
+      el('div', { class: 'detail-head' }, el('span', { id: 'detail-title', class: 'strong' }, `Line ${row.line}${row.id ? ` · ${row.id}` : ''}${row.subset ? ` · ${row.subset}` : ''}`), el('span', { id: 'detail-margin', class: 'error-text' }, ` margin ${fixedNonZero(row.margin, digits)}`), open),
       row.prompt ? el('div', { class: 'prompt' }, el('h4', {}, 'Prompt'), el('pre', { id: 'detail-prompt', class: 'pair-text' }, row.prompt)) : null,
       ...answers('Chosen', row.chosen, row.chosenLogits, 'chosen'),
       ...answers('Rejected', row.rejected, row.rejectedLogits, 'rejected'),

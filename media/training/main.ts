@@ -87,7 +87,7 @@ function renderHead(): void {
         { class: 'header' },
         el('span', { class: 'run', id: 'run-id' }, v.run.id),
         el('span', { id: 'status', class: `status ${s}`, 'data-status': s }, STATUS_TEXT[s]),
-        el('span', { class: 'muted' }, `${v.run.agentLabel} · problems: ${v.run.problems} · seed ${v.run.seed}`),
+        el('span', { class: 'muted' }, `${v.run.agentLabel}${v.run.problems ? ` · problems: ${v.run.problems}` : ''} · seed ${v.run.seed}`),
       ),
       el(
         'div',

@@ -39,6 +39,71 @@ export async function commitOutput(out: SafeOutput, linePrefix = ''): Promise<bo
   }
 }
 
+/** Stop callbacks of the commands running now (onInterrupt), called when stdout's reader goes away. */
+const stoppers = new Set<() => void>();
+let stdoutGone = false;
+
+/**
+ * Calls `stop` on Ctrl+C (SIGINT) and when whoever reads stdout has gone (`… | head -1` closes the pipe),
+ * so a long command stops at its next clean point instead of working for nobody. Returns the function
+ * that removes it (call it when the work is over).
+ */
+export function onInterrupt(stop: () => void): () => void {
+  const once = () => {
+    release();
+    stop();
+  };
+  const release = () => {
+    process.off('SIGINT', once);
+    stoppers.delete(once);
+  };
+  process.once('SIGINT', once);
+  stoppers.add(once);
+  if (stdoutGone) once();
+  return release;
+}
+
+/** True once stdout's reader has gone: the command ends quietly, with exit code 0. */
+export const stdoutClosed = () => stdoutGone;
+
+/**
+ * A closed stdout (EPIPE) ends the command quietly, as it ends `cat` or `grep`: the running command is
+ * stopped as on Ctrl+C (so the model worker finishes its batch and files are cleaned up), and nothing
+ * more is printed — whoever would have read it is gone, and the interruption is no error. Installed
+ * once by the entry point.
+ */
+export function endQuietlyWhenStdoutCloses(): void {
+  const closed = (err: NodeJS.ErrnoException) => {
+    if (stdoutGone) return; // later writes fail the same way
+    if (err.code !== 'EPIPE') throw err;
+    stdoutGone = true;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    for (const stop of [...stoppers]) stop();
+  };
+  process.stdout.on('error', closed);
+  process.stderr.on('error', closed);
+}
+
+/**
+ * Writes to stdout and waits while its buffer is full (a slow reader), so a loop that prints many lines
+ * neither piles them up in memory nor misses that the reader has gone. False once it has gone.
+ */
+export async function writeStdout(text: string): Promise<boolean> {
+  if (stdoutGone) return false;
+  if (!process.stdout.write(text)) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        process.stdout.off('drain', done);
+        process.stdout.off('error', done);
+        resolve();
+      };
+      process.stdout.on('drain', done);
+      process.stdout.on('error', done);
+    });
+  }
+  return !stdoutGone;
+}
+
 /** Records per second since `since` (ms), for progress lines. */
 export const rate = (n: number, since: number) => Math.round(n / Math.max(0.001, (Date.now() - since) / 1000));
 

@@ -8,16 +8,16 @@
  * with the same --out resumes a cancelled run. Ctrl+C cancels (exit 130).
  */
 import { parseArgs } from 'node:util';
-import { describeProtections, evaluate } from '../core/eval';
+import { describeProtections, evaluate, timeoutAdvice } from '../core/eval';
 import { loadEvalJob, NothingToJudgeError, type LoadedEvalJob } from '../core/eval/job';
 import { errorMessage } from '../core/shared/errors';
-import { integerFlag, joinNegativeNumbers, progressReporter, rate, terminalSafe, UsageError, type CliCommand } from './common';
+import { integerFlag, joinNegativeNumbers, progressReporter, rate, terminalSafe, UsageError, type CliCommand, onInterrupt } from './common';
 
 export const evalCommand: CliCommand = {
   name: 'eval',
   usage: `eval <problems.jsonl[.gz]|dir>   Run a problem set's tests on samples in the sandbox; print pass@k.
     --samples <file|dir>     samples JSONL (task_id + completion|solution) or solution files; default: the references (all must pass)
-    --k 1,10                 the k of pass@k (default 1)
+    --k 1,10                 the k of pass@k (default 1, 10 and 100, each when every problem has that many samples)
     --jobs N                 parallel sandboxes (default: the number of cores)
     --timeout-ms T           floor of the per-program wall-clock limit (default 2000; limit = max(T, 4 × reference time))
     --out <results.jsonl>    run file, one line per sample as judged; an existing run file is resumed
@@ -31,7 +31,8 @@ export interface EvalCliOptions {
   problemSet: string;
   /** A samples file or folder; absent: the references (a sanity run). */
   samples?: string;
-  k: number[];
+  /** The k of pass@k; absent: evaluate's default (1, 10, 100 as far as the samples allow). */
+  k?: number[];
   jobs?: number;
   timeoutMs?: number;
   /** The run file (resumed when it exists). */
@@ -42,11 +43,11 @@ export function parseEvalArgs(args: string[]): EvalCliOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeNumbers(args, ['jobs', 'timeout-ms']),
     allowPositionals: true,
-    options: { samples: { type: 'string' }, k: { type: 'string', default: '1' }, jobs: { type: 'string' }, 'timeout-ms': { type: 'string' }, out: { type: 'string' } },
+    options: { samples: { type: 'string' }, k: { type: 'string' }, jobs: { type: 'string' }, 'timeout-ms': { type: 'string' }, out: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('eval needs exactly one problem set (a .jsonl[.gz] file or a folder)');
-  const k = values.k!.split(',').map((x) => Number(x.trim()));
-  if (!k.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError(`--k: expected positive integers like 1,10, got ${values.k}`);
+  const k = values.k === undefined ? undefined : values.k.split(',').map((x) => Number(x.trim()));
+  if (k && !k.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError(`--k: expected positive integers like 1,10, got ${values.k}`);
   const timeoutMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout-ms: expected a positive number, got ${values['timeout-ms']}`);
   return { problemSet: positionals[0], samples: values.samples, k, jobs: integerFlag(values.jobs, 'jobs', 1), timeoutMs, out: values.out };
@@ -65,7 +66,7 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
+  const releaseInterrupt = onInterrupt(interrupt);
   const progress = progressReporter();
   const started = Date.now();
   let run;
@@ -84,7 +85,7 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
     process.stderr.write(`${progress.done()}error: ${errorMessage(err)}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
   }
   const s = run.summary;
   const summary = {
@@ -101,6 +102,8 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
   };
   process.stdout.write(`${progress.done()}${JSON.stringify(summary)}\n`);
   for (const r of run.results.filter((x) => x.verdict !== 'passed').slice(0, o.samples ? 0 : 20)) process.stderr.write(terminalSafe(`reference of ${r.problemId} (#${r.sampleIndex}): ${r.verdict}: ${r.reason}`) + '\n');
+  const slow = timeoutAdvice(run.results);
+  if (slow) process.stderr.write(`${slow.count} ${o.samples ? 'sample' : 'reference'}${slow.count === 1 ? '' : 's'} timed out (limits up to ${slow.limitMs} ms); on a busy machine run again with a longer limit: --timeout-ms ${slow.suggestMs}\n`);
   process.stderr.write(`sandbox: ${describeProtections(run.header.protections).join('; ')}\n`);
   const inProcess = Object.keys(run.header.tests?.inProcess ?? {});
   if (s.inProcess) process.stderr.write(`${s.inProcess} sample${s.inProcess === 1 ? ' was' : 's were'} judged in-process (the tests of ${inProcess.slice(0, 5).join(', ')}${inProcess.length > 5 ? ', …' : ''} could not be turned into input/output cases; a program could reach that test code)\n`);

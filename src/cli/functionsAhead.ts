@@ -4,16 +4,15 @@
  * and the items come out in input order, each valid record's with the functions' scores for it.
  * What went wrong is reported per function and record by FunctionErrorLog.
  */
-import type { JsonlItem } from '../core/records/jsonl';
-import { toRewardRecord } from '../core/records/record';
+import type { RecordItem } from '../core/records/recordSource';
 import type { ComponentScore, FunctionScore, RewardSpec } from '../core/rewards/types';
 import { functionSample, type FunctionSample } from '../core/rewards/workspace/inputs';
 import type { RewardFunctionRunner } from '../core/rewards/workspace/runner';
 import { terminalSafe } from './common';
 
-export type WithFunctions<T extends JsonlItem> = T & { functions?: Record<string, FunctionScore> };
+export type WithFunctions<T extends RecordItem> = T & { functions?: Record<string, FunctionScore> };
 
-export async function* functionsAhead<T extends JsonlItem>(
+export async function* functionsAhead<T extends RecordItem>(
   items: AsyncIterable<T>,
   runner: RewardFunctionRunner,
   spec: RewardSpec,
@@ -40,10 +39,7 @@ export async function* functionsAhead<T extends JsonlItem>(
   };
   for await (const item of items) {
     let sample: FunctionSample | undefined;
-    if (item.error === undefined) {
-      const { record } = toRewardRecord(item.value, `line-${item.line}`);
-      if (record) sample = functionSample(record, item.value as Record<string, unknown>);
-    }
+    if (item.record) sample = functionSample(item.record, item.raw);
     batch.push({ item, sample });
     if (batch.length >= window) yield* await flush();
   }

@@ -11,7 +11,7 @@ import { judgeResponses, type GrmResult } from '../core/models/grm/judge';
 import { toRewardRecord } from '../core/records/record';
 import { errorMessage } from '../core/shared/errors';
 import { readTextBounded } from '../core/shared/inputFile';
-import { progressReporter, UsageError, type CliCommand } from './common';
+import { progressReporter, UsageError, type CliCommand, onInterrupt } from './common';
 import { JUDGE_OPTIONS, JUDGE_USAGE, openJudge, parseJudgeFlags, refuseKeyInArgv, type JudgeFlags } from './judgeOptions';
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -131,7 +131,7 @@ export async function runJudge(o: JudgeCommandOptions): Promise<number> {
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
+  const releaseInterrupt = onInterrupt(interrupt);
   const progress = progressReporter();
   let done = 0;
   let result;
@@ -146,7 +146,7 @@ export async function runJudge(o: JudgeCommandOptions): Promise<number> {
       },
     });
   } finally {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
     await dispose();
   }
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -11,7 +11,7 @@ import { ModelError } from '../core/models/errors';
 import { ModelHost } from '../core/models/modelHost';
 import { describeProviderStatus } from '../core/models/providers';
 import { evaluatePairs, readPreferencePairs } from '../core/models/rmEval';
-import { commitOutput, openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand, onInterrupt } from './common';
 import type { RewardModelOptions } from '../core/models/types';
 import { errorMessage } from '../core/shared/errors';
 import { MODEL_OPTIONS, MODEL_USAGE, rewardModelOptions } from './modelOptions';
@@ -67,7 +67,7 @@ export async function runRmEval(o: RmEvalOptions): Promise<number> {
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
+  const releaseInterrupt = onInterrupt(interrupt);
   const host = new ModelHost(workerScript('modelWorker'));
   const progress = progressReporter();
   try {
@@ -84,7 +84,7 @@ export async function runRmEval(o: RmEvalOptions): Promise<number> {
     const result = await evaluatePairs(pairs, rm, {
       signal: controller.signal,
       skipped: errors.length,
-      onProgress: (done, total) => progress.tick(() => `scored ${done}/${total} answers (${rate(done, started)}/s)…`),
+      onProgress: (done, total) => progress.tick(() => `scored ${done}/${total} pairs (${rate(done, started)}/s)…`),
     });
     const summary: Record<string, unknown> = { ...result.summary };
     if (o.showWrong) summary.wrong = result.wrong;
@@ -110,7 +110,7 @@ export async function runRmEval(o: RmEvalOptions): Promise<number> {
     }
     throw err;
   } finally {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
     await host.dispose();
   }
 }

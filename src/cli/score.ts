@@ -8,10 +8,9 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { PRESETS, resolveRewardSpec, scoreRecord, withConfiguredModels, type RewardSpec } from '../core/rewards';
 import { toScoreLine } from '../core/rewards/scoreLine';
-import { readJsonl } from '../core/records/jsonl';
-import { toRewardRecord } from '../core/records/record';
+import { openRecordFile, openRecordStream, type RecordItem, type RecordSource } from '../core/records/recordSource';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
-import { commitOutput, openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand, onInterrupt } from './common';
 import { judgeRecords, type GrmJudgeOptions } from '../core/models/grm/judge';
 import { JUDGE_OPTIONS, JUDGE_USAGE, judgeConfigured, openJudge, parseJudgeFlags, refuseKeyInArgv, type JudgeFlags } from './judgeOptions';
 import { ModelError } from '../core/models/errors';
@@ -28,7 +27,7 @@ import { RewardFunctionRunner } from '../core/rewards/workspace/runner';
 
 export const scoreCommand: CliCommand = {
   name: 'score',
-  usage: `score <records.jsonl|->   Score each JSONL record; write one JSON line per record.
+  usage: `score <records|->         Score each record; write one JSON line per record.
     --rewards <preset|file>  ${Object.keys(PRESETS).join(' | ')} | a spec .json file (default r1)
     --out <file>             write results here instead of stdout (refuses to replace a file without --force)
     --force                  allow --out to replace an existing file
@@ -40,7 +39,9 @@ ${MODEL_USAGE}
   evaluation sandbox, module paths and "venv" relative to the current folder; a failure is reported
   per function and record and marks the total incomplete, it is never a 0.
   Records: {"id", "prompt", "completion", "answer"?, "language"?, "reference"?}, or chat messages
-  ({"messages": [{"role", "content"}, ...]}); other fields are the dataset columns reward functions get. Exit codes: 0 scored something, 1 nothing could be read,
+  ({"messages": [{"role", "content"}, ...]}), in any file \`traces\` reads (JSONL, JSON documents, .gz,
+  Parquet, Inspect logs, several completions per entry); stdin is read as JSONL. A record's other fields
+  are the dataset columns reward functions get. Exit codes: 0 scored something, 1 nothing could be read,
   2 bad usage or an invalid spec, 130 interrupted.`,
   run: (args) => runScore(parseScoreArgs(args)),
 };
@@ -59,7 +60,7 @@ export const presetsCommand: CliCommand = {
 
 /** What `score` runs with, checked from argv. */
 export interface ScoreOptions {
-  /** A JSONL file, or '-' for stdin. */
+  /** A records file (any format `traces` reads), or '-' for JSONL on stdin. */
   input: string;
   /** A preset name or a spec file. */
   rewards: string;
@@ -129,18 +130,45 @@ export async function runScore(o: ScoreOptions): Promise<number> {
   }
   if (!models) return 1;
 
-  const source = o.input === '-' ? process.stdin : openInputStream(o.input);
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-  let counts: ScoreCounts;
+  const releaseInterrupt = onInterrupt(interrupt);
+  let counts: ScoreCounts | undefined;
   try {
-    counts = await scoreRecords(o.input, source, spec, models, out, controller.signal);
+    const source = await openRecords(o.input, controller.signal);
+    if (source) {
+      try {
+        counts = await scoreRecords(o.input, source.items, spec, models, out, controller.signal);
+      } finally {
+        await source.close();
+      }
+    }
   } finally {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
     await models.close();
   }
+  if (!counts) {
+    await out?.abandon();
+    return controller.signal.aborted ? 130 : 1;
+  }
   return finish(o, spec, counts, out, controller.signal.aborted);
+}
+
+/**
+ * The input's records through the trace explorer's reader (every format `traces` reads; stdin as JSONL),
+ * with a note when it is not plain records; undefined, with the reason on stderr, when it cannot be read.
+ */
+async function openRecords(input: string, signal: AbortSignal): Promise<RecordSource | undefined> {
+  let source: RecordSource;
+  try {
+    source = input === '-' ? await openRecordStream(process.stdin, 'stdin', signal) : await openRecordFile(input, signal);
+  } catch (err) {
+    if (!signal.aborted) process.stderr.write(`error: cannot read ${input === '-' ? 'stdin' : input}: ${errorMessage(err)}\n`);
+    return undefined;
+  }
+  const { format, container, reason } = source.shape;
+  if (format !== 'plain' || container !== 'jsonl') process.stderr.write(`note: reading ${input === '-' ? 'stdin' : input} as ${format} records (${reason})\n`);
+  return source;
 }
 
 /**
@@ -189,24 +217,19 @@ interface ScoreCounts {
 }
 
 /** Scores each record of `source` into `out` (or stdout); malformed lines are reported and skipped. */
-async function scoreRecords(input: string, source: NodeJS.ReadableStream, spec: RewardSpec, models: OpenedModels, out: SafeOutput | undefined, signal: AbortSignal): Promise<ScoreCounts> {
+async function scoreRecords(input: string, records: AsyncIterable<RecordItem>, spec: RewardSpec, models: OpenedModels, out: SafeOutput | undefined, signal: AbortSignal): Promise<ScoreCounts> {
   const sink: NodeJS.WritableStream = out?.stream ?? process.stdout;
   const counts: ScoreCounts = { scored: 0, malformed: 0, sum: 0, started: Date.now(), failed: false, progress: progressReporter(), functionErrors: new FunctionErrorLog() };
   const { progress } = counts;
   try {
-    const read: AsyncIterable<ItemWithRm> = models.rm ? scoreAhead(readJsonl(source, { signal }), models.rm, 64, signal) : readJsonl(source, { signal });
+    const read: AsyncIterable<ItemWithRm> = models.rm ? scoreAhead(records, models.rm, 64, signal) : records;
     const items: AsyncIterable<WithFunctions<ItemWithRm>> = models.functions ? functionsAhead(read, models.functions, spec, process.cwd(), 256, signal) : read;
     for await (const item of items) {
+      const { record } = item;
       const label = `${input === '-' ? 'stdin' : input}:${item.line}`;
-      if (item.error !== undefined) {
-        counts.malformed++;
-        process.stderr.write(`${progress.done()}${label}: skipped: ${item.error}\n`);
-        continue;
-      }
-      const { record, error } = toRewardRecord(item.value, `line-${item.line}`);
       if (!record) {
         counts.malformed++;
-        process.stderr.write(`${progress.done()}${label}: skipped: ${error}\n`);
+        process.stderr.write(`${progress.done()}${label}: skipped: ${item.error}\n`);
         continue;
       }
       if (item.rm) record.modelScores = { ...record.modelScores, rm: item.rm };

@@ -18,7 +18,7 @@ import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint } from '../core/agents/synth/train';
 import { errorMessage } from '../core/shared/errors';
 import { OutputExistsError, writeFileSafely } from '../core/shared/safeOutput';
-import { integerFlag, joinNegativeNumbers, UsageError, type CliCommand } from './common';
+import { integerFlag, joinNegativeNumbers, UsageError, type CliCommand, onInterrupt, writeStdout } from './common';
 
 export const solveCommand: CliCommand = {
   name: 'solve',
@@ -74,7 +74,7 @@ export async function runSolve(o: SolveOptions): Promise<number> {
   const traces = o.traces ? new TraceWriter(o.traces) : undefined;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const releaseInterrupt = onInterrupt(onSigint);
   let solved = 0;
   let executed = 0;
   let n = 0;
@@ -92,11 +92,11 @@ export async function runSolve(o: SolveOptions): Promise<number> {
       if (r.error) line.error = r.error;
       if (r.program && r.matchedShown) line.program = formatProgram(r.program, problem.signature.python.params);
       if (o.write && r.solved && r.program && problem.source.kind === 'workspace') line.written = writeSolutions(problem.source.dir, r.program, problem, o.force);
-      process.stdout.write(JSON.stringify(line) + '\n');
+      await writeStdout(JSON.stringify(line) + '\n');
     }
   } finally {
     traces?.close();
-    process.off('SIGINT', onSigint);
+    releaseInterrupt();
   }
   const total = loaded.problems.length;
   process.stdout.write(JSON.stringify({ solved, total, solveRate: total ? solved / total : 0, programsExecuted: executed, budget: o.budget, skipped: loaded.warnings.length, ...(traces ? { traces: o.traces } : {}) }) + '\n');

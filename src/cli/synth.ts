@@ -17,7 +17,7 @@ import { exportSynthPolicies } from '../core/agents/synth/exportOnnx';
 import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint, resolveTrainConfig, saveCheckpoint, trainSynthAgent, type SynthCheckpoint } from '../core/agents/synth/train';
 import { errorMessage } from '../core/shared/errors';
-import { integerFlag, joinNegativeNumbers, progressReporter, UsageError } from './common';
+import { integerFlag, joinNegativeNumbers, progressReporter, UsageError, onInterrupt } from './common';
 
 export const TRAIN_SYNTH_USAGE = `train synth [--problems <dir|problems.jsonl|generated>] [--steps N] [--seed S] [--out <checkpoint>]
     Train the hierarchical PPO/DQN program-synthesis agent on execution rewards.
@@ -145,7 +145,7 @@ async function trainOnline(o: TrainSynthOptions, resume: SynthCheckpoint | undef
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const releaseInterrupt = onInterrupt(onSigint);
   const traces = o.traces ? new TraceWriter(o.traces) : undefined;
   const progress = progressReporter();
   let n = 0;
@@ -174,6 +174,6 @@ async function trainOnline(o: TrainSynthOptions, resume: SynthCheckpoint | undef
     return result.stopped ? 130 : 0;
   } finally {
     traces?.close();
-    process.off('SIGINT', onSigint);
+    releaseInterrupt();
   }
 }

@@ -28,7 +28,7 @@ import {
   type TraceFormat,
   type TraceProgress,
 } from '../core/traces';
-import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand } from './common';
+import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand, onInterrupt, writeStdout } from './common';
 import { errorMessage } from '../core/shared/errors';
 import { readTextBounded, statInputFileSync } from '../core/shared/inputFile';
 import { LIMIT_NAMES, parseLimit, readLimits, type ReadLimits } from '../core/shared/readLimits';
@@ -204,7 +204,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
 
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
+  const releaseInterrupt = onInterrupt(interrupt);
   const progress = progressReporter();
   const onProgress = (p: TraceProgress) => progress.tick(() => describe(p));
   const started = Date.now();
@@ -212,7 +212,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
   try {
     tf = await openTraceFile(input, { fields: o.fields, format: o.format, follow: o.mode.kind === 'follow', limits: o.limits }, { onProgress, signal: controller.signal });
   } catch (err) {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
     await out?.abandon();
     if (controller.signal.aborted) {
       process.stderr.write(`${progress.done()}interrupted while indexing ${input}\n`);
@@ -270,7 +270,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
     if (a.cancelled) return 130;
     return a.records > 0 ? 0 : 1;
   } finally {
-    process.off('SIGINT', interrupt);
+    releaseInterrupt();
     await out?.abandon(); // an export that failed midway leaves nothing behind (a no-op after a commit)
     await tf.close();
   }
@@ -299,7 +299,7 @@ async function listSamples(
     for (const s of g.samples) {
       shown++;
       const language = samples.languageOf(s);
-      process.stdout.write(JSON.stringify({ ...s, ...(language !== undefined ? { language } : {}) }) + '\n');
+      if (!(await writeStdout(JSON.stringify({ ...s, ...(language !== undefined ? { language } : {}) }) + '\n'))) return 0;
     }
   }
   const filter = describeFilter(mode.filter);

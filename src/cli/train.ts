@@ -15,7 +15,7 @@ import { exportPolicy } from '../core/agents/onnxExport';
 import { Ppo } from '../core/agents/ppo';
 import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingLoop';
 import { errorMessage } from '../core/shared/errors';
-import { integerFlag, joinNegativeNumbers, progressReporter, UsageError, type CliCommand } from './common';
+import { integerFlag, joinNegativeNumbers, progressReporter, UsageError, type CliCommand, onInterrupt } from './common';
 import { parseTrainSynthArgs, runTrainSynth, TRAIN_SYNTH_USAGE } from './synth';
 
 export const trainCommand: CliCommand = {
@@ -112,7 +112,7 @@ export async function runTrainCartPole(o: TrainCartPoleOptions): Promise<number>
 
   const control = new TrainingControl();
   const onSigint = () => control.stop();
-  process.once('SIGINT', onSigint);
+  const releaseInterrupt = onInterrupt(onSigint);
   const progress = progressReporter();
   let latest: Record<string, number> = {};
   const started = Date.now();
@@ -127,7 +127,7 @@ export async function runTrainCartPole(o: TrainCartPoleOptions): Promise<number>
       onChunk: () => progress.tick(() => `${trainer.algo}: step ${trainer.globalStep.toLocaleString()} / ${o.steps.toLocaleString()}, mean return (last 100) ${trainer.meanReturnLast(100)?.toFixed(1) ?? '–'}`),
     });
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    releaseInterrupt();
   }
   try {
     // the checkpoint being resumed may be replaced by its continuation

@@ -24,7 +24,7 @@ export interface AgentTrainingPoint {
 export type AgentTrainingStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'done' | 'error';
 
 export interface AgentTrainingView {
-  run: { id: string; dir: string; agent: AgentKind; agentLabel: string; problems: string; seed: number; totalSteps: number };
+  run: { id: string; dir: string; agent: AgentKind; agentLabel: string; /** The synthesis agent's problems (CartPole has none). */ problems?: string; seed: number; totalSteps: number };
   status: AgentTrainingStatus;
   /** Error or notice shown above the charts. */
   message?: string;

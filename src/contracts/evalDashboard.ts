@@ -1,7 +1,7 @@
 /** Messages between the host and the Eval Dashboard webview. */
-import type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSortKey, EvalVerdictFilter, UnreadableRun } from '../core/eval/types';
+import type { EvalComparison, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSortKey, EvalVerdictFilter, UnreadableRun } from '../core/eval/types';
 
-export type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSampleView, EvalSortKey, EvalVerdictFilter, UnreadableRun, Verdict } from '../core/eval/types';
+export type { EvalCompareRow, EvalComparison, EvalProblemDetail, EvalProblemRow, EvalRunInfo, EvalSampleView, EvalSortKey, EvalVerdictFilter, UnreadableRun, Verdict } from '../core/eval/types';
 
 /** What the dashboard shows of the runs folder: the runs, the one to show, and the files that could not be read. */
 export interface EvalRunsState {
@@ -23,7 +23,7 @@ export type EvalDashboardRequests = {
   /** Two runs side by side, problem by problem (a page of rows). */
   compare: {
     params: { a: string; b: string; offset: number; limit: number; onlyChanged: boolean };
-    result: { total: number; rows: EvalCompareRow[]; counts: Record<EvalCompareRow['change'], number> };
+    result: EvalComparison;
   };
   /** Open the problem's source (problem.md, the JSONL line) in an editor. */
   openProblem: { params: { run: string; problemId: string }; result: boolean };

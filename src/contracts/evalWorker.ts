@@ -12,7 +12,8 @@ export type { SamplesSource };
 export interface EvalJobRequest extends EvalJobSource {
   /** The run file: results are appended as they come; an existing file of the same run is resumed. */
   runFile?: string;
-  k: number[];
+  /** The k of pass@k; absent: 1, 10 and 100 as far as the samples allow. */
+  k?: number[];
   jobs?: number;
   timeoutMs?: number;
 }

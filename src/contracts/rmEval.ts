@@ -29,8 +29,12 @@ export interface RmEvalView {
     margins: { mean: number; min: number; p10: number; p50: number; p90: number; max: number };
     skipped: number;
   };
-  /** Margin histogram (chosen − rejected logit): bins of equal width from lo to hi. */
-  histogram?: { lo: number; hi: number; counts: number[] };
+  /**
+   * Margin histogram (chosen − rejected logit): bins of equal width from lo to hi. Far outliers would
+   * squeeze every other margin into one bin, so the range stops at the outer fences (quartiles ± 3 IQR);
+   * `below` / `above` of them are counted in the first / last bin.
+   */
+  histogram?: { lo: number; hi: number; counts: number[]; below?: number; above?: number };
   wrongCount: number;
   /** Lines of the pairs file that could not be read (first few). */
   errors: Array<{ line: number; message: string }>;

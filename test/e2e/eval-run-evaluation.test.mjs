@@ -1,7 +1,7 @@
 // Run Evaluation from the palette, then the Eval Dashboard: pass@k, the problem table (sort, filter),
 // a problem's failing test with expected vs actual, two runs compared, the charts over runs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventually, test } from './harness.mjs';
 import { EvalDashboard } from './eval-dashboard.mjs';
@@ -112,9 +112,13 @@ for (const [kind, theme] of [['light', 'Default Light Modern'], ['dark', 'Defaul
 
     await dash.tab('compare');
     await dash.$('table#compare tbody tr').first().waitFor({ timeout: 15000 });
-    // different problem sets: every problem is in one run only
-    assert.match(await dash.text('#compare-counts'), /changed 12/);
-    assert.match(await dash.text('#compare-delta'), /pts$/);
+    // different problem sets: every problem is in one run only, none of them a change, and pass@1 is not compared
+    await eventually(async () => /only in A 7/.test(await dash.text('#compare-counts')), { what: 'the comparison counts' });
+    assert.match(await dash.text('#compare-counts'), /^fixed 0\s*broken 0\s*changed 0\s*same 0\s*only in A 7\s*only in B 5$/);
+    assert.match(await dash.text('#compare-scope'), /no judged problem in common: pass@1 is not compared\. 7 only in A, 5 only in B/);
+    assert.equal(await dash.text('#compare-delta'), 'not comparable');
+    assert.equal(await dash.$('table#compare tbody tr[data-change="changed"]').count(), 0);
+    assert.equal(await dash.$('table#compare tbody tr[data-change="only-a"]').count(), 7);
     await shot('compare');
 
     await dash.tab('runs');
@@ -127,3 +131,73 @@ for (const [kind, theme] of [['light', 'Default Light Modern'], ['dark', 'Defaul
     await shot('charts');
   }, { timeoutMs: 300000, settings: { 'workbench.colorTheme': theme } });
 }
+
+test('run evaluation: compare runs over overlapping problem sets on the problems both judged', async ({ vs, shot }) => {
+  const dash = new EvalDashboard(vs);
+  await dash.runEvaluation('Built-in problems', 'eval/builtin-samples.jsonl');
+  await dash.waitForRun();
+  await dash.runEvaluation('Built-in problems', 'Reference solutions', { timeout: 200000 });
+  await dash.waitForRun();
+  await eventually(async () => /^47 problems/.test(await dash.text('#run-counts')), { what: 'the finished reference run in the dashboard' });
+
+  await dash.tab('compare');
+  await eventually(async () => /only in B 40/.test(await dash.text('#compare-counts')), { what: 'the comparison counts' });
+  // A: 7 built-in problems with wrong and right samples (42.9%); B: all 47 with reference solutions.
+  // On the 7 both judged, B passes all: +57.1 pts, not the runs' own 42.9% against 100% over other problems.
+  assert.match(await dash.text('#compare-counts'), /^fixed 3\s*broken 0\s*changed 2\s*same 2\s*only in B 40$/);
+  assert.match(await dash.text('#compare-scope'), /^Compared on the 7 problems both runs judged\. 0 only in A, 40 only in B/);
+  assert.equal(await dash.text('#compare-side-a .card-value'), '42.9%');
+  assert.equal(await dash.text('#compare-side-b .card-value'), '100.0%');
+  assert.match(await dash.text('#compare-side-b'), /pass@1 on the 7 common problems \(run: 100\.0% on 47\)/);
+  assert.equal(await dash.text('#compare-delta'), '+57.1 pts');
+  // only changed problems: the 40 that B alone has are not changes
+  await dash.$('#only-changed').check();
+  await eventually(async () => (await dash.$('table#compare tbody tr').count()) === 5, { what: 'the 5 changed problems' });
+  await shot('compare-overlap');
+}, { timeoutMs: 420000 });
+
+test('run evaluation: ten samples per problem show pass@10 beside pass@1 (pass@100 would need 100)', async ({ vs, shot }) => {
+  const dash = new EvalDashboard(vs);
+  await dash.runEvaluation('Built-in problems', 'eval/ten-per-problem.jsonl');
+  await dash.waitForRun();
+  assert.match(await dash.text('#run-counts'), /^1 problems? · 10 samples/);
+  // merge-intervals: 5 of 10 samples pass → pass@1 50%, pass@10 = 1 − C(5,10)/C(10,10) = 100%
+  assert.equal(await dash.passAt(1), '50.0%');
+  assert.equal(await dash.passAt(10), '100.0%');
+  assert.equal(await dash.$('#pass-at-k [data-k="100"]').count(), 0);
+  await shot('pass-at-10');
+}, {
+  timeoutMs: 240000,
+  prepare(ws) {
+    const lines = readFileSync(path.join(ws, 'eval', 'builtin-samples.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"merge-intervals"'));
+    assert.equal(lines.length, 2);
+    writeFileSync(path.join(ws, 'eval', 'ten-per-problem.jsonl'), Array.from({ length: 5 }, () => lines.join('\n')).join('\n') + '\n');
+  },
+});
+
+test('run evaluation: the pickers list files by what they hold (MBPP\'s .json is a problem set; rollouts and records are not samples)', async ({ vs }) => {
+  const dash = new EvalDashboard(vs);
+  await vs.runCommand('Reasoning Lab: Run Evaluation');
+  const rows = vs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: 'sanitized-mbpp.json' }).first().waitFor({ timeout: 15000 });
+  const sets = (await rows.allTextContents()).join('\n');
+  assert.match(sets, /eval\/humaneval-5\.jsonl/);
+  assert.doesNotMatch(sets, /samples\.jsonl|rollouts\/|records\.jsonl/);
+  await vs.chooseQuickPickItem('sanitized-mbpp.json');
+  await rows.filter({ hasText: 'Reference solutions' }).first().waitFor({ timeout: 15000 });
+  await eventually(async () => (await rows.allTextContents()).some((t) => t.includes('builtin-samples.jsonl')), { what: 'the samples files listed' });
+  const samples = (await rows.allTextContents()).join('\n');
+  assert.match(samples, /eval\/humaneval-5-samples\.jsonl/);
+  assert.doesNotMatch(samples, /rollouts\/|records\.jsonl|sanitized-mbpp|eval\/humaneval-5\.jsonl/);
+  await vs.chooseQuickPickItem('Reference solutions');
+  assert.match(await vs.waitForNotification(/Evaluation done/, 150000), /pass@1 100\.0%/);
+  await dash.waitForRun();
+  assert.match(await dash.text('#run-counts'), /^3 problems · 3 samples/);
+}, {
+  timeoutMs: 240000,
+  prepare(ws) {
+    // MBPP as its maintainers publish it: one JSON array (here 3 of its records)
+    const records = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'eval', 'mbpp_3.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    writeFileSync(path.join(ws, 'eval', 'sanitized-mbpp.json'), JSON.stringify(records, null, 1));
+  },
+});

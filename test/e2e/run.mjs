@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT, findCodeServer, INSTALL_COMMAND, installExtension, launchBrowser, makeProfile, startCodeServer } from '../../scripts/code-server.mjs';
+import { REPO_ROOT, ensureCodeServer, installExtension, launchBrowser, makeProfile, startCodeServer } from '../../scripts/code-server.mjs';
 import { packageTarget } from '../../scripts/package.mjs';
 import { BreakdownPanel } from './breakdown-panel.mjs';
 import { registry, setCurrentFile } from './harness.mjs';
@@ -35,8 +35,10 @@ const secs = (ms) => (ms / 1000).toFixed(1) + ' s';
 
 async function main() {
   const t0 = Date.now();
-  if (!findCodeServer()) {
-    console.error(`e2e: code-server is not installed. Install it (about 1 minute) with:\n  ${INSTALL_COMMAND}`);
+  try {
+    ensureCodeServer({ log: (m) => console.log(`e2e: ${m}`) });
+  } catch (e) {
+    console.error(`e2e: ${e.message}`);
     console.log('0 passed, 1 failed');
     return 1;
   }

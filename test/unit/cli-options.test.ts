@@ -13,7 +13,7 @@ import { runCli } from './helpers/runCli';
 const usage = (fn: () => unknown, message: RegExp) => assert.throws(fn, (err: unknown) => err instanceof UsageError && message.test(err.message));
 
 test('eval: options with their defaults, and bad flags named', () => {
-  assert.deepEqual(parseEvalArgs(['set.jsonl']), { problemSet: 'set.jsonl', samples: undefined, k: [1], jobs: undefined, timeoutMs: undefined, out: undefined });
+  assert.deepEqual(parseEvalArgs(['set.jsonl']), { problemSet: 'set.jsonl', samples: undefined, k: undefined, jobs: undefined, timeoutMs: undefined, out: undefined });
   assert.deepEqual(parseEvalArgs(['dir', '--samples', 's.jsonl', '--k', '1, 10', '--jobs', '3', '--timeout-ms', '1500', '--out', 'run.jsonl']), {
     problemSet: 'dir',
     samples: 's.jsonl',
@@ -82,4 +82,34 @@ test('reasoning-lab <command> --help prints that command\'s usage and exits 0', 
   assert.equal(trainHelp.code, 0, trainHelp.stderr);
   assert.match(trainHelp.stdout, /train cartpole --algo ppo\|dqn/);
   assert.match(trainHelp.stdout, /train synth .*\n(.*\n)*\s+--offline <traces\.jsonl>/);
+});
+
+test('score --help is score\'s usage alone; --version prints the version; a usage error shows that command\'s usage', async () => {
+  const [help, short, version, bad, dashDash] = await Promise.all([
+    runCli(['score', '--help']),
+    runCli(['runs', '-h']),
+    runCli(['--version']),
+    runCli(['score', 'x.jsonl', '--frobnicate']),
+    runCli(['score', '--', '--help']),
+  ]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.equal(help.stderr, '');
+  assert.match(help.stdout, /^Usage: reasoning-lab score </);
+  assert.match(help.stdout, /--rewards <preset\|file>/);
+  assert.doesNotMatch(help.stdout, /rm-eval|train cartpole|error/);
+  assert.equal(short.code, 0, short.stderr);
+  assert.match(short.stdout, /^Usage: reasoning-lab runs /);
+
+  assert.equal(version.code, 0, version.stderr);
+  assert.equal(version.stdout, `reasoning-lab ${(await import('../../package.json')).version}\n`);
+
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: Unknown option '--frobnicate'/);
+  assert.match(bad.stderr, /Usage: reasoning-lab score </);
+  assert.doesNotMatch(bad.stderr, /rm-eval|train cartpole/);
+  assert.match(bad.stderr, /reasoning-lab --help lists every command/);
+
+  // after "--" it is a file name, not a request for help
+  assert.equal(dashDash.code, 1);
+  assert.match(dashDash.stderr, /cannot read --help/);
 });

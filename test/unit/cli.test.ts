@@ -176,3 +176,47 @@ test('hostile and huge records: HTML is data, a 2 MB completion is scored, outpu
   assert.equal(big.id, 'huge');
   assert.equal(big.components.accuracy.value, 1);
 });
+
+test('score reads what traces reads (.gz, JSON documents, Inspect logs, Parquet), the same samples in the same order', async () => {
+  const dir = tempDir();
+  try {
+    const { gzipSync } = await import('node:zlib');
+    const gz = path.join(dir, 'records.jsonl.gz');
+    fs.writeFileSync(gz, gzipSync(fs.readFileSync(EXAMPLE_RECORDS)));
+    const plain = await runCli(['score', EXAMPLE_RECORDS]);
+    const zipped = await runCli(['score', gz]);
+    assert.equal(zipped.code, 0, zipped.stderr);
+    assert.equal(zipped.stdout, plain.stdout);
+    assert.equal(zipped.stderr.replace(/ in [\d.]+ s/, ''), plain.stderr.replaceAll(EXAMPLE_RECORDS, gz).replace(/ in [\d.]+ s/, ''));
+
+    const FIX = path.join(ROOT, 'test', 'fixtures');
+    for (const file of [path.join(FIX, 'game24_naive_cot.json'), path.join(FIX, 'traces', 'inspect_log_read_sample.json'), path.join(FIX, 'traces', 'inspect_log_streaming.eval'), path.join(FIX, 'traces', 'trl_completions.parquet')]) {
+      const [scored, listed] = await Promise.all([runCli(['score', file]), runCli(['traces', file, '--samples'])]);
+      assert.equal(scored.code, 0, `${file}: ${scored.stderr}`);
+      assert.equal(listed.code, 0, `${file}: ${listed.stderr}`);
+      const ids = lines(scored.stdout).map((o) => o.id);
+      assert.ok(ids.length > 0, file);
+      assert.deepEqual(ids, lines(listed.stdout).map((o) => o.id), file);
+      if (!file.endsWith('.parquet')) assert.match(scored.stderr, /note: reading .* as (multi|inspect) records/, file);
+    }
+
+    // score's own output has no text to score again: refused, by name
+    const scores = path.join(dir, 'scores.jsonl');
+    fs.writeFileSync(scores, plain.stdout);
+    const again = await runCli(['score', scores]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /scores\.jsonl holds reasoning-lab score output .*nothing to score/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('score - reads JSONL from stdin with the same detection: several completions per line become samples', async () => {
+  const input = [JSON.stringify({ prompt_id: 'q1', prompt: 'What is 2+2?', answer: '4', completions: ['<think>2+2=4</think> 4', '<think>hmm</think> 5'] }), '{"broken', JSON.stringify({ prompt_id: 'q2', prompt: 'What is 3+3?', answer: '6', completions: ['<think>3+3</think> 6'] })].join('\n');
+  const r = await runCli(['score', '-'], input);
+  assert.equal(r.code, 0, r.stderr);
+  const out = lines(r.stdout);
+  assert.deepEqual(out.map((o) => [o.id, o.components.accuracy.value]), [['q1#0', 1], ['q1#1', 0], ['q2#0', 1]]);
+  assert.match(r.stderr, /stdin:2: skipped/);
+  assert.match(r.stderr, /note: reading stdin as multi records/);
+});

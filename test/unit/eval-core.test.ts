@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunCatalog, RunStore, summarizeJudgedSamples } from '../../src/core/eval';
+import { defaultKs, loadProblemSet, loadSamples, outputsEqual, parseFrontMatter, passAtK, referenceSamples, RunCatalog, RunStore, summarizeJudgedSamples } from '../../src/core/eval';
 import { readRun, RunWriter } from '../../src/core/eval/runStore';
 import { OutputExistsError } from '../../src/core/shared/safeOutput';
 import type { RunHeader, SampleResult } from '../../src/core/eval';
@@ -43,6 +43,16 @@ test('summarize: per problem and overall pass@k over judged samples; samples tha
   const clean = summarizeJudgedSamples([{ id: 'a' }], [r('a', 0, 'passed', { plus: { verdict: 'failed', reason: '' } }), r('a', 1, 'passed', { plus: { verdict: 'passed', reason: '' } })], [1]);
   assert.equal(clean.passAtK['1'], 1);
   assert.equal(clean.passAtKPlus?.['1'], 0.5, 'HumanEval+: base and extra inputs reported apart');
+});
+
+test('default k: pass@1, and pass@10 / pass@100 only when every problem with samples has that many', () => {
+  const problems = [{ id: 'a' }, { id: 'b' }, { id: 'unsampled' }];
+  const samples = (a: number, b: number) => [...Array(a).fill({ problemId: 'a' }), ...Array(b).fill({ problemId: 'b' }), { problemId: 'not-in-the-set' }];
+  assert.deepEqual(defaultKs(problems, samples(1, 1)), [1]);
+  assert.deepEqual(defaultKs(problems, samples(100, 9)), [1]);
+  assert.deepEqual(defaultKs(problems, samples(10, 99)), [1, 10]);
+  assert.deepEqual(defaultKs(problems, samples(200, 100)), [1, 10, 100]);
+  assert.deepEqual(defaultKs(problems, []), [1]);
 });
 
 test('outputsEqual: exact, unordered (top-level multiset), float (1e-6 relative)', () => {

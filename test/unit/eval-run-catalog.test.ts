@@ -16,7 +16,7 @@ const protections = { forkServer: true, network: false, pidNamespace: false, uid
 function writeRun(dir: string, name: string, createdAt: string, results: [string, number, string, number][], samples = SAMPLES) {
   const ids = [...new Set(results.map((r) => r[0]))];
   const header = { type: 'header', version: 1, runId: name, createdAt, problemSet: BUILTIN, samples, k: [1], protections, timeouts: Object.fromEntries(ids.map((i) => [i, 2000])), calibration: null, totalSamples: results.length };
-  const lines = results.map(([problemId, sampleIndex, verdict, wallMs]) => ({ type: 'sample', problemId, sampleIndex, language: 'python', verdict, reason: verdict === 'failed' ? 'test case 0: expected 14, got 16' : 'ok', failure: verdict === 'failed' ? { case: 0, input: ['XIV'], expected: '14', got: '16' } : undefined, wallMs, timeoutMs: 2000, attempts: 1 }));
+  const lines = results.map(([problemId, sampleIndex, verdict, wallMs]) => ({ type: 'sample', problemId, sampleIndex, language: 'python', verdict, reason: verdict === 'failed' ? 'test case 0: expected 14, got 16' : verdict === 'runtime_error' ? 'ZeroDivisionError: division by zero' : 'ok', failure: verdict === 'failed' ? { case: 0, input: ['XIV'], expected: '14', got: '16' } : undefined, wallMs, timeoutMs: 2000, attempts: 1 }));
   const file = path.join(dir, `${name}.jsonl`);
   writeFileSync(file, [header, ...lines].map((l) => JSON.stringify(l)).join('\n') + '\n');
   return file;
@@ -51,9 +51,52 @@ test('run catalog: rows sorted, filtered and paged; detail with code; compare', 
   assert.match(detail.samples[0].code ?? '', /ignores subtractive pairs/, 'the sample code comes from the samples file');
 
   const cmp = catalog.compare(a, b, { offset: 0, limit: 10, onlyChanged: false });
-  assert.deepEqual(cmp.counts, { fixed: 0, broken: 1, changed: 1, same: 1 });
+  assert.deepEqual(cmp.counts, { fixed: 0, broken: 1, changed: 1, same: 1, 'only-a': 0, 'only-b': 0 });
   assert.equal(cmp.rows.find((r) => r.problemId === 'missing-number')?.change, 'broken');
   assert.equal(catalog.compare(a, b, { offset: 0, limit: 10, onlyChanged: true }).total, 2);
+  assert.deepEqual(cmp.common, { problems: 3, passAtK: { a: { 1: runs[1].passAtK['1'] }, b: { 1: runs[0].passAtK['1'] } } }, 'the same problems: the runs\' own pass@1');
+});
+
+test('run catalog: a row\'s reason is that of a sample with the row\'s verdict (the badge and the message agree)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rl-catalog-'));
+  try {
+    // the first failing sample failed a test; most failed with an exception: the badge says runtime error
+    const a = writeRun(dir, 'a', '2026-01-01T00:00:00Z', [['roman-to-integer', 0, 'failed', 5], ['roman-to-integer', 1, 'runtime_error', 6], ['roman-to-integer', 2, 'runtime_error', 6]]);
+    const row = new RunCatalog(() => new RunStore(dir)).rows(a, { offset: 0, limit: 10, sort: 'problem', descending: false, verdict: 'all', query: '' }).rows[0];
+    assert.equal(row.verdict, 'runtime_error');
+    assert.equal(row.reason, 'ZeroDivisionError: division by zero');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run catalog: runs over different problems are compared on the problems both judged; the others are only in one, not changed', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rl-catalog-'));
+  try {
+    const a = writeRun(dir, 'a', '2026-01-01T00:00:00Z', [['roman-to-integer', 0, 'failed', 5], ['roman-to-integer', 1, 'passed', 6], ['missing-number', 0, 'passed', 3], ['move-zeros', 0, 'syntax_error', 1], ['majority-value', 0, 'passed', 2]]);
+    // majority-value: in both runs, but B could not judge it (no pass@1 on B's side to compare)
+    const b = writeRun(dir, 'b', '2026-01-02T00:00:00Z', [['roman-to-integer', 0, 'passed', 5], ['roman-to-integer', 1, 'passed', 6], ['merge-intervals', 0, 'failed', 4], ['stair-climbing-ways', 0, 'passed', 4], ['majority-value', 0, 'infra_error', 2]]);
+    const catalog = new RunCatalog(() => new RunStore(dir));
+    const cmp = catalog.compare(a, b, { offset: 0, limit: 10, onlyChanged: false });
+    assert.deepEqual(cmp.counts, { fixed: 0, broken: 0, changed: 2, same: 0, 'only-a': 2, 'only-b': 2 });
+    assert.deepEqual(
+      cmp.rows.map((r) => [r.problemId, r.change]),
+      [['majority-value', 'changed'], ['merge-intervals', 'only-b'], ['missing-number', 'only-a'], ['move-zeros', 'only-a'], ['roman-to-integer', 'changed'], ['stair-climbing-ways', 'only-b']],
+    );
+    // pass@1 over roman-to-integer alone: A 1/2, B 2/2; the runs' own pass@1 cover other problems
+    assert.deepEqual(cmp.common, { problems: 1, passAtK: { a: { 1: 0.5 }, b: { 1: 1 } } });
+    assert.notEqual(catalog.info(a)?.passAtK['1'], 0.5);
+    const changedOnly = catalog.compare(a, b, { offset: 0, limit: 10, onlyChanged: true });
+    assert.deepEqual(changedOnly.rows.map((r) => r.problemId), ['majority-value', 'roman-to-integer']);
+
+    // nothing in common: nothing to compare, and nothing called a change
+    const c = writeRun(dir, 'c', '2026-01-03T00:00:00Z', [['balanced-brackets', 0, 'passed', 1]]);
+    const none = catalog.compare(a, c, { offset: 0, limit: 10, onlyChanged: false });
+    assert.deepEqual(none.counts, { fixed: 0, broken: 0, changed: 0, same: 0, 'only-a': 4, 'only-b': 1 });
+    assert.deepEqual(none.common, { problems: 0, passAtK: { a: {}, b: {} } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('run catalog: every file in the runs folder that is not a readable run is listed with the reason, the rest are shown', () => {

@@ -183,3 +183,16 @@ async function freePort(): Promise<number> {
   await new Promise<void>((r) => probe.close(() => r()));
   return port;
 }
+
+test('judge with 16 judgements in flight: one cancellation signal for all of them, no listener warning', async () => {
+  const server = await startOpenAiServer({ script: { replies: [{ text: judgement([8, 3]), repeat: true, delayMs: 50 }] } });
+  try {
+    const file = write('sixteen.json', JSON.stringify({ prompt: 'What is 6 × 7?', responses: ['42', '48'] }));
+    const { code, stdout, stderr } = await runCli(['judge', file, '--judge-url', server.url, '--judge-model', 'qwen', '--k', '16', '--concurrency', '16']);
+    assert.equal(code, 0, stderr);
+    assert.equal(JSON.parse(stdout).judgements.length, 16);
+    assert.doesNotMatch(stderr, /MaxListeners|Warning/);
+  } finally {
+    await server.close();
+  }
+});

@@ -96,6 +96,12 @@ test('a tokenizer that does not match the model', async () => {
     fs.writeFileSync(path.join(d, 'config.json'), JSON.stringify(c));
   });
   await assert.rejects(RewardModel.load(lying), expectModelError('tokenizer-mismatch', /produces ids up to 1108, but .*model\.onnx has a smaller embedding table/));
+  // another model's tokenizer.json (GPT-2 BPE, 732 ids, no [PAD]) beside the BERT model's tokenizer_config.json
+  const foreignTokenizer = brokenCopy('tiny-bert-rm', 'foreign-tokenizer-json', (d) => fs.copyFileSync(path.join(MODELS, 'tiny-gpt2-rm', 'tokenizer.json'), path.join(d, 'tokenizer.json')));
+  await assert.rejects(
+    RewardModel.load(foreignTokenizer),
+    expectModelError('tokenizer-mismatch', /tokenizer does not match the model: .*tokenizer_config\.json names pad_token "\[PAD\]", cls_token "\[CLS\]", sep_token "\[SEP\]", which .*tokenizer\.json does not have \(732 ids; config\.json says vocab_size 1109\)/),
+  );
   // no pad token anywhere
   const noPad = brokenCopy('tiny-bert-rm', 'no-pad', (d) => {
     const t = JSON.parse(fs.readFileSync(path.join(d, 'tokenizer_config.json'), 'utf8'));

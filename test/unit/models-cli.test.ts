@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RewardModel } from '../../src/core/models/rewardModel';
 import { evaluatePairs, readPreferencePairs } from '../../src/core/models/rmEval';
-import { ROOT, runCli } from './helpers/runCli';
+import { ROOT, runCli, runCliIntoHead } from './helpers/runCli';
 
 const MODELS = path.join(ROOT, 'examples', 'models');
 const BERT = path.join(MODELS, 'tiny-bert-rm');
@@ -40,7 +40,11 @@ test('rm-eval on Anthropic HH-RLHF pairs: the summary scripts rely on, equal to 
   assert.ok(typeof pairs[0].chosen[0] === 'string' && !pairs[0].chosen[0].includes('Assistant:'));
   const rm = await RewardModel.load(BERT);
   try {
-    const local = await evaluatePairs(pairs, rm);
+    const seen: Array<[number, number]> = [];
+    const local = await evaluatePairs(pairs, rm, { onProgress: (done, total) => seen.push([done, total]) });
+    // progress counts pairs (20), not the 40 answers scored
+    assert.ok(seen.length > 0 && seen.every(([done, total], i) => total === 20 && done <= 20 && (i === 0 || done >= seen[i - 1][0])), JSON.stringify(seen));
+    assert.deepEqual(seen.at(-1), [20, 20]);
     assert.equal(summary.accuracy, local.summary.accuracy);
     for (const k of Object.keys(local.summary.margins) as Array<keyof typeof local.summary.margins>) assert.ok(Math.abs(summary.margins[k] - local.summary.margins[k]) < 1e-5, k);
     const wrong = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -153,4 +157,20 @@ test('score --model adds the rm component (sigmoid of the logit, batched in the 
   const forced = await runCli(['score', records, '--model', BERT, '--provider', 'quantum']);
   assert.equal(forced.code, 2);
   assert.match(forced.stderr, /--provider must be auto or one of cpu, cuda/);
+});
+
+test('score --model into `head -1`: the closed pipe ends the command quietly (exit 0, no native abort); no listener warning', async () => {
+  // 300 records: their score lines outgrow the pipe's buffer, so the CLI is still writing when head exits
+  const records = path.join(tmp, 'many.jsonl');
+  fs.writeFileSync(records, Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `r${i}`, prompt: 'Explain caching.', completion: i % 2 ? GOOD : RUDE })).join('\n'));
+  const piped = await runCliIntoHead(['score', records, '--model', BERT]);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.equal(JSON.parse(piped.stdout).id, 'r0');
+  assert.doesNotMatch(piped.stderr, /Napi|terminate called|EPIPE|error/);
+
+  // every record in flight shares one Ctrl+C signal: no MaxListenersExceededWarning however many there are
+  const full = await runCli(['score', records, '--model', BERT]);
+  assert.equal(full.code, 0, full.stderr);
+  assert.equal(full.stdout.trim().split('\n').length, 300);
+  assert.doesNotMatch(full.stderr, /MaxListeners|Warning/);
 });

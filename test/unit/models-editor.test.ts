@@ -9,6 +9,7 @@ import { OpenAiChatGenerator } from '../../src/core/models/generators/openai';
 import { segmentSteps } from '../../src/core/rewards/reasoningSteps';
 import { reasoningSteps } from '../../src/core/rewards/reasoningSteps';
 import { alignStepScores, grmView, marginHistogram } from '../../src/vscode/models/modelViews';
+import { digitsToTell, fixedNonZero } from '../../media/rmEval/digits';
 import { VscodeLmGenerator, openVscodeLm } from '../../src/vscode/models/vscodeLmGenerator';
 import { GRM_TEXT_MAX } from '../../src/contracts/breakdown';
 import { startOpenAiServer } from '../fixtures/openaiServer.mjs';
@@ -55,6 +56,30 @@ test('marginHistogram: equal-width bins over [min, max], every margin counted on
   assert.equal(marginHistogram([]), undefined);
   const same = marginHistogram([2, 2], 3)!;
   assert.equal(same.counts.reduce((a, b) => a + b, 0), 2);
+});
+
+test('marginHistogram: one far outlier does not squeeze the others into one bin; it is counted in the end bin', () => {
+  // 200 margins spread over about −2 … 2, and one pair the model gets wrong by 250
+  const margins = [...Array.from({ length: 200 }, (_, i) => -2 + (4 * i) / 199), -250];
+  const h = marginHistogram(margins, 20)!;
+  assert.ok(h.lo > -10 && h.hi === 2, JSON.stringify([h.lo, h.hi]));
+  assert.equal(h.below, 1);
+  assert.equal(h.above, undefined);
+  assert.equal(h.counts.reduce((a, b) => a + b, 0), 201, 'every margin counted once');
+  assert.ok(h.counts.filter((c) => c > 0).length >= 10, `the spread stays visible: ${h.counts}`);
+  // without outliers nothing is clipped
+  assert.deepEqual([marginHistogram(margins.slice(0, 200), 20)!.below, marginHistogram(margins.slice(0, 200), 20)!.above], [undefined, undefined]);
+});
+
+test('logits and margins shown with the digits that tell them apart', () => {
+  assert.equal(digitsToTell([0.42131, 0.42134]), 5);
+  assert.equal(digitsToTell([1.5, 1.5]), 3);
+  assert.equal(digitsToTell([2.123456, 2.123457, 0.1]), 6);
+  assert.equal(digitsToTell([1, 2, 3]), 3);
+  assert.equal(fixedNonZero(-0.00004), '-0.00004');
+  assert.equal(fixedNonZero(-0.0004, 4), '-0.0004');
+  assert.equal(fixedNonZero(0), '0.000');
+  assert.equal(fixedNonZero(-1.23456), '-1.235');
 });
 
 // --- vscode.lm: a stand-in for the parts of the `vscode` namespace the adapter uses ---------------

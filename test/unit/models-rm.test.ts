@@ -94,6 +94,21 @@ test('long inputs are cut to maxLength, keeping the final [SEP], and the cut is 
   }
 });
 
+test('a long prompt is cut to fill the budget, not far below it (the margin scales with the budget, not the excess)', async () => {
+  const rm = await RewardModel.load(path.join(MODELS, 'tiny-bert-rm'), { maxLength: 384 });
+  try {
+    const words = 'caching keeps the results of slow work so that the next request is answered from memory'.split(' ');
+    for (const n of [420, 2000, 12000]) {
+      const prompt = Array.from({ length: n }, (_, i) => words[i % words.length]).join(' ');
+      const cut = rm.encode({ prompt, completion: 'Caching keeps results.' });
+      assert.equal(cut.part, 'prompt');
+      assert.ok(cut.ids.length <= 384 && cut.ids.length >= 370, `${n} words: ${cut.ids.length} of 384 tokens kept`);
+    }
+  } finally {
+    await rm.dispose();
+  }
+});
+
 test('prompt + completion: BERT pair encoding; decoders "{prompt}\\n\\n{completion}" + EOS; the rm component reads the score', async () => {
   const bert = await RewardModel.load(path.join(MODELS, 'tiny-bert-rm'));
   const gpt = await RewardModel.load(path.join(MODELS, 'tiny-gpt2-rm'));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, runCli } from './helpers/runCli';
+import { ROOT, runCli, runCliIntoHead } from './helpers/runCli';
 import { exportBestOfN, followTraceFile, openTraceFile, type FollowBatch } from '../../src/core/traces';
 
 const FIX = path.join(ROOT, 'test', 'fixtures', 'traces');
@@ -163,5 +163,19 @@ test('traces --samples: bad filters and sorts are usage errors that name the opt
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.equal(r.stdout, '');
+  }
+});
+
+test('traces --samples into `head -1`: the closed pipe ends the listing quietly with exit 0', async () => {
+  const dir = tempDir();
+  try {
+    const f = path.join(dir, 'many.jsonl');
+    fs.writeFileSync(f, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `s${i}`, prompt: `Q${i % 7}`, completion: `<think>step ${i}</think> ${i}`, reward: i % 3 })).join('\n'));
+    const r = await runCliIntoHead(['traces', f, '--samples']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).id, 's0');
+    assert.equal(r.stderr, '');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { errorMessage } from '../shared/errors';
 import { buildJob, grade, type Graded } from './grading';
 import { prepareTests } from './prepareTests';
-import { summarizeJudgedSamples } from './passAtK';
+import { defaultKs, summarizeJudgedSamples } from './passAtK';
 import { readRun, RunWriter, sampleKey } from './runStore';
 import { InfraError, Sandbox, type SandboxLimits } from './sandbox/pool';
 import type { EvalOptions, EvalRun, Problem, RunHeader, Sample, SampleResult } from './types';
@@ -77,7 +77,7 @@ async function calibrate(sandbox: Sandbox, problems: Problem[], opts: EvalOption
 
 export async function evaluate(problemsIn: Problem[], samples: Sample[], opts: EvalOptions = {}): Promise<EvalRun> {
   let problems = problemsIn;
-  const ks = (opts.k ?? [1]).filter((k) => k >= 1).sort((a, b) => a - b);
+  const ks = (opts.k?.length ? opts.k : defaultKs(problems, samples)).filter((k) => k >= 1).sort((a, b) => a - b);
   const floor = opts.timeoutMs ?? DEFAULTS.timeoutMs;
   const factor = opts.timeoutFactor ?? DEFAULTS.timeoutFactor;
   let byId = new Map(problems.map((p) => [p.id, p]));

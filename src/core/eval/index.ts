@@ -3,7 +3,7 @@ export * from './types';
 export { loadProblemSet, loadWorkspaceProblem, parseFrontMatter } from './problems';
 export { loadSamples, referenceSamples, samplesPathOf } from './samples';
 export { evaluate, DEFAULTS } from './evaluate';
-export { passAtK, summarizeJudgedSamples } from './passAtK';
+export { defaultKs, passAtK, summarizeJudgedSamples, timeoutAdvice } from './passAtK';
 export { outputsEqual } from './compare';
 export { RunStore, readRun, type StoredRun } from './runStore';
 export { RunCatalog } from './runCatalog';
@@ -11,3 +11,4 @@ export { Sandbox, InfraError, type SandboxJob, type SandboxLimits, type RawResul
 export { prepareTests } from './prepareTests';
 export { describeProtections } from './protections';
 export { pyEqual, pyRepr, fromWire, parsePyJson, type PyVal } from './pyValue';
+export { evalFileKind, recordKind, type EvalFileKind } from './fileKind';

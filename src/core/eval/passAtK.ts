@@ -1,5 +1,5 @@
 /** The unbiased pass@k estimator (Chen et al. 2021) and run summaries. */
-import type { EvalSummary, Problem, ProblemSummary, SampleResult, Verdict } from './types';
+import type { EvalSummary, Problem, ProblemSummary, Sample, SampleResult, Verdict } from './types';
 import { VERDICTS } from './types';
 
 /**
@@ -12,6 +12,18 @@ export function passAtK(n: number, c: number, k: number): number {
   let prod = 1;
   for (let i = n - c + 1; i <= n; i++) prod *= 1 - k / i;
   return 1 - prod;
+}
+
+/**
+ * The k reported when none are asked for: 1, 10 and 100 as human-eval reports them, each only when every
+ * problem has at least k samples (a mean over the problems that have enough would compare unlike sets).
+ */
+export function defaultKs(problems: Pick<Problem, 'id'>[], samples: Pick<Sample, 'problemId'>[]): number[] {
+  const counts = new Map(problems.map((p) => [p.id, 0]));
+  for (const s of samples) if (counts.has(s.problemId)) counts.set(s.problemId, counts.get(s.problemId)! + 1);
+  const sampled = [...counts.values()].filter((n) => n > 0);
+  const fewest = sampled.length ? Math.min(...sampled) : 0;
+  return [1, ...[10, 100].filter((k) => k <= fewest)];
 }
 
 /** Mean pass@k over the problems that have at least k samples. */
@@ -84,4 +96,16 @@ export function summarizeJudgedSamples(problems: Pick<Problem, 'id'>[], results:
     verdicts,
     perProblem,
   };
+}
+
+/**
+ * When samples timed out: how many, the longest limit they had, and a floor for the limit that would
+ * give them twice that (rounded up to a second). On a busy machine a correct program can overrun a limit
+ * measured when it was quiet; the message that reports the run says how to raise it.
+ */
+export function timeoutAdvice(results: Pick<SampleResult, 'verdict' | 'timeoutMs'>[]): { count: number; limitMs: number; suggestMs: number } | undefined {
+  const timedOut = results.filter((r) => r.verdict === 'timeout');
+  if (!timedOut.length) return undefined;
+  const limitMs = Math.max(...timedOut.map((r) => r.timeoutMs));
+  return { count: timedOut.length, limitMs, suggestMs: Math.ceil((2 * limitMs) / 1000) * 1000 };
 }

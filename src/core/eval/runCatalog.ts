@@ -13,7 +13,7 @@ import { loadProblemSet } from './problems';
 import { describeProtections } from './protections';
 import type { RunStore } from './runStore';
 import { loadSamples, referenceSamples } from './samples';
-import type { EvalCompareRow, EvalProblemDetail, EvalProblemRow, EvalRun, EvalRunInfo, EvalSortKey, EvalVerdictFilter, Problem, Sample, SampleResult, UnreadableRun, Verdict } from './types';
+import type { EvalCompareRow, EvalComparison, EvalProblemDetail, EvalProblemRow, EvalRun, EvalRunInfo, EvalSortKey, EvalVerdictFilter, Problem, Sample, SampleResult, UnreadableRun, Verdict } from './types';
 
 /** Worst first: the verdict a problem's row shows is the most frequent failing one, ties broken by this order. */
 const VERDICT_RANK: Verdict[] = ['syntax_error', 'runtime_error', 'failed', 'timeout', 'memory', 'output_limit', 'infra_error', 'passed'];
@@ -130,7 +130,8 @@ export class RunCatalog {
         passed: s?.passed ?? judged.length - failing.length,
         passAtK: s?.passAtK ?? {},
         verdict,
-        reason: failing[0]?.reason ?? '',
+        // the reason of a sample with the badge's verdict, so badge and message tell the same story
+        reason: (failing.find((r) => r.verdict === verdict) ?? failing[0])?.reason ?? '',
         ms: Math.round(ms),
       });
     }
@@ -234,30 +235,39 @@ export class RunCatalog {
     };
   }
 
-  compare(a: string, b: string, q: { offset: number; limit: number; onlyChanged: boolean }) {
+  /**
+   * Two runs problem by problem. A problem only one run has is listed as only-a / only-b, never as a
+   * change, and pass@k is compared over the problems both runs judged: over different problem sets the
+   * runs' own pass@k would compare different problems.
+   */
+  compare(a: string, b: string, q: { offset: number; limit: number; onlyChanged: boolean }): EvalComparison {
     const ra = this.run(a);
     const rb = this.run(b);
     if (!ra || !rb) throw new Error('one of the runs cannot be read');
     const rowsA = new Map(ra.rows.map((r) => [r.problemId, r]));
     const rowsB = new Map(rb.rows.map((r) => [r.problemId, r]));
     const ids = [...new Set([...rowsA.keys(), ...rowsB.keys()])].sort((x, y) => x.localeCompare(y, undefined, { numeric: true }));
-    const counts: Record<EvalCompareRow['change'], number> = { fixed: 0, broken: 0, changed: 0, same: 0 };
+    const counts: Record<EvalCompareRow['change'], number> = { fixed: 0, broken: 0, changed: 0, same: 0, 'only-a': 0, 'only-b': 0 };
+    const rate = (r: EvalProblemRow) => (r.n ? r.passed / r.n : undefined);
+    const judgedInBoth: Array<[EvalProblemRow, EvalProblemRow]> = [];
     const all: EvalCompareRow[] = ids.map((problemId) => {
       const x = rowsA.get(problemId);
       const y = rowsB.get(problemId);
-      const rate = (r?: EvalProblemRow) => (r && r.n ? r.passed / r.n : undefined);
       let change: EvalCompareRow['change'] = 'same';
-      if (x && y) {
+      if (!y) change = 'only-a';
+      else if (!x) change = 'only-b';
+      else {
+        if (x.n && y.n) judgedInBoth.push([x, y]);
         if (rate(x) === 0 && (rate(y) ?? 0) > 0) change = 'fixed';
         else if ((rate(x) ?? 0) > 0 && rate(y) === 0) change = 'broken';
         else if (rate(x) !== rate(y)) change = 'changed';
-      } else change = 'changed';
+      }
       counts[change]++;
       const side = (r?: EvalProblemRow) => r && { n: r.n, passed: r.passed, verdict: r.verdict };
       return { problemId, a: side(x), b: side(y), change };
     });
-    const rows = q.onlyChanged ? all.filter((r) => r.change !== 'same') : all;
-    return { total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit), counts };
+    const rows = q.onlyChanged ? all.filter((r) => r.change !== 'same' && r.change !== 'only-a' && r.change !== 'only-b') : all;
+    return { total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit), counts, common: { problems: judgedInBoth.length, passAtK: commonPassAtK(judgedInBoth) } };
   }
 
   /** The problem set of a run, by id (cached); a string says why it cannot be read. */
@@ -316,4 +326,20 @@ function runLabel(problemSet: string | undefined, samples: string | undefined, c
   const what = samples ? path.basename(samples) : 'references';
   const when = createdAt.replace('T', ' ').slice(0, 16);
   return `${set} · ${what} · ${when}`;
+}
+
+/**
+ * Each run's mean pass@k over the same problems: for each k, the problems where both runs have pass@k
+ * (at least k judged samples in each), so that neither side averages over problems the other lacks.
+ */
+function commonPassAtK(pairs: Array<[EvalProblemRow, EvalProblemRow]>): { a: Record<string, number>; b: Record<string, number> } {
+  const a: Record<string, number> = {};
+  const b: Record<string, number> = {};
+  const ks = new Set(pairs.flatMap(([x, y]) => Object.keys(x.passAtK).filter((k) => k in y.passAtK)));
+  for (const k of ks) {
+    const both = pairs.filter(([x, y]) => k in x.passAtK && k in y.passAtK);
+    a[k] = both.reduce((s, [x]) => s + x.passAtK[k], 0) / both.length;
+    b[k] = both.reduce((s, [, y]) => s + y.passAtK[k], 0) / both.length;
+  }
+  return { a, b };
 }

@@ -237,7 +237,7 @@ export interface EvalOptions {
   timeoutFactor?: number;
   /** Measure the reference solutions first to set per-problem limits (default true when samples are not the references). */
   calibrate?: boolean;
-  /** The k of pass@k (default [1]). */
+  /** The k of pass@k (default: 1, 10 and 100 as far as every problem has that many samples, see defaultKs). */
   k?: number[];
   memoryBytes?: number;
   outputBytes?: number;
@@ -338,7 +338,7 @@ export interface EvalProblemRow {
   passAtK: Record<string, number>;
   /** 'passed' when every sample passed, else the most frequent failing verdict. */
   verdict: Verdict;
-  /** The first failing sample's reason (empty when all passed). */
+  /** The reason of the first failing sample with that verdict (empty when all passed). */
   reason: string;
   ms: number;
 }
@@ -377,6 +377,18 @@ export interface EvalCompareRow {
   problemId: string;
   a?: { n: number; passed: number; verdict: Verdict };
   b?: { n: number; passed: number; verdict: Verdict };
-  /** fixed: fails in A, passes in B; broken: the other way; changed: pass rate moved; same. */
-  change: 'fixed' | 'broken' | 'changed' | 'same';
+  /** fixed: fails in A, passes in B; broken: the other way; changed: pass rate moved; same; only-a / only-b: the other run has no such problem. */
+  change: 'fixed' | 'broken' | 'changed' | 'same' | 'only-a' | 'only-b';
+}
+
+/** Two runs compared: a page of rows, the count of each change, and pass@k over the problems both runs judged. */
+export interface EvalComparison {
+  total: number;
+  rows: EvalCompareRow[];
+  counts: Record<EvalCompareRow['change'], number>;
+  /**
+   * The problems both runs judged (at least one judged sample each) and each run's mean pass@k over
+   * exactly those, so that runs over different problem sets are compared on the same problems.
+   */
+  common: { problems: number; passAtK: { a: Record<string, number>; b: Record<string, number> } };
 }

@@ -31,8 +31,16 @@ interface RequestHooks {
   onText?: (delta: string) => void;
 }
 
+/** How long dispose() lets a running batch finish before it ends the worker anyway. */
+const DRAIN_MS = 10_000;
+
 export class ModelHost {
   private client: WorkerClient<HostToWorker, WorkerToHost> | undefined;
+  /** Requests waiting for the worker, by call id: how to cancel each. */
+  private readonly inFlight = new Map<number, () => void>();
+  /** The requests that share each caller's signal, and the one listener that cancels them. */
+  private readonly watched = new Map<AbortSignal, Set<number>>();
+  private readonly abortListeners = new Map<AbortSignal, () => void>();
 
   /** `workerScript`: the model worker's script (dist/modelWorker.js, or its .ts source under tsx). */
   constructor(private readonly workerScript: string) {}
@@ -77,11 +85,20 @@ export class ModelHost {
     };
   }
 
-  /** Stops the worker; requests still running fail with "cancelled". */
+  /**
+   * Stops the worker; requests still running fail with "cancelled". onnxruntime aborts the whole
+   * process when its thread is ended in the middle of a session run, so every request is cancelled
+   * first and the batch that is running is let finish (at most DRAIN_MS) before the thread ends.
+   */
   async dispose(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    await client?.terminate(cancelledError());
+    if (!client) return;
+    for (const cancel of this.inFlight.values()) cancel();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([client.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+    clearTimeout(timer);
+    await client.terminate(cancelledError());
   }
 
   private open(kind: 'reward' | 'prm' | 'causal-lm', dir: string, options: LoadOptions): Promise<{ handle: number; info: ModelInfo }> {
@@ -103,10 +120,13 @@ export class ModelHost {
       return Promise.reject(err);
     }
     let id = 0;
-    const onAbort = () => client.post({ type: 'cancel', id });
-    signal?.addEventListener('abort', onAbort, { once: true });
     const reply = client.call<T>(
-      (callId) => message((id = callId)),
+      (callId) => {
+        id = callId;
+        this.inFlight.set(id, () => client.post({ type: 'cancel', id: callId }));
+        if (signal) this.watch(signal, id);
+        return message(callId);
+      },
       (m) => {
         switch (m.type) {
           case 'progress':
@@ -124,7 +144,38 @@ export class ModelHost {
         }
       },
     );
-    return reply.finally(() => signal?.removeEventListener('abort', onAbort));
+    return reply.finally(() => {
+      this.inFlight.delete(id);
+      if (signal) this.unwatch(signal, id);
+    });
+  }
+
+  /**
+   * One abort listener per signal however many requests share it (`score --model` has 64 records in
+   * flight under one Ctrl+C signal; a listener each would pass EventTarget's limit of 10 and warn).
+   */
+  private watch(signal: AbortSignal, id: number): void {
+    let ids = this.watched.get(signal);
+    if (!ids) {
+      const set = (ids = new Set<number>());
+      const onAbort = () => {
+        for (const callId of set) this.inFlight.get(callId)?.();
+      };
+      this.watched.set(signal, set);
+      this.abortListeners.set(signal, onAbort);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    ids.add(id);
+  }
+
+  private unwatch(signal: AbortSignal, id: number): void {
+    const ids = this.watched.get(signal);
+    if (!ids) return;
+    ids.delete(id);
+    if (ids.size) return;
+    signal.removeEventListener('abort', this.abortListeners.get(signal)!);
+    this.watched.delete(signal);
+    this.abortListeners.delete(signal);
   }
 
   /** The running worker; a worker that died took its models with it, and the next open starts a new one. */

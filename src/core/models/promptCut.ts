@@ -35,10 +35,12 @@ function cutText(s: string, chars: number): string {
 export function fitPrompt<E extends { ids: number[] }>(prompt: PromptText, max: number, encode: (p: PromptText) => E): { prompt: PromptText; enc: E } {
   let enc = encode(prompt);
   for (let i = 0; i < 12 && enc.ids.length > max && length(prompt) > 0; i++) {
-    // characters per token of this text, with a margin so that most inputs fit after one cut
+    // characters per token of this text; the margin (so that most inputs fit after one cut) is a small
+    // share of the budget: a share of the excess would cut a long prompt far below what fits
     const perToken = Math.max(1, length(prompt) / Math.max(1, enc.ids.length));
     const excess = enc.ids.length - max;
-    prompt = cutPromptLeft(prompt, Math.ceil(excess * perToken * 1.15) + 1);
+    const margin = Math.max(1, Math.ceil(max * 0.02));
+    prompt = cutPromptLeft(prompt, Math.ceil((excess + margin) * perToken));
     enc = encode(prompt);
   }
   return { prompt, enc };

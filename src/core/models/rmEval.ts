@@ -173,11 +173,14 @@ export function splitPrompt(t: Text): { prompt?: ChatMessage[]; answer: Text } {
 
 const flat = (t: Text | undefined): string => (t === undefined ? '' : typeof t === 'string' ? t : t.map((m) => `${m.role}: ${m.content}`).join('\n\n'));
 
-/** Score every answer of every pair (one batched stream of requests) and summarize. */
+/** Score every answer of every pair (one batched stream of requests) and summarize; progress is counted in pairs. */
 export async function evaluatePairs(pairs: PreferencePair[], scorer: RewardScorer, options: ScoreOptions & { skipped?: number } = {}): Promise<RmEvalResult> {
   const inputs: RmInput[] = [];
   for (const p of pairs) for (const side of [...p.chosen, ...p.rejected]) inputs.push({ prompt: p.prompt, completion: side });
-  const scores = await scorer.score(inputs, options);
+  // progress in pairs, the unit the caller shows (a pair has two or more answers to score)
+  const { onProgress } = options;
+  const perPair = onProgress && ((done: number) => onProgress(Math.floor((done * pairs.length) / inputs.length), pairs.length));
+  const scores = await scorer.score(inputs, { ...options, onProgress: perPair && ((done) => perPair(done)) });
   let k = 0;
   const results: PairResult[] = [];
   const wrong: WrongPair[] = [];

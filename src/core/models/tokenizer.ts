@@ -65,6 +65,17 @@ export class ModelTokenizer {
     this.specialIds = special;
 
     const cfgFile = `${folder.dir}/config.json`;
+    // tokenizer.json and tokenizer_config.json saved with different models (a tokenizer.json copied from
+    // another model): the special tokens the config names are missing, and the ids would mean nothing
+    const missing = (['pad_token', 'cls_token', 'sep_token', 'bos_token', 'eos_token'] as const).filter((k) => this.specialTexts[k] !== undefined && idOf(this.specialTexts[k]) === undefined);
+    if (missing.length) {
+      const named = missing.map((k) => `${k} ${JSON.stringify(this.specialTexts[k])}`).join(', ');
+      throw new ModelError(
+        `tokenizer does not match the model: ${folder.dir}/tokenizer_config.json names ${named}, which ${tokFile} does not have (${this.vocabSize} ids${folder.config.vocabSize !== undefined ? `; config.json says vocab_size ${folder.config.vocabSize}` : ''}); expected the tokenizer saved with this model`,
+        'tokenizer-mismatch',
+        tokFile,
+      );
+    }
     const vocab = folder.config.vocabSize;
     if (vocab !== undefined && this.vocabSize > vocab) {
       throw new ModelError(

@@ -36,6 +36,7 @@ export class WorkerClient<In, Out> {
   private readonly worker: Worker;
   private readonly pending = new Map<number, PendingCall<Out>>();
   private nextId = 1;
+  private idleWaiters: Array<() => void> = [];
   private ended = false;
   /** Why the thread is going away when the host ended it (dispose: "cancelled" rather than "stopped"). */
   private endedBy: Error | undefined;
@@ -80,7 +81,10 @@ export class WorkerClient<In, Out> {
     return new Promise<T>((resolve, reject) => {
       const settle = (fn: () => void) => {
         this.pending.delete(id);
-        if (this.options.unrefWhenIdle && !this.pending.size) this.worker.unref();
+        if (!this.pending.size) {
+          if (this.options.unrefWhenIdle) this.worker.unref();
+          for (const wake of this.idleWaiters.splice(0)) wake();
+        }
         fn();
       };
       this.pending.set(id, {
@@ -100,6 +104,12 @@ export class WorkerClient<In, Out> {
       this.worker.ref();
       this.worker.postMessage(request(id));
     });
+  }
+
+  /** Resolves once no call is pending (at once when none is), or when the thread has gone. */
+  idle(): Promise<void> {
+    if (!this.pending.size || this.ended) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Ends the thread; pending calls fail with `reason` (default: the worker stopped). */

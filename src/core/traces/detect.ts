@@ -207,7 +207,8 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
 
   const build = (rawPrompt: unknown, rawCompletion: unknown, id: string, sub: number, reward: unknown, thinking: unknown, group: string | undefined): { sample?: TraceSample; error?: string } => {
     const input: Obj = { id, prompt: rawPrompt ?? null };
-    if (shape.format === 'chat' && f.completion === 'messages') input.messages = get('messages');
+    // a chat record among plain ones (a mixed file) is read as chat, as `score` always read it
+    if ((shape.format === 'chat' && f.completion === 'messages') || (rawCompletion === undefined && Array.isArray(value.messages))) input.messages = value.messages;
     else input.completion = rawCompletion;
     if (answer !== undefined) input.answer = answer;
     if (typeof value.language === 'string') input.language = value.language;

@@ -176,7 +176,7 @@ export class TraceFile {
       this.note(raw.index, raw.line, r.error ?? 'no samples');
       return { index: raw.index, line: raw.line, bytes: raw.bytes, samples: [], error: r.error };
     }
-    return { index: raw.index, line: raw.line, bytes: raw.bytes, samples: r.samples };
+    return { index: raw.index, line: raw.line, bytes: raw.bytes, samples: r.samples, value: raw.value };
   }
 
   /** Entry i (0-based), parsed into samples; `error` set when it is malformed. */

@@ -129,6 +129,8 @@ export interface TraceEntry {
   bytes: number;
   samples: TraceSample[];
   error?: string;
+  /** The entry as written (its other fields are the dataset columns workspace reward functions get). */
+  value?: unknown;
 }
 
 /** Progress of a long job (index, analysis, export): `done` of `total` in `unit`. */

@@ -3,6 +3,7 @@ import type { AgentKind } from '../../contracts/agentTraining';
 import type { ProblemsSource, TrainJob } from '../../contracts/agentWorker';
 import { listProblems, problemSetDirs } from '../eval/builtinCatalog';
 import { builtinProblemSet } from '../eval/evalSettings';
+import { describeCurriculum } from '../../core/agents/synth/curriculum';
 import { AGENT_LABELS, agentSettings, agentsDir, createRunFolder, formatSteps, listRuns, updateRunInfo, type RunFolder } from './agentSettings';
 import type { TrainingPanel } from './trainingPanel';
 import { TrainingRun } from './trainingRun';
@@ -111,7 +112,7 @@ export class TrainAgentCommand implements vscode.Disposable {
       [builtinProblemSet(this.context.extensionPath)],
     );
     const items: (vscode.QuickPickItem & { source?: ProblemsSource })[] = [
-      { label: '$(sparkle) Built-in generator', description: 'random well-typed programs, deduplicated by behaviour', detail: 'Curriculum: program length 1 → 5 as the solve rate passes 50 %', source: { kind: 'generated' } },
+      { label: '$(sparkle) Built-in generator', description: 'random well-typed programs, deduplicated by behaviour', detail: `Curriculum: ${describeCurriculum()}`, source: { kind: 'generated' } },
     ];
     if (sets.length) items.push({ label: 'Workspace problems', kind: vscode.QuickPickItemKind.Separator });
     for (const dir of sets) {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { AgentTrainingPoint, AgentTrainingView } from '../../contracts/agentTraining';
 import type { TrainJob, WorkerToHost } from '../../contracts/agentWorker';
+import { describeCurriculum } from '../../core/agents/synth/curriculum';
 import { AGENT_LABELS, updateRunInfo, type RunFolder } from './agentSettings';
 import { startAgentWorker, trainInWorker, type AgentWorker } from './agentWorkerClient';
 import { errorMessage } from '../../core/shared/errors';
@@ -36,7 +37,7 @@ export class TrainingRun implements vscode.Disposable {
   ) {
     const rel = (p: string) => vscode.workspace.asRelativePath(p);
     this.view = {
-      run: { id: folder.id, dir: folder.dir, agent: folder.agent, agentLabel: AGENT_LABELS[folder.agent], problems: folder.problems === 'generated' ? 'generated (curriculum 1 → 5 lines)' : rel(folder.problems), seed: folder.seed, totalSteps: job.steps },
+      run: { id: folder.id, dir: folder.dir, agent: folder.agent, agentLabel: AGENT_LABELS[folder.agent], problems: folder.agent !== 'synth' ? undefined : folder.problems === 'generated' ? `generated (curriculum: ${describeCurriculum()})` : rel(folder.problems), seed: folder.seed, totalSteps: job.steps },
       status: 'starting',
       step: 0,
       episodes: 0,

@@ -5,11 +5,12 @@ import { RunStore } from '../../core/eval';
 /** The evaluation's settings (package.json `reasoningLab.eval.*`), read when a run starts. */
 export function evalSettings() {
   const c = vscode.workspace.getConfiguration('reasoningLab.eval');
-  const k = (c.get<number[]>('k') ?? [1]).filter((x) => Number.isInteger(x) && x >= 1);
+  const k = (c.get<number[]>('k') ?? []).filter((x) => Number.isInteger(x) && x >= 1);
   const jobs = c.get<number>('jobs') ?? 0;
   const timeoutMs = c.get<number>('timeoutMs') ?? 2000;
   return {
-    k: k.length ? k : [1],
+    // none: 1, 10 and 100 as far as the samples allow (the evaluation decides, see defaultKs)
+    k: k.length ? k : undefined,
     jobs: jobs >= 1 ? jobs : undefined,
     timeoutMs: timeoutMs > 0 ? timeoutMs : undefined,
     solutionsFolder: c.get<string>('solutionsFolder') || 'solutions',

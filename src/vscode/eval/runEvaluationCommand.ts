@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { SamplesSource } from '../../contracts/evalWorker';
 import type { EvalJobs } from './evalJobs';
 import { builtinProblemSet, evalSettings, requireTrust, runStore, solutionsDir } from './evalSettings';
-import { samplesPathOf, type RunCatalog } from '../../core/eval';
+import { evalFileKind, samplesPathOf, timeoutAdvice, type EvalFileKind, type RunCatalog } from '../../core/eval';
 import { errorMessage } from '../../core/shared/errors';
 
 type Pick<T> = vscode.QuickPickItem & { value?: T; browse?: 'folder' | 'file' };
@@ -43,14 +43,14 @@ export class RunEvaluationCommand {
     const items: Pick<string>[] = [
       { label: '$(library) Built-in problems', description: `${countDirs(builtin)} LeetCode-style problems, Python and JavaScript`, value: builtin },
     ];
-    const found = await vscode.workspace.findFiles('**/*.{jsonl,jsonl.gz}', '{**/node_modules/**,**/.reasoning-lab/**}', 200);
+    const found = await evalFiles('problems');
     const folders = await vscode.workspace.findFiles('**/signature.json', '**/node_modules/**', 500);
     const setDirs = [...new Set(folders.map((u) => path.dirname(path.dirname(u.fsPath))))];
     for (const dir of setDirs) items.push({ label: `$(folder) ${vscode.workspace.asRelativePath(dir)}`, description: 'workspace problem folders', value: dir });
-    for (const u of found.filter((f) => /problem|humaneval|mbpp|leetcode/i.test(path.basename(f.fsPath)) && !/sample/i.test(path.basename(f.fsPath)))) {
+    for (const u of found) {
       items.push({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, description: 'problems file', value: u.fsPath });
     }
-    items.push({ label: '$(folder-opened) Choose a folder…', browse: 'folder' }, { label: '$(file) Choose a JSONL or JSONL.gz file…', browse: 'file' });
+    items.push({ label: '$(folder-opened) Choose a folder…', browse: 'folder' }, { label: '$(file) Choose a JSONL or JSON file…', browse: 'file' });
     const picked = await vscode.window.showQuickPick(items, { title: 'Run Evaluation (1/2): the problem set', placeHolder: 'Which problems to run' });
     if (!picked) return undefined;
     if (picked.browse) return browse(picked.browse, 'Problem set', { 'Problem sets': ['jsonl', 'gz', 'json'] });
@@ -59,7 +59,7 @@ export class RunEvaluationCommand {
 
   private async pickSamples(problemSet: string): Promise<SamplesSource | undefined> {
     const items: Pick<SamplesSource>[] = [{ label: '$(verified) Reference solutions', description: 'a sanity run: all must pass', value: { kind: 'reference' } }];
-    const files = await vscode.workspace.findFiles('**/*.{jsonl,jsonl.gz}', '{**/node_modules/**,**/.reasoning-lab/**}', 200);
+    const files = await evalFiles('samples');
     for (const u of files) {
       if (path.resolve(u.fsPath) === path.resolve(problemSet)) continue;
       items.push({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, description: 'samples file', value: { kind: 'path', path: u.fsPath } });
@@ -72,7 +72,7 @@ export class RunEvaluationCommand {
     const picked = await vscode.window.showQuickPick(items, { title: 'Run Evaluation (2/2): the samples', placeHolder: 'What to judge against the problems' });
     if (!picked) return undefined;
     if (picked.browse) {
-      const p = await browse(picked.browse, 'Samples', { 'Samples (JSONL)': ['jsonl', 'gz'] });
+      const p = await browse(picked.browse, 'Samples', { 'Samples (JSONL, JSON)': ['jsonl', 'json', 'gz'] });
       return p ? { kind: 'path', path: p } : undefined;
     }
     return picked.value;
@@ -121,7 +121,11 @@ export class RunEvaluationCommand {
       const v = outcome.summary.verdicts;
       const msg = `${outcome.cancelled ? 'Evaluation cancelled' : 'Evaluation done'}: ${outcome.summary.samples} samples, ${v.passed} passed${pass1 !== undefined ? `, pass@1 ${(pass1 * 100).toFixed(1)}%` : ''}.`;
       if (outcome.cancelled) void vscode.window.showInformationMessage(`${msg} Run it again with the same choices to resume.`);
-      else void vscode.window.showInformationMessage(msg + (outcome.warnings.length ? ` ${outcome.warnings.length} warnings in the output.` : ''));
+      else {
+        const slow = timeoutAdvice(outcome.results);
+        const hint = slow ? ` ${slow.count} timed out (limits up to ${slow.limitMs} ms): on a busy machine, raise the setting reasoningLab.eval.timeoutMs (e.g. to ${slow.suggestMs}) and run again.` : '';
+        void vscode.window.showInformationMessage(msg + hint + (outcome.warnings.length ? ` ${outcome.warnings.length} warnings in the output.` : ''));
+      }
     } catch (err) {
       const message = errorMessage(err);
       this.log(`eval failed: ${message}`);
@@ -151,4 +155,14 @@ async function browse(kind: 'folder' | 'file', title: string, filters: Record<st
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0]?.fsPath;
+}
+
+/**
+ * The workspace's JSONL and JSON files (gzipped too) that hold `kind` records, told by their first record,
+ * not their name: MBPP's .json is a problem set, and preference pairs or traces are not samples.
+ */
+async function evalFiles(kind: EvalFileKind): Promise<vscode.Uri[]> {
+  const files = await vscode.workspace.findFiles('**/*.{jsonl,json,jsonl.gz,json.gz}', '{**/node_modules/**,**/.reasoning-lab/**,**/package*.json,**/tsconfig*.json,**/.vscode/**}', 400);
+  const kinds = await Promise.all(files.map((u) => evalFileKind(u.fsPath)));
+  return files.filter((_, i) => kinds[i] === kind).slice(0, 200).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
 }

@@ -93,18 +93,23 @@ export function alignStepScores(stepper: { starts: number[]; ends: number[] }, p
 export const HISTOGRAM_BINS = 20;
 
 /** Equal-width bins of the margins, from the smallest to the largest (one bin when they are all equal). */
-export function marginHistogram(margins: number[], bins = HISTOGRAM_BINS): { lo: number; hi: number; counts: number[] } | undefined {
-  const finite = margins.filter(Number.isFinite);
+export function marginHistogram(margins: number[], bins = HISTOGRAM_BINS): { lo: number; hi: number; counts: number[]; below?: number; above?: number } | undefined {
+  const finite = margins.filter(Number.isFinite).sort((a, b) => a - b);
   if (!finite.length) return undefined;
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
+  // Tukey's outer fences: only far outliers fall outside (into the end bins, counted)
+  const q = (p: number) => finite[Math.round((finite.length - 1) * p)];
+  const iqr = q(0.75) - q(0.25);
+  let lo = iqr > 0 ? Math.max(finite[0], q(0.25) - 3 * iqr) : finite[0];
+  let hi = iqr > 0 ? Math.min(finite[finite.length - 1], q(0.75) + 3 * iqr) : finite[finite.length - 1];
   if (hi === lo) {
     lo -= 0.5;
     hi += 0.5;
   }
   const counts = new Array<number>(bins).fill(0);
-  for (const m of finite) counts[Math.min(bins - 1, Math.floor(((m - lo) / (hi - lo)) * bins))]++;
-  return { lo, hi, counts };
+  for (const m of finite) counts[Math.max(0, Math.min(bins - 1, Math.floor(((m - lo) / (hi - lo)) * bins)))]++;
+  const below = finite.filter((m) => m < lo).length;
+  const above = finite.filter((m) => m > hi).length;
+  return { lo, hi, counts, ...(below ? { below } : {}), ...(above ? { above } : {}) };
 }
 
 export function rmEvalSummaryView(result: RmEvalResult): Pick<RmEvalView, 'summary' | 'histogram' | 'wrongCount'> {

@@ -24,3 +24,20 @@ export function runCli(args: string[], input?: string, opts: { cwd?: string } = 
     child.stdin.end(input ?? '');
   });
 }
+
+/**
+ * `reasoning-lab <args> | head -n <lines>` in bash with pipefail, so the exit code is the CLI's: the
+ * reader goes away while the command is still writing, as when a user pipes into `head`.
+ */
+export function runCliIntoHead(args: string[], lines = 1): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const script = `set -o pipefail; "$0" --import tsx "$1" "\${@:2}" | head -n ${lines}`;
+    const child = spawn('bash', ['-c', script, process.execPath, CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

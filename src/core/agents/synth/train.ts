@@ -18,6 +18,7 @@ import { Rng, type RngState } from '../../shared/rng';
 import { writeFileSafely, type OutputOptions } from '../../shared/safeOutput';
 import { AGENT_DEFAULTS, SynthAgent, type AgentConfig, type EpisodeRecord } from './agent';
 import { MAX_LINES } from './encode';
+import { CURRICULUM_DEFAULTS } from './curriculum';
 import { generateProblems } from './generate';
 import type { SynthProblem } from './problems';
 
@@ -39,7 +40,7 @@ export const TRAIN_DEFAULTS: Omit<SynthTrainConfig, 'agent'> = {
   seed: 1,
   steps: 200_000,
   perLength: 200,
-  curriculum: { startLength: 1, maxLength: MAX_LINES, threshold: 0.15, window: 100, replayShorter: 0.3, lineSlack: 1 },
+  curriculum: CURRICULUM_DEFAULTS,
 };
 
 export function resolveTrainConfig(partial: Partial<Omit<SynthTrainConfig, 'curriculum' | 'agent'>> & { curriculum?: Partial<SynthTrainConfig['curriculum']>; agent?: Partial<AgentConfig> } = {}): SynthTrainConfig {

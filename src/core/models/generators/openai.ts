@@ -161,7 +161,11 @@ export class OpenAiChatGenerator implements TextGenerator {
     }
   }
 
-  async generate(request: GenerationRequest): Promise<GenerationResult> {
+  async generate(caller: GenerationRequest): Promise<GenerationResult> {
+    // Many requests share one caller's signal (k judgements in flight under one Cancel); each attempt
+    // listens to a signal of its own that follows it, so the caller's signal never collects a listener
+    // per request (past 10 Node warns of a leak).
+    const request = caller.signal ? { ...caller, signal: AbortSignal.any([caller.signal]) } : caller;
     const started = Date.now();
     const streamed = { text: '' };
     for (let attempt = 1; ; attempt++) {
