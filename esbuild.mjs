@@ -34,8 +34,9 @@ const builds = [
     ...common,
     // evalWorker: the evaluation's worker thread (src/workers/evalWorker.ts), started by the extension host;
     // modelWorker: owns the ONNX sessions (src/workers/modelWorker.ts), started by the extension and the CLI;
-    // agentWorker: trains agents and searches with them (src/workers/agentWorker.ts), started by the extension host
-    entryPoints: { extension: 'src/extension.ts', evalWorker: 'src/workers/evalWorker.ts', modelWorker: 'src/workers/modelWorker.ts', agentWorker: 'src/workers/agentWorker.ts' },
+    // agentWorker: trains agents and searches with them (src/workers/agentWorker.ts), started by the extension host;
+    // tracesWorker: the Trace Explorer's passes over whole files and its word diffs (src/workers/tracesWorker.ts)
+    entryPoints: { extension: 'src/extension.ts', evalWorker: 'src/workers/evalWorker.ts', modelWorker: 'src/workers/modelWorker.ts', agentWorker: 'src/workers/agentWorker.ts', tracesWorker: 'src/workers/tracesWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -157,6 +157,11 @@ export class TraceFile {
     return this.source.memoryBytes;
   }
 
+  /** Take in what a pass over this file in another thread found malformed (the traces worker's analysis). */
+  adoptMalformed(found: readonly MalformedEntry[]): void {
+    for (const m of found) if (m.entry !== undefined) this.note(m.entry, m.line, m.reason);
+  }
+
   private note(entry: number, line: number, reason: string): void {
     if (this.discoveredEntries.has(entry)) return;
     this.discoveredEntries.add(entry);
