@@ -32,6 +32,10 @@ export interface VisibleGroup {
 
 const key = (entry: number, sub: number) => `${entry}/${sub}`;
 
+/** The first page (SampleSet.firstPage): at most this many records, up to about this many bytes. */
+const FIRST_PAGE_RECORDS = 32;
+const FIRST_PAGE_BYTES = 2 << 20;
+
 /**
  * The explorer's analysis of a file: rewards from the file, else scored with `spec`; badges judged by
  * BADGE_JUDGE; summaries kept. What SampleSet is built from, in this thread or in the traces worker.
@@ -87,10 +91,18 @@ export class SampleSet {
   }
 
   /**
-   * The first records of a file, summarized here (a page: what the tree paints while the analysis of
-   * the whole file runs elsewhere); `load` the analysis when it comes.
+   * The first records of a file, summarized here: what the explorer paints as soon as the file is
+   * indexed, while the analysis of the whole file runs elsewhere (`load` it when it comes). At most
+   * FIRST_PAGE_RECORDS, read a few at a time until they hold FIRST_PAGE_BYTES.
    */
-  static firstPage(entries: readonly TraceEntry[], spec: RewardSpec): SampleSet {
+  static async firstPage(file: TraceFile, spec: RewardSpec): Promise<SampleSet> {
+    const first: TraceEntry[] = [];
+    for (let bytes = 0; first.length < Math.min(FIRST_PAGE_RECORDS, file.count) && bytes < FIRST_PAGE_BYTES; ) {
+      const more = await file.readRange(first.length, first.length + 4);
+      if (!more.length) break;
+      for (const e of more) bytes += e.bytes;
+      first.push(...more);
+    }
     const set = new SampleSet({
       records: 0,
       samples: 0,
@@ -106,7 +118,7 @@ export class SampleSet {
       timing: { indexMs: 0, analyzeMs: 0 },
       cancelled: false,
     });
-    set.add(entries, spec);
+    set.add(first, spec);
     return set;
   }
 

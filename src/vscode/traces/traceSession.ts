@@ -11,7 +11,6 @@ import {
   type SampleFilter,
   type SampleSort,
   type SampleSummary,
-  type TraceEntry,
   type TraceFile,
   type TraceSample,
   type TrainingStepPoint,
@@ -20,13 +19,6 @@ import {
 import { errorMessage } from '../../core/shared/errors';
 import type { TraceFileRef } from '../../contracts/tracesWorker';
 import type { TracesWorker } from './tracesWorkerClient';
-
-/**
- * Records summarized on the host before the tree first paints (the rest comes from the worker's
- * analysis): at most this many, read a few at a time until they hold FIRST_PAGE_BYTES.
- */
-const FIRST_PAGE = 32;
-const FIRST_PAGE_BYTES = 2 << 20;
 
 /** Where the analysis of the whole file stands: running (with its progress), done, cancelled or failed. */
 export type AnalysisState = { kind: 'running'; fraction: number } | { kind: 'done' } | { kind: 'cancelled' } | { kind: 'failed'; message: string };
@@ -79,18 +71,12 @@ export class TraceSession implements vscode.Disposable {
       onProgress: (p) => control.onProgress(`indexing: ${p.entries} records`, p.total ? p.done / p.total : 0),
     });
     try {
-      const first: TraceEntry[] = [];
-      for (let bytes = 0; first.length < Math.min(FIRST_PAGE, tf.count) && bytes < FIRST_PAGE_BYTES; ) {
-        const more = await tf.readRange(first.length, first.length + 4);
-        if (!more.length) break;
-        for (const e of more) bytes += e.bytes;
-        first.push(...more);
-      }
+      const first = await SampleSet.firstPage(tf, spec);
       if (control.signal.aborted) {
         await tf.close();
         return undefined;
       }
-      return new TraceSession(uri, tf, spec, SampleSet.firstPage(first, spec), worker, fields);
+      return new TraceSession(uri, tf, spec, first, worker, fields);
     } catch (e) {
       await tf.close();
       throw e;
