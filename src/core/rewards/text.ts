@@ -394,6 +394,34 @@ export function approxTokenCount(text: string, start = 0, end = text.length): nu
   return tokens;
 }
 
+/** approxTokenCount of the whole text and of its part [start, end), in one pass over the text. */
+export function approxTokenCounts(text: string, start: number, end: number): { total: number; part: number } {
+  let total = 0;
+  let part = 0;
+  let inRun = false;
+  let inPartRun = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const inPart = i >= start && i < end;
+    // 0: space, 1: a CJK character (a token of its own), 2: part of a run
+    const kind = c < 0x80 ? (c === 32 || (c >= 9 && c <= 13) ? 0 : 2) : (c >= 0x3040 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff) ? 1 : isSpace(c) ? 0 : 2;
+    if (kind === 2) {
+      if (!inRun) total++;
+      if (inPart && !inPartRun) part++;
+      inRun = true;
+      inPartRun = inPart;
+    } else {
+      if (kind === 1) {
+        total++;
+        if (inPart) part++;
+      }
+      inRun = false;
+      inPartRun = false;
+    }
+  }
+  return { total, part };
+}
+
 /** Clip a string for a detail line. */
 export function clip(s: string, max = 80): string {
   const one = s.replace(/\s+/g, ' ').trim();
