@@ -394,31 +394,22 @@ export function approxTokenCount(text: string, start = 0, end = text.length): nu
   return tokens;
 }
 
-/** approxTokenCount of the whole text and of its part [start, end), in one pass over the text. */
+/** A character that continues a run of approxTokenCount (neither a space nor a CJK character). */
+function inTokenRun(c: number): boolean {
+  if (c < 0x80) return !(c === 32 || (c >= 9 && c <= 13));
+  return !((c >= 0x3040 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff)) && !isSpace(c);
+}
+
+/**
+ * approxTokenCount of the whole text and of its part [start, end), reading each character once: the
+ * three parts are counted apart, and a run that crosses a border was counted once on each side.
+ */
 export function approxTokenCounts(text: string, start: number, end: number): { total: number; part: number } {
-  let total = 0;
-  let part = 0;
-  let inRun = false;
-  let inPartRun = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const inPart = i >= start && i < end;
-    // 0: space, 1: a CJK character (a token of its own), 2: part of a run
-    const kind = c < 0x80 ? (c === 32 || (c >= 9 && c <= 13) ? 0 : 2) : (c >= 0x3040 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff) ? 1 : isSpace(c) ? 0 : 2;
-    if (kind === 2) {
-      if (!inRun) total++;
-      if (inPart && !inPartRun) part++;
-      inRun = true;
-      inPartRun = inPart;
-    } else {
-      if (kind === 1) {
-        total++;
-        if (inPart) part++;
-      }
-      inRun = false;
-      inPartRun = false;
-    }
-  }
+  const part = approxTokenCount(text, start, end);
+  let total = approxTokenCount(text, 0, start) + part + approxTokenCount(text, end, text.length);
+  const joined = (at: number) => at > 0 && at < text.length && inTokenRun(text.charCodeAt(at - 1)) && inTokenRun(text.charCodeAt(at));
+  if (joined(start)) total--;
+  if (end > start && joined(end)) total--;
   return { total, part };
 }
 
