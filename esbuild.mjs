@@ -35,8 +35,9 @@ const builds = [
     // evalWorker: the evaluation's worker thread (src/workers/evalWorker.ts), started by the extension host;
     // modelWorker: owns the ONNX sessions (src/workers/modelWorker.ts), started by the extension and the CLI;
     // agentWorker: trains agents and searches with them (src/workers/agentWorker.ts), started by the extension host;
+    // tracesWorker: the Trace Explorer's passes over whole files and its word diffs (src/workers/tracesWorker.ts)
     // rewardFunctionWorker: runs workspace reward functions in the sandbox (src/workers/rewardFunctionWorker.ts), started by the extension host
-    entryPoints: { extension: 'src/extension.ts', evalWorker: 'src/workers/evalWorker.ts', modelWorker: 'src/workers/modelWorker.ts', agentWorker: 'src/workers/agentWorker.ts', rewardFunctionWorker: 'src/workers/rewardFunctionWorker.ts' },
+    entryPoints: { extension: 'src/extension.ts', evalWorker: 'src/workers/evalWorker.ts', modelWorker: 'src/workers/modelWorker.ts', agentWorker: 'src/workers/agentWorker.ts', rewardFunctionWorker: 'src/workers/rewardFunctionWorker.ts', tracesWorker: 'src/workers/tracesWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

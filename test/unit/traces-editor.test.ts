@@ -29,6 +29,35 @@ test('wordDiff: inputs are cut, and says so', () => {
   assert.equal(d.parts.filter((p) => p.kind !== 'added').map((p) => p.text).join(''), 'a b c '.repeat(100).slice(0, 50));
 });
 
+test('wordDiff: a changed word is marked, the rest is the same', () => {
+  const d = wordDiff('Fill the 3 liter jug.\nThen pour it out.', 'Fill the 5 liter jug.\nThen pour it out.');
+  assert.deepEqual(d.parts, [
+    { kind: 'same', text: 'Fill the ' },
+    { kind: 'removed', text: '3 ' },
+    { kind: 'added', text: '5 ' },
+    { kind: 'same', text: 'liter jug.\nThen pour it out.' },
+  ]);
+});
+
+test('wordDiff: long R1-Distill traces of one prompt, whole and cut to 30,000 characters', () => {
+  const { results } = JSON.parse(readFileSync('test/fixtures/traces/r1_distill_llama70b_outputs.json', 'utf8'));
+  const [a, b] = results.find((r: { prompt_id: string }) => r.prompt_id === 'jugs_3_liters').output as string[];
+  for (const [x, y] of [[a, b], [a.repeat(3), b.repeat(3)]]) {
+    const d = wordDiff(x, y, 30_000);
+    assert.equal(d.truncated, x.length > 30_000);
+    assert.equal(d.parts.filter((p) => p.kind !== 'added').map((p) => p.text).join(''), x.slice(0, 30_000));
+    assert.equal(d.parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join(''), y.slice(0, 30_000));
+    assert.ok(d.parts.some((p) => p.kind === 'same') && d.parts.some((p) => p.kind === 'added'));
+  }
+});
+
+test('wordDiff: more distinct words than one character each can name still joins back', () => {
+  const words = Array.from({ length: 70_000 }, (_, i) => `w${i}`).join(' ');
+  const d = wordDiff(`${words} end`, `${words} END`, 1e7);
+  assert.equal(d.parts.filter((p) => p.kind !== 'added').map((p) => p.text).join(''), `${words} end`);
+  assert.equal(d.parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join(''), `${words} END`);
+});
+
 test('treeDrawing: one segment per attempt, abandoned ones marked, the answer on the live lane', () => {
   const d = sampleDetail(sample('jugs_3_liters#0'));
   const t = treeDrawing(d.tree);

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PRESETS } from '../../src/core/rewards';
-import { compareSamples, describeFilter, formatFailed, openTraceFile, parseRange, SampleSet, type SampleFilter, type SampleSort, type SampleSummary } from '../../src/core/traces';
+import { analyzeForExplorer, compareSamples, describeFilter, formatFailed, openTraceFile, parseRange, SampleSet, type SampleFilter, type SampleSort, type SampleSummary } from '../../src/core/traces';
 
 const GAME24 = path.join(__dirname, '..', '..', 'examples', 'rollouts', 'game24-gpt4-cot.jsonl');
 const R1 = path.join(__dirname, '..', '..', 'examples', 'rollouts', 'r1-misguided-attention.jsonl');
@@ -146,4 +146,23 @@ test('parseRange: min..max with either side optional; anything else is refused',
   assert.deepEqual(parseRange('..0'), { min: undefined, max: 0 });
   assert.deepEqual(parseRange('-1e-2 to 2'), { min: -0.01, max: 2 });
   for (const bad of ['', 'abc', '1', '1..2..3', '.. x', '1.2.3..4']) assert.equal(parseRange(bad), undefined, bad);
+});
+
+test('first page: the first records summarized as the full analysis summarizes them, then the analysis replaces them', async () => {
+  const tf = await openTraceFile(R1);
+  try {
+    const first = await SampleSet.firstPage(tf, spec);
+    const full = await analyzeForExplorer(tf, spec);
+    assert.ok(first.sampleCount > 0 && first.sampleCount < full.samples, `${first.sampleCount} of ${full.samples}`);
+    for (const s of full.sampleSummaries) {
+      const f = first.summary(s.entry, s.sub);
+      if (s.entry < 32) assert.deepEqual({ ...f, advantage: null }, { ...s, advantage: null }, `${s.id}`);
+      else assert.equal(f, undefined);
+    }
+    first.load(full);
+    assert.equal(first.sampleCount, 39);
+    assert.equal(first.groupCount, 13);
+  } finally {
+    await tf.close();
+  }
 });

@@ -77,10 +77,20 @@ function makeStep(text: string, index: number, start: number, end: number, kind:
 }
 
 /**
- * Segment `text` (or its part [from, to)) into steps (see the module comment). Offsets are into `text`.
+ * The steps of `text`'s part [from, to) as trimmed [start, end) spans, in order, handed to `emit`
+ * (see the module comment): what segmentSteps builds Steps from and countSteps counts, without
+ * allocating a step.
  */
-export function segmentSteps(text: string, from = 0, to = text.length): Step[] {
-  const pieces: Array<[number, number]> = [];
+function walkSteps(text: string, from: number, to: number, emit: (s: number, e: number) => void): void {
+  const trimmed = (s: number, e: number): void => {
+    while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
+    while (e > s && isSpaceCode(text.charCodeAt(e - 1))) e--;
+    if (e > s) emit(s, e);
+  };
+  const piece = (s: number, e: number): void => {
+    if (e - s <= MAX_STEP_CHARS) trimmed(s, e);
+    else splitLong(text, s, e, trimmed);
+  };
   // 1 + 2: walk lines; a blank line ends a piece, a numbered line starts one.
   let pieceStart = -1;
   let pos = from;
@@ -97,12 +107,12 @@ export function segmentSteps(text: string, from = 0, to = text.length): Step[] {
     }
     if (blank) {
       if (pieceStart !== -1) {
-        pieces.push([pieceStart, pos]);
+        piece(pieceStart, pos);
         pieceStart = -1;
       }
     } else {
       if (pieceStart !== -1 && NUMBERED_LINE_RE.test(text.slice(pos, Math.min(eol, pos + 40)))) {
-        pieces.push([pieceStart, pos]);
+        piece(pieceStart, pos);
         pieceStart = pos;
       } else if (pieceStart === -1) {
         pieceStart = pos;
@@ -111,21 +121,42 @@ export function segmentSteps(text: string, from = 0, to = text.length): Step[] {
     if (eol >= n) break;
     pos = eol + 1;
   }
-  if (pieceStart !== -1) pieces.push([pieceStart, n]);
+  if (pieceStart !== -1) piece(pieceStart, n);
+}
 
+const classifySpan = (text: string, s: number, e: number): StepKind => classifyStep(text.slice(s, Math.min(e, s + 160)));
+
+/**
+ * Segment `text` (or its part [from, to)) into steps (see the module comment). Offsets are into `text`.
+ */
+export function segmentSteps(text: string, from = 0, to = text.length): Step[] {
   const steps: Step[] = [];
-  const emit = (s: number, e: number): void => {
-    while (s < e && isSpaceCode(text.charCodeAt(s))) s++;
-    while (e > s && isSpaceCode(text.charCodeAt(e - 1))) e--;
-    if (e <= s) return;
-    const head = text.slice(s, Math.min(e, s + 160));
-    steps.push(makeStep(text, steps.length, s, e, classifyStep(head)));
-  };
-  for (const [s, e] of pieces) {
-    if (e - s <= MAX_STEP_CHARS) emit(s, e);
-    else splitLong(text, s, e, emit);
-  }
+  walkSteps(text, from, to, (s, e) => {
+    steps.push(makeStep(text, steps.length, s, e, classifySpan(text, s, e)));
+  });
   return steps;
+}
+
+/**
+ * How many steps the reasoning part of a completion has, and how many of them are reflections or
+ * backtracks: reasoningSteps' numbers without building the steps (the trace analysis reads every
+ * sample of a file for these two).
+ */
+export function countSteps(completion: string, thinkTag = 'think'): { steps: number; reflections: number } {
+  if (cacheSteps && cacheText === completion && cacheTag === thinkTag) {
+    let reflections = 0;
+    for (const st of cacheSteps) if (st.kind === 'reflection' || st.kind === 'backtrack') reflections++;
+    return { steps: cacheSteps.length, reflections };
+  }
+  const sp = splitThink(completion, thinkTag);
+  let steps = 0;
+  let reflections = 0;
+  walkSteps(completion, sp.thinkStart, sp.thinkEnd, (s, e) => {
+    steps++;
+    const kind = classifySpan(completion, s, e);
+    if (kind === 'reflection' || kind === 'backtrack') reflections++;
+  });
+  return { steps, reflections };
 }
 
 // A sentence end: . ? ! before whitespace, or a CJK full stop / question / exclamation mark.

@@ -394,6 +394,25 @@ export function approxTokenCount(text: string, start = 0, end = text.length): nu
   return tokens;
 }
 
+/** A character that continues a run of approxTokenCount (neither a space nor a CJK character). */
+function inTokenRun(c: number): boolean {
+  if (c < 0x80) return !(c === 32 || (c >= 9 && c <= 13));
+  return !((c >= 0x3040 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff)) && !isSpace(c);
+}
+
+/**
+ * approxTokenCount of the whole text and of its part [start, end), reading each character once: the
+ * three parts are counted apart, and a run that crosses a border was counted once on each side.
+ */
+export function approxTokenCounts(text: string, start: number, end: number): { total: number; part: number } {
+  const part = approxTokenCount(text, start, end);
+  let total = approxTokenCount(text, 0, start) + part + approxTokenCount(text, end, text.length);
+  const joined = (at: number) => at > 0 && at < text.length && inTokenRun(text.charCodeAt(at - 1)) && inTokenRun(text.charCodeAt(at));
+  if (joined(start)) total--;
+  if (end > start && joined(end)) total--;
+  return { total, part };
+}
+
 /** Clip a string for a detail line. */
 export function clip(s: string, max = 80): string {
   const one = s.replace(/\s+/g, ' ').trim();

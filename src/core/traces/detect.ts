@@ -165,8 +165,16 @@ function scalarString(v: unknown): string | undefined {
   return undefined;
 }
 
+let lastPrompt: string | undefined;
+let lastPromptKey = '';
+
+/** The group of a prompt (the samples of a group share it, one after another: the last one is kept). */
 function promptKey(prompt: string): string {
-  return 'prompt:' + createHash('sha1').update(prompt).digest('base64url').slice(0, 16);
+  if (prompt !== lastPrompt) {
+    lastPromptKey = 'prompt:' + createHash('sha1').update(prompt).digest('base64url').slice(0, 16);
+    lastPrompt = prompt;
+  }
+  return lastPromptKey;
 }
 
 /** Wrap a separate reasoning field in R1's template (`<think>\n…\n</think>\n\n` + answer), unless the text already has tags. */

@@ -12,7 +12,7 @@ export { exportBestOfN, exportBestOfNToFile, describeExport } from './export';
 export { followTraceFile, type FollowBatch, type FollowOptions } from './follow';
 export { TrainingStepCurve } from './trainingSteps';
 export { segmentSteps, classifyStep, reasoningSteps, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from '../rewards/reasoningSteps';
-export { SampleSet, BADGE_JUDGE, type VisibleGroup, type PassControl } from './sampleSet';
+export { SampleSet, BADGE_JUDGE, analyzeForExplorer, filePasses, type FilterPasses, type VisibleGroup, type PassControl } from './sampleSet';
 export { compareSamples, describeFilter, formatFailed, parseRange, LANGUAGE_MIXED_BELOW, SAMPLE_SORTS, type SampleFilter, type SampleSort } from './sampleFilter';
 export { stepperView, stepRows, searchSample, MAX_STEP_PAGE, type StepperContext } from './stepperView';
 export { treeDrawing, MAX_TREE_DOTS } from './treeDrawing';

@@ -10,7 +10,7 @@ import { PRESETS } from '../rewards/presets';
 import type { RewardSpec } from '../rewards/types';
 import { groupStats, type GroupMember } from './groups';
 import { compareSamples, formatFailed, LANGUAGE_MIXED_BELOW, type SampleFilter, type SampleSort } from './sampleFilter';
-import { summarizeTraceSample, type TraceFile } from './traceFile';
+import { summarizeTraceSample, TraceFile } from './traceFile';
 import { TrainingStepCurve } from './trainingSteps';
 import type { GroupStats, JobControl, SampleSummary, TraceAnalysis, TraceEntry, TraceSample, TrainingStepPoint } from './types';
 
@@ -32,6 +32,50 @@ export interface VisibleGroup {
 
 const key = (entry: number, sub: number) => `${entry}/${sub}`;
 
+/** The first page (SampleSet.firstPage): at most this many records, up to about this many bytes. */
+const FIRST_PAGE_RECORDS = 32;
+const FIRST_PAGE_BYTES = 2 << 20;
+
+/**
+ * The explorer's analysis of a file: rewards from the file, else scored with `spec`; badges judged by
+ * BADGE_JUDGE; summaries kept. What SampleSet is built from, in this thread or in the traces worker.
+ */
+export function analyzeForExplorer(file: TraceFile, spec: RewardSpec, control: JobControl = {}): Promise<TraceAnalysis> {
+  return file.analyze({ rewards: spec, judge: BADGE_JUDGE, ...control });
+}
+
+/**
+ * The passes over a file that some filter conditions need (they read every sample's text): `filePasses`
+ * runs them in this thread, the editor runs them in the traces worker. Samples are named `entry/sub`.
+ */
+export interface FilterPasses {
+  /** Every sample's share of target-language words in its reasoning (null: not measurable); undefined when cancelled. */
+  languageShares(control: PassControl): Promise<[string, number | null][] | undefined>;
+  /** The samples whose prompt or completion contains `text` (any case); undefined when cancelled. */
+  textMatches(text: string, control: PassControl): Promise<string[] | undefined>;
+}
+
+export function filePasses(file: TraceFile): FilterPasses {
+  return {
+    async languageShares(control) {
+      const shares: [string, number | null][] = [];
+      const ok = await pass(file, control, (s) => {
+        const sc = scoreRecord(s, LANGUAGE_ONLY);
+        shares.push([key(s.entry, s.sub), sc.components.language?.value ?? null]);
+      });
+      return ok ? shares : undefined;
+    },
+    async textMatches(text, control) {
+      const needle = text.toLowerCase();
+      const keys: string[] = [];
+      const ok = await pass(file, control, (s) => {
+        if (s.prompt.toLowerCase().includes(needle) || s.completion.toLowerCase().includes(needle)) keys.push(key(s.entry, s.sub));
+      });
+      return ok ? keys : undefined;
+    },
+  };
+}
+
 export class SampleSet {
   private summaries = new Map<string, SampleSummary>();
   private groups = new Map<string, { prompt: string; step?: number; members: GroupMember[]; stats: GroupStats }>();
@@ -46,22 +90,54 @@ export class SampleSet {
     this.load(analysis);
   }
 
+  /**
+   * The first records of a file, summarized here: what the explorer paints as soon as the file is
+   * indexed, while the analysis of the whole file runs elsewhere (`load` it when it comes). At most
+   * FIRST_PAGE_RECORDS, read a few at a time until they hold FIRST_PAGE_BYTES.
+   */
+  static async firstPage(file: TraceFile, spec: RewardSpec): Promise<SampleSet> {
+    const first: TraceEntry[] = [];
+    for (let bytes = 0; first.length < Math.min(FIRST_PAGE_RECORDS, file.count) && bytes < FIRST_PAGE_BYTES; ) {
+      const more = await file.readRange(first.length, first.length + 4);
+      if (!more.length) break;
+      for (const e of more) bytes += e.bytes;
+      first.push(...more);
+    }
+    const set = new SampleSet({
+      records: 0,
+      samples: 0,
+      groups: 0,
+      malformed: [],
+      steps: { total: 0, meanPerRecord: 0 },
+      reflections: 0,
+      zeroAdvantageGroups: 0,
+      rewards: { fromFile: 0, scored: 0, none: 0, mean: null },
+      groupStats: [],
+      trainingSteps: [],
+      sampleSummaries: [],
+      timing: { indexMs: 0, analyzeMs: 0 },
+      cancelled: false,
+    });
+    set.add(first, spec);
+    return set;
+  }
+
   /** Analyze `file` (rewards from the file, else scored with `spec`; badges judged by BADGE_JUDGE). Undefined when cancelled. */
   static async analyze(file: TraceFile, spec: RewardSpec, control: JobControl = {}): Promise<SampleSet | undefined> {
-    const a = await file.analyze({ rewards: spec, judge: BADGE_JUDGE, ...control });
+    const a = await analyzeForExplorer(file, spec, control);
     return a.cancelled ? undefined : new SampleSet(a);
   }
 
   /** Analyze `file` again from scratch (it was truncated or rewritten). False when cancelled (the set is unchanged). */
   async reanalyze(file: TraceFile, spec: RewardSpec, control: JobControl = {}): Promise<boolean> {
-    const a = await file.analyze({ rewards: spec, judge: BADGE_JUDGE, ...control });
+    const a = await analyzeForExplorer(file, spec, control);
     if (a.cancelled) return false;
     this.load(a);
     return true;
   }
 
-  /** Start over from a (new) analysis: what the language and text passes found is dropped. */
-  private load(a: TraceAnalysis): void {
+  /** Start over from a (new) analysis made by analyzeForExplorer: what the language and text passes found is dropped. */
+  load(a: TraceAnalysis): void {
     this.summaries.clear();
     this.groups.clear();
     this.groupOrder = [];
@@ -130,26 +206,22 @@ export class SampleSet {
   }
 
   /**
-   * Compute what `filter` needs beyond the summaries (language shares, text matches), reading `file`
-   * once per missing condition. False when cancelled (what was found so far is not used).
+   * Compute what `filter` needs beyond the summaries (language shares, text matches), one pass over the
+   * file per missing condition (`passes`: a TraceFile runs them here). False when cancelled (what was
+   * found so far is not used).
    */
-  async prepare(file: TraceFile, filter: SampleFilter, control: PassControl): Promise<boolean> {
+  async prepare(passes: TraceFile | FilterPasses, filter: SampleFilter, control: PassControl): Promise<boolean> {
+    const p = passes instanceof TraceFile ? filePasses(passes) : passes;
     if (filter.languageMixed && !this.languageDone) {
-      const ok = await pass(file, control, (s) => {
-        const sc = scoreRecord(s, LANGUAGE_ONLY);
-        this.language.set(key(s.entry, s.sub), sc.components.language?.value ?? null);
-      });
-      if (!ok) return false;
+      const shares = await p.languageShares(control);
+      if (!shares) return false;
+      for (const [k, v] of shares) this.language.set(k, v);
       this.languageDone = true;
     }
     if (filter.text && this.textMatches?.text !== filter.text) {
-      const needle = filter.text.toLowerCase();
-      const keys = new Set<string>();
-      const ok = await pass(file, control, (s) => {
-        if (s.prompt.toLowerCase().includes(needle) || s.completion.toLowerCase().includes(needle)) keys.add(key(s.entry, s.sub));
-      });
-      if (!ok) return false;
-      this.textMatches = { text: filter.text, keys };
+      const keys = await p.textMatches(filter.text, control);
+      if (!keys) return false;
+      this.textMatches = { text: filter.text, keys: new Set(keys) };
     }
     return true;
   }

@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import { scoreRecord } from '../rewards/composite';
-import { approxTokenCount, splitThink } from '../rewards/text';
-import { reasoningSteps } from '../rewards/reasoningSteps';
+import { approxTokenCounts, splitThink } from '../rewards/text';
+import { countSteps, reasoningSteps } from '../rewards/reasoningSteps';
 import type { RewardSpec } from '../rewards/types';
 import { detectShape, toSamples } from './detect';
 import { groupStats, type GroupMember } from './groups';
@@ -158,6 +158,11 @@ export class TraceFile {
   /** Bytes held by the offset index. */
   get indexBytes(): number {
     return this.source.memoryBytes;
+  }
+
+  /** Take in what a pass over this file in another thread found malformed (the traces worker's analysis). */
+  adoptMalformed(found: readonly MalformedEntry[]): void {
+    for (const m of found) if (m.entry !== undefined) this.note(m.entry, m.line, m.reason);
   }
 
   private note(entry: number, line: number, reason: string): void {
@@ -321,9 +326,8 @@ export async function openTraceFile(file: string, options: OpenOptions = {}, con
 /** Steps, reflections, lengths and reward of one sample. */
 export function summarizeTraceSample(s: TraceSample, spec: RewardSpec | undefined, rescore: boolean, judge?: RewardSpec): SampleSummary {
   const sp = splitThink(s.completion);
-  const list = reasoningSteps(s.completion);
-  let refl = 0;
-  for (const st of list) if (st.kind === 'reflection' || st.kind === 'backtrack') refl++;
+  const counted = countSteps(s.completion);
+  const tokens = approxTokenCounts(s.completion, sp.thinkStart, sp.thinkEnd);
   let reward: number | null = null;
   let source: SampleSummary['rewardSource'] = 'none';
   let format: number | null = null;
@@ -351,10 +355,10 @@ export function summarizeTraceSample(s: TraceSample, spec: RewardSpec | undefine
     reward,
     rewardSource: source,
     advantage: null,
-    steps: list.length,
-    reflections: refl,
-    tokens: approxTokenCount(s.completion),
-    cotTokens: approxTokenCount(s.completion, sp.thinkStart, sp.thinkEnd),
+    steps: counted.steps,
+    reflections: counted.reflections,
+    tokens: tokens.total,
+    cotTokens: tokens.part,
     format,
     accuracy,
     think: sp.state,

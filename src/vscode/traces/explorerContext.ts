@@ -3,6 +3,7 @@ import type { TraceGroupPanel } from './traceGroupPanel';
 import type { TraceSession } from './traceSession';
 import type { TraceStepperPanel } from './traceStepperPanel';
 import type { TrainingStepsPanel } from './trainingStepsPanel';
+import type { TracesWorker } from './tracesWorkerClient';
 
 /** What the Trace Explorer's command groups work with (TraceExplorer is the one implementation). */
 export interface ExplorerContext {
@@ -17,4 +18,6 @@ export interface ExplorerContext {
   readonly groupPanel: TraceGroupPanel;
   readonly stepsPanel: TrainingStepsPanel;
   readonly log: (m: string) => void;
+  /** Where passes over whole files and word diffs run. */
+  readonly worker: TracesWorker;
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeExport, exportBestOfNToFile } from '../../core/traces';
+import { describeExport } from '../../core/traces';
 import type { ExplorerContext } from './explorerContext';
 
 export async function exportBest(explorer: ExplorerContext): Promise<void> {
@@ -45,7 +45,7 @@ export async function exportBest(explorer: ExplorerContext): Promise<void> {
   const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting best-of-${k}`, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
-    return exportBestOfNToFile(s.file, out, {
+    return explorer.worker.exportBest(s.trace, out, {
       k,
       correctOnly: mode.correctOnly,
       rewards: spec,

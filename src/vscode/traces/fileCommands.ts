@@ -36,36 +36,61 @@ async function pickTraceFile(): Promise<vscode.Uri | undefined> {
   return chosen?.[0];
 }
 
-/** Open Trace File: index and analyze with progress and cancellation, then show it in the tree. */
+/**
+ * Open Trace File: the tree empties at once, fills with the first records as soon as the file is
+ * indexed, and gets the groups, advantages and rewards of the whole file when the traces worker's
+ * analysis arrives (progress and cancellation in a notification for both).
+ */
 export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri): Promise<void> {
   uri = uri instanceof vscode.Uri ? uri : await pickTraceFile();
   if (!uri) return;
   const spec = explorer.specs.current(uri);
   const fields = vscode.workspace.getConfiguration(undefined, uri).get<FieldMapping>(FIELDS_SETTING) ?? {};
   const label = path.basename(uri.fsPath);
+  // the previous file's tree must not stay on screen while this one is read
+  explorer.replaceSession(undefined);
+  void vscode.commands.executeCommand('reasoningLab.traces.focus');
   const opened = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Opening ${label}`, cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       let last = 0;
-      return TraceSession.open(uri!, spec, Object.keys(fields).length ? fields : undefined, {
+      const report = (m: string, fraction: number) => {
+        const pct = Math.round(fraction * 100);
+        progress.report({ message: m, increment: Math.max(0, pct - last) });
+        last = Math.max(last, pct);
+      };
+      const session = await TraceSession.open(uri!, spec, Object.keys(fields).length ? fields : undefined, explorer.worker, {
         signal: controller.signal,
-        onProgress: (m, fraction) => {
-          const pct = Math.round(fraction * 100);
-          progress.report({ message: m, increment: Math.max(0, pct - last) });
-          last = Math.max(last, pct);
-        },
+        onProgress: (m, fraction) => report(m, fraction / 2),
       });
+      if (!session) return undefined;
+      explorer.replaceSession(session);
+      token.onCancellationRequested(() => session.cancelAnalysis());
+      const sub = session.onDidChange(() => {
+        const a = session.analysis;
+        if (a.kind === 'running') report(`analyzing: ${Math.round(a.fraction * 100)}%`, 0.5 + a.fraction / 2);
+      });
+      await session.analyzed;
+      sub.dispose();
+      return session;
     },
   );
   if (!opened) {
     void vscode.window.showInformationMessage(`Opening ${label} was cancelled.`);
     return;
   }
-  // show the view first, then fill it: one refresh, so no item is re-created under a click
-  await vscode.commands.executeCommand('reasoningLab.traces.focus');
-  explorer.replaceSession(opened);
+  const a = opened.analysis;
+  if (a.kind === 'cancelled') {
+    void vscode.window.showInformationMessage(`${label}: analysis cancelled; the tree shows the first ${count(opened.sampleCount, 'sample')} only.`);
+    return;
+  }
+  if (a.kind === 'failed') {
+    explorer.log(`analyzing ${uri.fsPath} failed: ${a.message}`);
+    void vscode.window.showErrorMessage(`${label}: the analysis failed (${a.message}); the tree shows the first ${count(opened.sampleCount, 'sample')} only.`);
+    return;
+  }
   const bad = opened.malformed.length;
   explorer.log(`opened ${uri.fsPath}: ${opened.file.shape.reason}; ${opened.sampleCount} samples, ${opened.groupCount} groups, ${bad} malformed`);
   void vscode.window.showInformationMessage(

@@ -12,6 +12,8 @@ import type { TraceSession } from './traceSession';
 import { TraceStepperPanel } from './traceStepperPanel';
 import { TraceTreeProvider, type TraceNode } from './traceTree';
 import { TrainingStepsPanel } from './trainingStepsPanel';
+import { TracesWorker } from './tracesWorkerClient';
+import { workerScript } from '../shared/workerScript';
 import { follow, openGroup, openSample, showRawJson, stopFollowing } from './viewCommands';
 
 /**
@@ -26,6 +28,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   readonly stepper: TraceStepperPanel;
   readonly groupPanel: TraceGroupPanel;
   readonly stepsPanel: TrainingStepsPanel;
+  readonly worker: TracesWorker;
   private readonly disposables: vscode.Disposable[];
 
   constructor(
@@ -36,7 +39,8 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   ) {
     const view = vscode.window.createTreeView('reasoningLab.traces', { treeDataProvider: this.tree, showCollapseAll: true });
     this.tree.view = view;
-    this.groupPanel = new TraceGroupPanel(extensionUri, (s, ref) => this.stepper.show(s, ref.entry, ref.sub), log);
+    this.worker = new TracesWorker(workerScript(extensionUri.fsPath, 'tracesWorker'));
+    this.groupPanel = new TraceGroupPanel(extensionUri, (s, ref) => this.stepper.show(s, ref.entry, ref.sub), this.worker, log);
     this.stepper = new TraceStepperPanel(extensionUri, (s, key) => this.groupPanel.show(s, key), stepScorer, log);
     this.stepsPanel = new TrainingStepsPanel(extensionUri, log);
     this.setContext();
@@ -105,5 +109,6 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
     this.current?.dispose();
+    this.worker.dispose();
   }
 }

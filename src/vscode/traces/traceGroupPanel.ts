@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { splitThink } from '../../core/rewards/text';
 import { extractAnswer } from '../../core/rewards/answer';
 import { distinctDecimals } from '../../contracts/numberFormat';
-import { wordDiff } from '../../core/traces/wordDiff';
 import { DIFF_MAX_CHARS, type TraceGroupEvents, type TraceGroupRequests, type TraceGroupRow, type TraceGroupView, type TraceSampleRef } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
+import type { TracesWorker } from './tracesWorkerClient';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import { errorMessage } from '../../core/shared/errors';
 
@@ -20,7 +20,12 @@ export class TraceGroupPanel implements vscode.Disposable {
   private readonly panel: SingleWebviewPanel<TraceGroupRequests, TraceGroupEvents>;
   private current?: { session: TraceSession; key: string; view: TraceGroupView };
 
-  constructor(extensionUri: vscode.Uri, private readonly openSample: (session: TraceSession, ref: TraceSampleRef) => Promise<void>, log: (m: string) => void) {
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly openSample: (session: TraceSession, ref: TraceSampleRef) => Promise<void>,
+    private readonly worker: TracesWorker,
+    log: (m: string) => void,
+  ) {
     this.panel = new SingleWebviewPanel<TraceGroupRequests, TraceGroupEvents>(
       extensionUri,
       TraceGroupPanel.viewType,
@@ -120,7 +125,7 @@ export class TraceGroupPanel implements vscode.Disposable {
     const c = this.current;
     if (!c) throw new Error('no group is shown');
     const [sa, sb] = await Promise.all([c.session.sample(a.entry, a.sub), c.session.sample(b.entry, b.sub)]);
-    return { ...wordDiff(sa.completion, sb.completion, DIFF_MAX_CHARS), a: sa.id, b: sb.id };
+    return { ...(await this.worker.wordDiff(sa.completion, sb.completion, DIFF_MAX_CHARS)), a: sa.id, b: sb.id };
   }
 
   dispose(): void {

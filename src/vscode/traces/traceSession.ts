@@ -17,11 +17,18 @@ import {
   type VisibleGroup,
 } from '../../core/traces';
 import { errorMessage } from '../../core/shared/errors';
+import type { TraceFileRef } from '../../contracts/tracesWorker';
+import type { TracesWorker } from './tracesWorkerClient';
+
+/** Where the analysis of the whole file stands: running (with its progress), done, cancelled or failed. */
+export type AnalysisState = { kind: 'running'; fraction: number } | { kind: 'done' } | { kind: 'cancelled' } | { kind: 'failed'; message: string };
 
 /**
  * One opened trace file in the explorer: its samples (core SampleSet: groups, summaries, what the
  * filters need), the filter and sort the tree shows, and follow mode. The tree view and the panels
- * read from here; nothing here draws anything.
+ * read from here; nothing here draws anything. Opening paints the first records as soon as the file
+ * is indexed; the analysis of the whole file (groups, advantages, rewards, steps) and the filter passes
+ * run in the traces worker and replace them when they arrive.
  */
 export class TraceSession implements vscode.Disposable {
   readonly label: string;
@@ -29,37 +36,95 @@ export class TraceSession implements vscode.Disposable {
   sort: SampleSort = 'file';
   private follow?: AbortController;
   private readonly changed = new vscode.EventEmitter<{ message?: string }>();
-  /** Fires after filters, sorting, or the data (follow) changed. */
+  /** Fires after filters, sorting, the analysis or the data (follow) changed. */
   readonly onDidChange = this.changed.event;
+  private analysisState: AnalysisState = { kind: 'running', fraction: 0 };
+  private readonly analysisControl = new AbortController();
+  /** Settles when the analysis has arrived, was cancelled or failed (true: arrived). */
+  readonly analyzed: Promise<boolean>;
 
-  private constructor(readonly uri: vscode.Uri, readonly file: TraceFile, readonly spec: RewardSpec, private readonly samples: SampleSet) {
+  private constructor(
+    readonly uri: vscode.Uri,
+    readonly file: TraceFile,
+    readonly spec: RewardSpec,
+    private readonly samples: SampleSet,
+    private readonly worker: TracesWorker,
+    private readonly fields: FieldMapping | undefined,
+  ) {
     this.label = path.basename(uri.fsPath);
+    this.analyzed = this.analyze();
   }
 
-  /** Index and analyze a file (progress and cancellation through `control`). */
+  /**
+   * Index a file and summarize its first records (progress and cancellation through `control`); the
+   * analysis of the whole file starts in `worker` (see `analysis`, `analyzed`).
+   */
   static async open(
     uri: vscode.Uri,
     spec: RewardSpec,
     fields: FieldMapping | undefined,
+    worker: TracesWorker,
     control: { onProgress: (message: string, fraction: number) => void; signal: AbortSignal },
   ): Promise<TraceSession | undefined> {
     const tf = await openTraceFile(uri.fsPath, { fields }, {
       signal: control.signal,
-      onProgress: (p) => control.onProgress(`indexing: ${p.entries} records`, p.total ? p.done / p.total / 2 : 0),
+      onProgress: (p) => control.onProgress(`indexing: ${p.entries} records`, p.total ? p.done / p.total : 0),
     });
     try {
-      const samples = await SampleSet.analyze(tf, spec, {
-        signal: control.signal,
-        onProgress: (p) => control.onProgress(`analyzing: ${p.done} of ${p.total} records`, 0.5 + (p.total ? p.done / p.total / 2 : 0)),
-      });
-      if (!samples) {
+      const first = await SampleSet.firstPage(tf, spec);
+      if (control.signal.aborted) {
         await tf.close();
         return undefined;
       }
-      return new TraceSession(uri, tf, spec, samples);
+      return new TraceSession(uri, tf, spec, first, worker, fields);
     } catch (e) {
       await tf.close();
       throw e;
+    }
+  }
+
+  /** The analysis of the whole file. */
+  get analysis(): AnalysisState {
+    return this.analysisState;
+  }
+
+  /** Stop the analysis: the tree keeps the first records. */
+  cancelAnalysis(): void {
+    this.analysisControl.abort();
+  }
+
+  /** The file as the traces worker opens it. */
+  get trace(): TraceFileRef {
+    return { file: this.uri.fsPath, fields: this.fields };
+  }
+
+  private async analyze(): Promise<boolean> {
+    const signal = this.analysisControl.signal;
+    let lastFire = 0;
+    try {
+      const a = await this.worker.analyze(this.trace, this.spec, {
+        signal,
+        onProgress: (p) => {
+          this.analysisState = { kind: 'running', fraction: p.total ? p.done / p.total : 0 };
+          if (Date.now() - lastFire > 500) {
+            lastFire = Date.now();
+            this.changed.fire({});
+          }
+        },
+      });
+      if (a.cancelled || signal.aborted) {
+        this.analysisState = { kind: 'cancelled' };
+        return false;
+      }
+      this.samples.load(a);
+      this.file.adoptMalformed(a.malformed);
+      this.analysisState = { kind: 'done' };
+      return true;
+    } catch (e) {
+      this.analysisState = signal.aborted ? { kind: 'cancelled' } : { kind: 'failed', message: errorMessage(e) };
+      return false;
+    } finally {
+      this.changed.fire({});
     }
   }
 
@@ -106,7 +171,8 @@ export class TraceSession implements vscode.Disposable {
    * hold them): done here, with progress and cancellation.
    */
   async setFilter(filter: SampleFilter, control: { onProgress: (fraction: number) => void; signal: AbortSignal }): Promise<boolean> {
-    if (!(await this.samples.prepare(this.file, filter, control))) return false;
+    await this.analyzed;
+    if (!(await this.samples.prepare(this.worker.filterPasses(this.trace), filter, control))) return false;
     this.filter = filter;
     this.changed.fire({});
     return true;
@@ -133,10 +199,15 @@ export class TraceSession implements vscode.Disposable {
     this.follow = controller;
     void (async () => {
       try {
+        // new records join the groups of the whole file's analysis
+        await this.analyzed;
         for await (const batch of followTraceFile(this.file, { signal: controller.signal, fromStart: false, pollMs: 500 })) {
           if (batch.reset) {
             // rewritten or truncated: analyze again from scratch
-            if (!(await this.samples.reanalyze(this.file, this.spec, { signal: controller.signal }))) break;
+            const a = await this.worker.analyze(this.trace, this.spec, { signal: controller.signal });
+            if (a.cancelled) break;
+            this.samples.load(a);
+            this.file.adoptMalformed(a.malformed);
             this.changed.fire({ message: batch.message });
             continue;
           }
@@ -159,6 +230,7 @@ export class TraceSession implements vscode.Disposable {
 
   dispose(): void {
     this.stopFollowing();
+    this.cancelAnalysis();
     this.changed.dispose();
     void this.file.close();
   }

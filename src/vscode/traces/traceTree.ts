@@ -63,6 +63,14 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
       this.view.description = undefined;
       return;
     }
+    const a = s.analysis;
+    if (a.kind !== 'done') {
+      // the first records, summarized while the worker analyzes the whole file
+      const state = a.kind === 'running' ? `analyzing the whole file… ${Math.round(a.fraction * 100)}%` : a.kind === 'cancelled' ? 'analysis cancelled' : `analysis failed: ${a.message}`;
+      this.view.description = s.label;
+      this.view.message = `${s.label}: ${state} · the first ${plural(s.sampleCount, 'sample')} shown`;
+      return;
+    }
     const filter = s.describeFilter();
     const shown = filter ? s.visibleGroups().reduce((n, g) => n + g.samples.length, 0) : s.sampleCount;
     this.view.description = s.label + (s.following ? ' · following' : '');

@@ -1,0 +1,82 @@
+import type { HostToWorker, TraceFileRef, WorkerToHost } from '../../contracts/tracesWorker';
+import type { RewardSpec } from '../../core/rewards/types';
+import { WorkerClient, type Reply } from '../../core/shared/workerClient';
+import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, PassControl, TraceAnalysis } from '../../core/traces';
+import type { WordDiffPart } from '../../core/traces/wordDiff';
+
+type Request = HostToWorker extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/**
+ * The traces worker thread (dist/tracesWorker.js), started on first use: the Trace Explorer's passes
+ * over a whole file and the Group View's word diffs run there, never on the extension host's event
+ * loop. Calls run side by side; cancelling a pass (its signal) tells the worker to stop it. A worker
+ * that dies fails the calls in flight, and the next call starts a new one.
+ */
+export class TracesWorker {
+  private client?: WorkerClient<HostToWorker, WorkerToHost>;
+
+  constructor(private readonly script: string) {}
+
+  /** The explorer's analysis of `trace` (SampleSet is built from it); cancelled: true when the signal aborted. */
+  async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}): Promise<TraceAnalysis> {
+    return this.run({ type: 'analyze', trace, spec }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
+  }
+
+  /** The filter passes over `trace`, run in the worker. */
+  filterPasses(trace: TraceFileRef): FilterPasses {
+    const control = (c: PassControl): JobControl => ({ signal: c.signal, onProgress: (p) => c.onProgress(p.total ? p.done / p.total : 0) });
+    // a pass cancelled while the worker was still opening the file fails there: it is a cancel all the same
+    const cancelled = (c: PassControl) => (e: unknown) => {
+      if (c.signal.aborted) return undefined;
+      throw e;
+    };
+    return {
+      languageShares: (c) =>
+        this.run({ type: 'languageShares', trace }, control(c), (m) => (m.type === 'languageShares' ? { value: c.signal.aborted ? undefined : m.shares } : undefined)).catch(cancelled(c)),
+      textMatches: (text, c) =>
+        this.run({ type: 'textMatches', trace, text }, control(c), (m) => (m.type === 'textMatches' ? { value: c.signal.aborted ? undefined : m.keys } : undefined)).catch(cancelled(c)),
+    };
+  }
+
+  /** Best-of-n export of `trace` into the new file `out`, in the worker (progress, cancellation as exportBestOfNToFile). */
+  exportBest(trace: TraceFileRef, out: string, options: ExportBestOptions): Promise<ExportSummary> {
+    const { signal, onProgress, ...rest } = options;
+    return this.run({ type: 'exportBest', trace, out, options: rest }, { signal, onProgress }, (m) => (m.type === 'exported' ? { value: m.summary } : undefined)).catch((e) => {
+      // cancelled while the worker was still opening the file: nothing was written
+      if (signal?.aborted) return { groups: 0, groupsKept: 0, written: 0, skipped: { noReward: 0, incorrect: 0, unjudged: 0, badFormat: 0, beyondK: 0 }, meanRewardWritten: null, cancelled: true };
+      throw e;
+    });
+  }
+
+  wordDiff(a: string, b: string, maxChars: number): Promise<{ parts: WordDiffPart[]; truncated: boolean }> {
+    return this.run({ type: 'wordDiff', a, b, maxChars }, {}, (m) => (m.type === 'wordDiff' ? { value: { parts: m.parts, truncated: m.truncated } } : undefined));
+  }
+
+  private run<T>(request: Request, control: JobControl, result: (m: WorkerToHost) => Reply<T>): Promise<T> {
+    if (!this.client?.running) this.client = new WorkerClient<HostToWorker, WorkerToHost>(this.script, { name: 'traces', callId: (m) => m.id });
+    const client = this.client;
+    let callId = 0;
+    const cancel = () => client.post({ type: 'cancel', id: callId });
+    control.signal?.addEventListener('abort', cancel, { once: true });
+    return client
+      .call<T>(
+        (id) => {
+          callId = id;
+          return { ...request, id } as HostToWorker;
+        },
+        (m) => {
+          if (m.type === 'progress') {
+            control.onProgress?.(m.progress);
+            return undefined;
+          }
+          if (m.type === 'error') return { error: new Error(m.message) };
+          return result(m);
+        },
+      )
+      .finally(() => control.signal?.removeEventListener('abort', cancel));
+  }
+
+  dispose(): void {
+    void this.client?.terminate();
+  }
+}
