@@ -86,7 +86,7 @@ const ATTACKS: { name: string; body: string; verdicts: RegExp; reason?: RegExp }
   { name: 'scan every object the garbage collector knows', verdicts: /^(failed|timeout|memory)$/, body: hunt(`parts = []\nfor o in gc.get_objects():\n    try:\n        if isinstance(o, dict): parts.extend(repr(x)[:10000] for x in o.values())\n        elif isinstance(o, (list, tuple)): parts.extend(repr(x)[:10000] for x in o)\n    except Exception: pass\nreturn find('\\n'.join(parts)) or 'clean'`) },
   { name: 'read the test source from linecache and sys.modules', verdicts: /^failed$/, body: hunt(`import linecache\nblob = '\\n'.join(''.join(v[2]) for v in linecache.cache.values() if len(v) > 2)\nblob += '\\n'.join(repr(getattr(m, '__dict__', ''))[:100000] for m in list(sys.modules.values()))\nreturn find(blob) or 'clean'`) },
   { name: 'find the problems file through /proc/*/cmdline, environ and open files', verdicts: /^failed$/, body: hunt(`blob = []\nfor p in os.listdir('/proc'):\n    if not p.isdigit(): continue\n    for f in ('cmdline', 'environ'):\n        try: blob.append(open('/proc/%s/%s' % (p, f), 'rb').read().decode('latin1'))\n        except OSError: pass\n    try:\n        for fd in os.listdir('/proc/%s/fd' % p):\n            f = '/proc/%s/fd/%s' % (p, fd)\n            try: blob.append(open(f).read(1 << 20) if os.path.isfile(f) else f)\n            except Exception: pass\n    except OSError: pass\nfor guess in (${JSON.stringify(problemsFile)}, ${JSON.stringify(path.join(workspace, 'tests.json'))}):\n    try: blob.append(open(guess).read())\n    except OSError as e: blob.append(str(e))\nreturn find('\\n'.join(blob)) or 'clean: ' + ' '.join(sorted(p for p in os.listdir('/proc') if p.isdigit()))`) },
-  { name: "read /proc/self/mem for anything the harness holds", verdicts: /^(failed|timeout|memory)$/, body: hunt(`out = []\nfor line in open('/proc/self/maps'):\n    a, b = [int(x, 16) for x in line.split()[0].split('-')]\n    if 'r' not in line.split()[1] or b - a > 64 << 20: continue\n    try:\n        with open('/proc/self/mem', 'rb') as m:\n            m.seek(a); data = m.read(b - a)\n        i = data.find(SECRET_PREFIX.encode())\n        if i >= 0: return data[i:i + 46].decode('latin1')\n    except (OSError, ValueError, OverflowError): pass\nreturn 'clean'`) },
+  { name: "read /proc/self/mem for anything the harness holds", verdicts: /^(failed|timeout|memory)$/, body: hunt(`out = []\nfor line in open('/proc/self/maps'):\n    a, b = [int(x, 16) for x in line.split()[0].split('-')]\n    if 'r' not in line.split()[1] or b - a > 64 << 20: continue\n    try:\n        with open('/proc/self/mem', 'rb') as m:\n            m.seek(a); data = m.read(b - a)\n    except (OSError, ValueError, OverflowError): continue\n    import re\n    m = re.search(SECRET_PREFIX.encode() + rb'[0-9a-f-]{36}', data)\n    if m: return m.group().decode('latin1')\nreturn 'clean'`) },
   { name: 'patch json and the value encoder so a failure is serialised as the answer', verdicts: /^failed$/, body: `import pyvalues\njson.dumps = lambda *a, **k: '"passed"'\npyvalues.dumps = lambda v: '"passed"'\nreturn 'wrong'` },
   { name: 'sys.settrace and sys.addaudithook to swap the check for a no-op', verdicts: /^failed$/, body: `sys.addaudithook(lambda e, a: None)\nsys.settrace(lambda *a: None)\nreturn 'wrong'` },
   { name: 'an object whose __eq__ is always true', verdicts: /^failed$/, reason: /not a value that can be compared/, body: `class Yes:\n    def __eq__(self, other): return True\n    def __hash__(self): return 0\nreturn Yes()` },
@@ -242,6 +242,40 @@ return seen`);
   assert.ok(!fs.existsSync(`/dev/shm/${MARK}`) && !fs.existsSync(`/tmp/${MARK}`));
 });
 
+test("red team: a program forked from a worker never finds in its memory the expected values of a reference run before it", async () => {
+  // the problem's own reference runs in the sandbox before the samples (calibration, conversion of its
+  // asserts): the worker that read its job and its outputs must not be the one the samples fork from
+  const sb = await Sandbox.create({ workers: 1 });
+  const limits = { timeoutMs: 8000, cpuSeconds: 8, memoryBytes: 256 * 2 ** 20, outputBytes: 1 << 16, processes: 16 };
+  const hidden = `rl-hidden-${randomUUID()}`;
+  try {
+    const reference = await sb.run({ runtime: 'python', mode: 'calls', code: `def f():\n    return ${JSON.stringify(hidden)}\n`, entry: 'f', cases: [{ args: [] }], args: 'json', limits, trusted: true });
+    assert.ok(reference.report.includes(hidden), JSON.stringify(reference));
+    const scan = `import os\ndef f():
+    found = set()
+    for line in open('/proc/self/maps'):
+        a, b = [int(x, 16) for x in line.split()[0].split('-')]
+        if 'r' not in line.split()[1] or b - a > 64 << 20: continue
+        try:
+            with open('/proc/self/mem', 'rb') as m:
+                m.seek(a); data = m.read(b - a)
+        except (OSError, ValueError, OverflowError): continue
+        i = data.find(b'rl-hidden-')
+        while i >= 0 and len(found) < 200:
+            found.add(data[i:i + 46].decode('latin1'))
+            i = data.find(b'rl-hidden-', i + 1)
+    return sorted(found)
+`;
+    for (let i = 0; i < 3; i++) {
+      const r = await sb.run({ runtime: 'python', mode: 'calls', code: scan, entry: 'f', cases: [{ args: [] }], args: 'json', limits });
+      assert.ok(r.report.startsWith('{"i":0,"v":'), JSON.stringify(r));
+      assert.ok(!r.report.includes(hidden) && !r.output.includes(hidden), `program ${i} found the reference's output in its memory`);
+    }
+  } finally {
+    await sb.close();
+  }
+});
+
 const CLI = path.join(__dirname, '..', '..', 'src', 'cli.ts');
 const TSX = pathToFileURL(path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
@@ -266,25 +300,35 @@ test('red team, CLI: a module planted in the working directory is never imported
   }
 });
 
+const commOf = (pid: string) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+};
+
 test('red team, infrastructure: a worker killed under a sample every time is retried, then counted as not judged: no pass@k, the CLI exits non-zero', async () => {
   const out = path.join(dir, 'infra.jsonl');
   const samplesFile = path.join(dir, 'slow-samples.jsonl');
-  fs.writeFileSync(samplesFile, [{ task_id: 'RedTeam/cases', completion: '    import time\n    time.sleep(3)\n    return 1\n' }, { task_id: 'RedTeam/cases', completion: `    return ${JSON.stringify(SECRET)}\n` }].map((x) => JSON.stringify(x)).join('\n') + '\n');
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'eval', problemsFile, '--samples', samplesFile, '--jobs', '1', '--timeout-ms', '8000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.writeFileSync(samplesFile, [{ task_id: 'RedTeam/cases', completion: '    import time\n    time.sleep(30)\n    return 1\n' }, { task_id: 'RedTeam/cases', completion: `    return ${JSON.stringify(SECRET)}\n` }].map((x) => JSON.stringify(x)).join('\n') + '\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'eval', problemsFile, '--samples', samplesFile, '--jobs', '1', '--timeout-ms', '60000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   // kill the sample's worker from outside while the slow sample runs (after the run file's header,
-  // before its line), once per attempt
+  // before its line), once per attempt; the sample sleeps long enough that a slow machine's kill still
+  // lands during it
   let kills = 0;
   const killed = new Set<string>();
   const started = Date.now();
   while (kills < 3 && Date.now() - started < 120000 && child.exitCode === null) {
     await new Promise((r) => setTimeout(r, 300));
     if (!fs.existsSync(out) || fs.readFileSync(out, 'utf8').includes('"sampleIndex":0')) continue;
-    const kids = spawnSync('pgrep', ['-P', String(child.pid)]).stdout.toString().trim().split('\n').filter((k) => k && !killed.has(k));
+    // the CLI's sandbox workers only (bubblewrap, or Python without it), not tsx's esbuild service
+    const kids = spawnSync('pgrep', ['-P', String(child.pid)]).stdout.toString().trim().split('\n').filter((k) => k && !killed.has(k) && /^(bwrap|python)/.test(commOf(k)));
     if (!kids.length) continue;
     await new Promise((r) => setTimeout(r, 800)); // let it start the slow sample
     for (const k of kids) {
