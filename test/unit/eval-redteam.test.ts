@@ -18,6 +18,8 @@ import { evaluate, loadProblemSet, readRun, Sandbox, type Problem, type Sample, 
 
 const SECRET = `rl-secret-${randomUUID()}`;
 const MARK = `rl-redteam-${process.pid}`;
+// a command line no other process on the machine has (the check below looks for it)
+const LINGER = `sleep 300.${process.pid}`;
 const FAST = { timeoutMs: 10000, memoryBytes: 256 * 2 ** 20, outputBytes: 256 * 1024, calibrate: false, jobs: 2 } as const;
 const isRoot = process.getuid?.() === 0;
 // paths are fixed before the attacks are written: an attacker may be told (or guess) every one of them
@@ -110,7 +112,7 @@ const ATTACKS: { name: string; body: string; verdicts: RegExp; reason?: RegExp }
   { name: 'fork 12 children of 60 MB each (a per-process limit would let 720 MB through)', verdicts: /^memory$/, body: `kids = []\nfor i in range(12):\n    pid = os.fork()\n    if pid == 0:\n        b = bytearray(60 << 20)\n        for j in range(0, len(b), 4096): b[j] = 1\n        time.sleep(30)\n        os._exit(0)\n    kids.append(pid)\ntime.sleep(30)\nreturn 'wrong'` },
   { name: 'start a new session in a child (a CPU scheduling group of its own)', verdicts: /^failed$/, reason: /setsid refused/, body: `pid = os.fork()\nif pid == 0:\n    try:\n        os.setsid(); os._exit(0)\n    except OSError:\n        os._exit(7)\n_, st = os.waitpid(pid, 0)\nreturn 'setsid refused' if os.waitstatus_to_exitcode(st) == 7 else 'setsid allowed'` },
   { name: 'store state in the kernel keyring for the next program', verdicts: /^failed$/, reason: /keyring refused/, body: `libc = ctypes.CDLL(None, use_errno=True)\nr = libc.syscall(248 if os.uname().machine == 'x86_64' else 217, b'user', b'rl', b'x', 1, -4)\nreturn 'keyring refused' if r < 0 and ctypes.get_errno() == 1 else 'keyring allowed %d' % r` },
-  { name: 'leave a background process behind', verdicts: /^failed$/, body: `subprocess.Popen(['sh', '-c', 'exec sleep 300 # ${MARK}'])\nreturn 'wrong'` },
+  { name: 'leave a background process behind', verdicts: /^failed$/, body: `subprocess.Popen(['sh', '-c', 'exec ${LINGER}'])\nreturn 'wrong'` },
   { name: 'fill /tmp until the disk is full', verdicts: /^failed$|^runtime_error$|^memory$/, body: `with open('/tmp/big', 'wb') as f:\n    for i in range(4096):\n        f.write(b'x' * (1 << 20))\nreturn 'wrong'` },
   { name: 'flood the result channel', verdicts: /^output_limit$|^failed$/, body: `line = b'{"i":0,"v":"' + b'x' * 65536 + b'"}\\n'\nwhile True:\n    os.write(3, line)` },
   // leaks: the host's files, sockets, processes
@@ -144,7 +146,7 @@ test('red team: every attack gets the verdict it must get, never a pass, never a
   const stored = readRun(path.join(dir, 'run.jsonl'));
   assert.equal(stored.results.filter((r) => r.verdict === 'passed').length, 1, 'no forged line in the run file');
   assert.deepEqual(fs.readdirSync('/dev/shm').filter((f) => !hostShmBefore.includes(f)), []);
-  assert.equal(spawnSync('pgrep', ['-f', MARK]).stdout.toString().trim(), '', 'no process outlives its program');
+  assert.equal(spawnSync('pgrep', ['-f', MARK]).stdout.toString().trim() + spawnSync('pgrep', ['-x', '-f', LINGER]).stdout.toString().trim(), '', 'no process outlives its program');
   assert.ok(!fs.existsSync('/tmp/big') && !fs.existsSync('/tmp/d') && !fs.existsSync('/tmp/f0'), "no file in the host's /tmp");
 });
 

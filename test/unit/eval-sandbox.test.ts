@@ -74,7 +74,7 @@ test('adversarial programs each end as a failed sample with the right reason, an
     ['sys.exit(0)', 'sys.exit(0)', /called exit\(0\)/, 'runtime_error'],
     ['os._exit(0)', 'os._exit(0)', /exited with code 0 before the tests finished/, 'runtime_error'],
     ['fake pass marker on every fd', 'for fd in range(3, 1024):\n    try: os.write(fd, b\'{"verdict": "passed"}\\n\')\n    except OSError: pass\nreturn 0', /expected 3, got 0|broke the result protocol/, 'failed'],
-    ['background child outliving it', 'subprocess.Popen(["sleep", "300"])\nreturn a + b', /all 2 test cases passed/, 'passed'],
+    ['background child outliving it', `subprocess.Popen(["sleep", "300.${process.pid}"])\nreturn a + b`, /all 2 test cases passed/, 'passed'],
   ];
   const samples = [...cases.map(([, body], i) => py(i, indent(body))), py(cases.length, '    return a + b')];
   const run = await evaluate([add], samples, { ...FAST, timeoutMs: 3000, memoryBytes: 128 * 2 ** 20 });
@@ -88,7 +88,7 @@ test('adversarial programs each end as a failed sample with the right reason, an
   assert.equal(run.results.at(-1)!.verdict, 'passed', 'the run goes on after all of them');
   assert.ok(!fs.existsSync(outside) && !fs.existsSync('/work/rl-escape'));
   assert.ok(!JSON.stringify(run.results).includes('hunter2'));
-  const ps = spawnSync('pgrep', ['-f', 'sleep 300']);
+  const ps = spawnSync('pgrep', ['-x', '-f', `sleep 300.${process.pid}`]); // no other process on the machine has this command line
   assert.equal(ps.stdout.toString().trim(), '', 'no process outlives its program');
   const p = run.header.protections;
   if (process.platform === 'linux') {
