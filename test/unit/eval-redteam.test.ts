@@ -302,41 +302,46 @@ test('red team, CLI: a module planted in the working directory is never imported
   }
 });
 
-const commOf = (pid: string) => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
+/** The ancestor of `pid` whose parent is `parent` (walking /proc), or undefined. */
+const ancestorUnder = (pid: string, parent: string): string | undefined => {
+  let p = pid;
+  for (let i = 0; i < 32 && p && p !== '1'; i++) {
+    let ppid: string;
+    try {
+      ppid = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(')').pop()!.trim().split(' ')[1];
+    } catch {
+      return undefined;
+    }
+    if (ppid === parent) return p;
+    p = ppid;
   }
+  return undefined;
 };
 
 test('red team, infrastructure: a worker killed under a sample every time is retried, then counted as not judged: no pass@k, the CLI exits non-zero', async () => {
   const out = path.join(dir, 'infra.jsonl');
   const samplesFile = path.join(dir, 'slow-samples.jsonl');
-  fs.writeFileSync(samplesFile, [{ task_id: 'RedTeam/cases', completion: '    import time\n    time.sleep(30)\n    return 1\n' }, { task_id: 'RedTeam/cases', completion: `    return ${JSON.stringify(SECRET)}\n` }].map((x) => JSON.stringify(x)).join('\n') + '\n');
+  // the slow sample runs a command no other process on the machine has: the worker to kill is the one above it
+  const slow = `sleep 30.${process.pid}`;
+  fs.writeFileSync(samplesFile, [{ task_id: 'RedTeam/cases', completion: `    import subprocess\n    subprocess.run(${JSON.stringify(slow.split(' '))})\n    return 1\n` }, { task_id: 'RedTeam/cases', completion: `    return ${JSON.stringify(SECRET)}\n` }].map((x) => JSON.stringify(x)).join('\n') + '\n');
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'eval', problemsFile, '--samples', samplesFile, '--jobs', '1', '--timeout-ms', '60000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  // kill the sample's worker from outside while the slow sample runs (after the run file's header,
-  // before its line), once per attempt; the sample sleeps long enough that a slow machine's kill still
-  // lands during it
+  // kill the sample's worker (the CLI's child that the slow command descends from) from outside while the
+  // slow sample runs, once per attempt
   let kills = 0;
   const killed = new Set<string>();
   const started = Date.now();
   while (kills < 3 && Date.now() - started < 120000 && child.exitCode === null) {
     await new Promise((r) => setTimeout(r, 300));
-    if (!fs.existsSync(out) || fs.readFileSync(out, 'utf8').includes('"sampleIndex":0')) continue;
-    // the CLI's sandbox workers only (bubblewrap, or Python without it), not tsx's esbuild service
-    const kids = spawnSync('pgrep', ['-P', String(child.pid)]).stdout.toString().trim().split('\n').filter((k) => k && !killed.has(k) && /^(bwrap|python)/.test(commOf(k)));
-    if (!kids.length) continue;
-    await new Promise((r) => setTimeout(r, 800)); // let it start the slow sample
-    for (const k of kids) {
-      spawnSync('kill', ['-9', k]);
-      killed.add(k);
-    }
+    const running = spawnSync('pgrep', ['-x', '-f', slow]).stdout.toString().trim().split('\n').filter(Boolean);
+    const worker = running.map((pid) => ancestorUnder(pid, String(child.pid))).find((w) => w && !killed.has(w));
+    if (!worker) continue;
+    spawnSync('kill', ['-9', worker]);
+    killed.add(worker);
     kills++;
   }
   const code = await exited;
