@@ -22,6 +22,8 @@ import { functionSample } from '../../src/core/rewards/workspace/inputs';
 
 const SECRET = `rl-secret-${randomUUID()}`;
 const MARK = `rl-redteam-${process.pid}`;
+// a command line no other process on the machine has (the check below looks for it)
+const LINGER = `sleep 300.${process.pid}`;
 const FAST = { timeoutMs: 10000, memoryBytes: 256 * 2 ** 20, outputBytes: 256 * 1024, calibrate: false, jobs: 2 } as const;
 const isRoot = process.getuid?.() === 0;
 // paths are fixed before the attacks are written: an attacker may be told (or guess) every one of them
@@ -90,7 +92,7 @@ const ATTACKS: { name: string; body: string; verdicts: RegExp; reason?: RegExp }
   { name: 'scan every object the garbage collector knows', verdicts: /^(failed|timeout|memory)$/, body: hunt(`parts = []\nfor o in gc.get_objects():\n    try:\n        if isinstance(o, dict): parts.extend(repr(x)[:10000] for x in o.values())\n        elif isinstance(o, (list, tuple)): parts.extend(repr(x)[:10000] for x in o)\n    except Exception: pass\nreturn find('\\n'.join(parts)) or 'clean'`) },
   { name: 'read the test source from linecache and sys.modules', verdicts: /^failed$/, body: hunt(`import linecache\nblob = '\\n'.join(''.join(v[2]) for v in linecache.cache.values() if len(v) > 2)\nblob += '\\n'.join(repr(getattr(m, '__dict__', ''))[:100000] for m in list(sys.modules.values()))\nreturn find(blob) or 'clean'`) },
   { name: 'find the problems file through /proc/*/cmdline, environ and open files', verdicts: /^failed$/, body: hunt(`blob = []\nfor p in os.listdir('/proc'):\n    if not p.isdigit(): continue\n    for f in ('cmdline', 'environ'):\n        try: blob.append(open('/proc/%s/%s' % (p, f), 'rb').read().decode('latin1'))\n        except OSError: pass\n    try:\n        for fd in os.listdir('/proc/%s/fd' % p):\n            f = '/proc/%s/fd/%s' % (p, fd)\n            try: blob.append(open(f).read(1 << 20) if os.path.isfile(f) else f)\n            except Exception: pass\n    except OSError: pass\nfor guess in (${JSON.stringify(problemsFile)}, ${JSON.stringify(path.join(workspace, 'tests.json'))}):\n    try: blob.append(open(guess).read())\n    except OSError as e: blob.append(str(e))\nreturn find('\\n'.join(blob)) or 'clean: ' + ' '.join(sorted(p for p in os.listdir('/proc') if p.isdigit()))`) },
-  { name: "read /proc/self/mem for anything the harness holds", verdicts: /^(failed|timeout|memory)$/, body: hunt(`out = []\nfor line in open('/proc/self/maps'):\n    a, b = [int(x, 16) for x in line.split()[0].split('-')]\n    if 'r' not in line.split()[1] or b - a > 64 << 20: continue\n    try:\n        with open('/proc/self/mem', 'rb') as m:\n            m.seek(a); data = m.read(b - a)\n        i = data.find(SECRET_PREFIX.encode())\n        if i >= 0: return data[i:i + 46].decode('latin1')\n    except (OSError, ValueError, OverflowError): pass\nreturn 'clean'`) },
+  { name: "read /proc/self/mem for anything the harness holds", verdicts: /^(failed|timeout|memory)$/, body: hunt(`out = []\nfor line in open('/proc/self/maps'):\n    a, b = [int(x, 16) for x in line.split()[0].split('-')]\n    if 'r' not in line.split()[1] or b - a > 64 << 20: continue\n    try:\n        with open('/proc/self/mem', 'rb') as m:\n            m.seek(a); data = m.read(b - a)\n    except (OSError, ValueError, OverflowError): continue\n    import re\n    m = re.search(SECRET_PREFIX.encode() + rb'[0-9a-f-]{36}', data)\n    if m: return m.group().decode('latin1')\nreturn 'clean'`) },
   { name: 'patch json and the value encoder so a failure is serialised as the answer', verdicts: /^failed$/, body: `import pyvalues\njson.dumps = lambda *a, **k: '"passed"'\npyvalues.dumps = lambda v: '"passed"'\nreturn 'wrong'` },
   { name: 'sys.settrace and sys.addaudithook to swap the check for a no-op', verdicts: /^failed$/, body: `sys.addaudithook(lambda e, a: None)\nsys.settrace(lambda *a: None)\nreturn 'wrong'` },
   { name: 'an object whose __eq__ is always true', verdicts: /^failed$/, reason: /not a value that can be compared/, body: `class Yes:\n    def __eq__(self, other): return True\n    def __hash__(self): return 0\nreturn Yes()` },
@@ -114,7 +116,7 @@ const ATTACKS: { name: string; body: string; verdicts: RegExp; reason?: RegExp }
   { name: 'fork 12 children of 60 MB each (a per-process limit would let 720 MB through)', verdicts: /^memory$/, body: `kids = []\nfor i in range(12):\n    pid = os.fork()\n    if pid == 0:\n        b = bytearray(60 << 20)\n        for j in range(0, len(b), 4096): b[j] = 1\n        time.sleep(30)\n        os._exit(0)\n    kids.append(pid)\ntime.sleep(30)\nreturn 'wrong'` },
   { name: 'start a new session in a child (a CPU scheduling group of its own)', verdicts: /^failed$/, reason: /setsid refused/, body: `pid = os.fork()\nif pid == 0:\n    try:\n        os.setsid(); os._exit(0)\n    except OSError:\n        os._exit(7)\n_, st = os.waitpid(pid, 0)\nreturn 'setsid refused' if os.waitstatus_to_exitcode(st) == 7 else 'setsid allowed'` },
   { name: 'store state in the kernel keyring for the next program', verdicts: /^failed$/, reason: /keyring refused/, body: `libc = ctypes.CDLL(None, use_errno=True)\nr = libc.syscall(248 if os.uname().machine == 'x86_64' else 217, b'user', b'rl', b'x', 1, -4)\nreturn 'keyring refused' if r < 0 and ctypes.get_errno() == 1 else 'keyring allowed %d' % r` },
-  { name: 'leave a background process behind', verdicts: /^failed$/, body: `subprocess.Popen(['sh', '-c', 'exec sleep 300 # ${MARK}'])\nreturn 'wrong'` },
+  { name: 'leave a background process behind', verdicts: /^failed$/, body: `subprocess.Popen(['sh', '-c', 'exec ${LINGER}'])\nreturn 'wrong'` },
   { name: 'fill /tmp until the disk is full', verdicts: /^failed$|^runtime_error$|^memory$/, body: `with open('/tmp/big', 'wb') as f:\n    for i in range(4096):\n        f.write(b'x' * (1 << 20))\nreturn 'wrong'` },
   { name: 'flood the result channel', verdicts: /^output_limit$|^failed$/, body: `line = b'{"i":0,"v":"' + b'x' * 65536 + b'"}\\n'\nwhile True:\n    os.write(3, line)` },
   // leaks: the host's files, sockets, processes
@@ -148,7 +150,7 @@ test('red team: every attack gets the verdict it must get, never a pass, never a
   const stored = readRun(path.join(dir, 'run.jsonl'));
   assert.equal(stored.results.filter((r) => r.verdict === 'passed').length, 1, 'no forged line in the run file');
   assert.deepEqual(fs.readdirSync('/dev/shm').filter((f) => !hostShmBefore.includes(f)), []);
-  assert.equal(spawnSync('pgrep', ['-f', MARK]).stdout.toString().trim(), '', 'no process outlives its program');
+  assert.equal(spawnSync('pgrep', ['-f', MARK]).stdout.toString().trim() + spawnSync('pgrep', ['-x', '-f', LINGER]).stdout.toString().trim(), '', 'no process outlives its program');
   assert.ok(!fs.existsSync('/tmp/big') && !fs.existsSync('/tmp/d') && !fs.existsSync('/tmp/f0'), "no file in the host's /tmp");
 });
 
@@ -246,6 +248,40 @@ return seen`);
   assert.ok(!fs.existsSync(`/dev/shm/${MARK}`) && !fs.existsSync(`/tmp/${MARK}`));
 });
 
+test("red team: a program forked from a worker never finds in its memory the expected values of a reference run before it", async () => {
+  // the problem's own reference runs in the sandbox before the samples (calibration, conversion of its
+  // asserts): the worker that read its job and its outputs must not be the one the samples fork from
+  const sb = await Sandbox.create({ workers: 1 });
+  const limits = { timeoutMs: 8000, cpuSeconds: 8, memoryBytes: 256 * 2 ** 20, outputBytes: 1 << 16, processes: 16 };
+  const hidden = `rl-hidden-${randomUUID()}`;
+  try {
+    const reference = await sb.run({ runtime: 'python', mode: 'calls', code: `def f():\n    return ${JSON.stringify(hidden)}\n`, entry: 'f', cases: [{ args: [] }], args: 'json', limits, trusted: true });
+    assert.ok(reference.report.includes(hidden), JSON.stringify(reference));
+    const scan = `import os\ndef f():
+    found = set()
+    for line in open('/proc/self/maps'):
+        a, b = [int(x, 16) for x in line.split()[0].split('-')]
+        if 'r' not in line.split()[1] or b - a > 64 << 20: continue
+        try:
+            with open('/proc/self/mem', 'rb') as m:
+                m.seek(a); data = m.read(b - a)
+        except (OSError, ValueError, OverflowError): continue
+        i = data.find(b'rl-hidden-')
+        while i >= 0 and len(found) < 200:
+            found.add(data[i:i + 46].decode('latin1'))
+            i = data.find(b'rl-hidden-', i + 1)
+    return sorted(found)
+`;
+    for (let i = 0; i < 3; i++) {
+      const r = await sb.run({ runtime: 'python', mode: 'calls', code: scan, entry: 'f', cases: [{ args: [] }], args: 'json', limits });
+      assert.ok(r.report.startsWith('{"i":0,"v":'), JSON.stringify(r));
+      assert.ok(!r.report.includes(hidden) && !r.output.includes(hidden), `program ${i} found the reference's output in its memory`);
+    }
+  } finally {
+    await sb.close();
+  }
+});
+
 const CLI = path.join(__dirname, '..', '..', 'src', 'cli.ts');
 const TSX = pathToFileURL(path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
@@ -270,31 +306,46 @@ test('red team, CLI: a module planted in the working directory is never imported
   }
 });
 
+/** The ancestor of `pid` whose parent is `parent` (walking /proc), or undefined. */
+const ancestorUnder = (pid: string, parent: string): string | undefined => {
+  let p = pid;
+  for (let i = 0; i < 32 && p && p !== '1'; i++) {
+    let ppid: string;
+    try {
+      ppid = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(')').pop()!.trim().split(' ')[1];
+    } catch {
+      return undefined;
+    }
+    if (ppid === parent) return p;
+    p = ppid;
+  }
+  return undefined;
+};
+
 test('red team, infrastructure: a worker killed under a sample every time is retried, then counted as not judged: no pass@k, the CLI exits non-zero', async () => {
   const out = path.join(dir, 'infra.jsonl');
   const samplesFile = path.join(dir, 'slow-samples.jsonl');
-  fs.writeFileSync(samplesFile, [{ task_id: 'RedTeam/cases', completion: '    import time\n    time.sleep(3)\n    return 1\n' }, { task_id: 'RedTeam/cases', completion: `    return ${JSON.stringify(SECRET)}\n` }].map((x) => JSON.stringify(x)).join('\n') + '\n');
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'eval', problemsFile, '--samples', samplesFile, '--jobs', '1', '--timeout-ms', '8000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // the slow sample runs a command no other process on the machine has: the worker to kill is the one above it
+  const slow = `sleep 30.${process.pid}`;
+  fs.writeFileSync(samplesFile, [{ task_id: 'RedTeam/cases', completion: `    import subprocess\n    subprocess.run(${JSON.stringify(slow.split(' '))})\n    return 1\n` }, { task_id: 'RedTeam/cases', completion: `    return ${JSON.stringify(SECRET)}\n` }].map((x) => JSON.stringify(x)).join('\n') + '\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'eval', problemsFile, '--samples', samplesFile, '--jobs', '1', '--timeout-ms', '60000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  // kill the sample's worker from outside while the slow sample runs (after the run file's header,
-  // before its line), once per attempt
+  // kill the sample's worker (the CLI's child that the slow command descends from) from outside while the
+  // slow sample runs, once per attempt
   let kills = 0;
   const killed = new Set<string>();
   const started = Date.now();
   while (kills < 3 && Date.now() - started < 120000 && child.exitCode === null) {
     await new Promise((r) => setTimeout(r, 300));
-    if (!fs.existsSync(out) || fs.readFileSync(out, 'utf8').includes('"sampleIndex":0')) continue;
-    const kids = spawnSync('pgrep', ['-P', String(child.pid)]).stdout.toString().trim().split('\n').filter((k) => k && !killed.has(k));
-    if (!kids.length) continue;
-    await new Promise((r) => setTimeout(r, 800)); // let it start the slow sample
-    for (const k of kids) {
-      spawnSync('kill', ['-9', k]);
-      killed.add(k);
-    }
+    const running = spawnSync('pgrep', ['-x', '-f', slow]).stdout.toString().trim().split('\n').filter(Boolean);
+    const worker = running.map((pid) => ancestorUnder(pid, String(child.pid))).find((w) => w && !killed.has(w));
+    if (!worker) continue;
+    spawnSync('kill', ['-9', worker]);
+    killed.add(worker);
     kills++;
   }
   const code = await exited;

@@ -92,7 +92,7 @@ test('adversarial programs each end as a failed sample with the right reason, an
   assert.equal(run.results.at(-1)!.verdict, 'passed', 'the run goes on after all of them');
   assert.ok(!fs.existsSync(outside) && !fs.existsSync('/work/rl-escape'));
   assert.ok(!JSON.stringify(run.results).includes('hunter2'));
-  const ps = spawnSync('pgrep', ['-f', `sleep ${LINGER}`]);
+  const ps = spawnSync('pgrep', ['-x', '-f', `sleep ${LINGER}`]);
   assert.equal(ps.stdout.toString().trim(), '', 'no process outlives its program');
   const p = run.header.protections;
   if (process.platform === 'linux') {

@@ -28,7 +28,7 @@ function limitsFor(timeoutMs: number, opts: EvalOptions, problem?: Problem): San
 }
 
 /** Runs one sample with retries of infrastructure errors; never throws. */
-async function runSample(sandbox: Sandbox, problem: Problem, sample: Sample, timeoutMs: number, opts: EvalOptions): Promise<SampleResult> {
+async function runSample(sandbox: Sandbox, problem: Problem, sample: Sample, timeoutMs: number, opts: EvalOptions, trusted = false): Promise<SampleResult> {
   const limits = limitsFor(timeoutMs, opts, problem);
   const retries = opts.retries ?? DEFAULTS.retries;
   let lastError = '';
@@ -38,7 +38,7 @@ async function runSample(sandbox: Sandbox, problem: Problem, sample: Sample, tim
     let graded: Graded;
     try {
       const job = buildJob(problem, sample, limits);
-      graded = 'verdict' in job ? job : grade(problem, job, await sandbox.run(job), limits);
+      graded = 'verdict' in job ? job : grade(problem, job, await sandbox.run({ ...job, trusted }), limits);
     } catch (err) {
       // only the sandbox's own failures are retried; anything else is a bug of ours and stops the run
       if (!(err instanceof InfraError)) throw err;
@@ -68,7 +68,7 @@ async function calibrate(sandbox: Sandbox, problems: Problem[], opts: EvalOption
     const ref = p.references.find((r) => r.language === 'python') ?? p.references[0];
     if (p.timeoutMs) timeouts[p.id] = p.timeoutMs;
     if (!ref || p.timeoutMs) return;
-    const r = await runSample(sandbox, p, { problemId: p.id, index: 0, language: ref.language, kind: 'program', code: ref.code }, Math.max(floor * 5, 10_000), opts);
+    const r = await runSample(sandbox, p, { problemId: p.id, index: 0, language: ref.language, kind: 'program', code: ref.code }, Math.max(floor * 5, 10_000), opts, true);
     if (r.verdict === 'passed') referenceMs[p.id] = r.wallMs;
     if (!p.timeoutMs) timeouts[p.id] = Math.ceil(Math.max(floor, factor * (referenceMs[p.id] ?? 0)));
   });

@@ -27,7 +27,7 @@ async function runTrusted(sandbox: Sandbox, job: SandboxJob, retries: number): P
   let last: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
     try {
-      return await sandbox.run(job);
+      return await sandbox.run({ ...job, trusted: true });
     } catch (err) {
       if (!(err instanceof InfraError)) throw err;
       last = err;

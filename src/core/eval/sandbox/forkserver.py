@@ -5,14 +5,16 @@ a filesystem that holds only the interpreters, no network and no view of the hos
 as an ordinary user: the user's own, or a dedicated uid when the parent is root. Protocol: JSON
 lines. The bootstrap hands main() the config; then one job per line in, one result per line out.
 
-Per program (Linux, where the kernel allows it):
+At start (Linux, where the kernel allows it) the worker enters a user and pid namespace of its own
+(and a network namespace without bubblewrap) and forks once: the server S is pid 1 there and holds
+the capabilities of that user namespace only, which is what lets it give every program fresh
+namespaces with a single fork:
 
-    server --fork--> C: unshare(user, mount, pid, ipc, uts) -> fresh tmpfs on /tmp, /dev/shm, /run,
-                        /var/tmp; hostname; rlimits (the process count is counted per user
-                        namespace, so it covers the program's whole tree)
-                     C --fork--> P: pid 1 of the new pid namespace; its own /proc; no capabilities,
-                        no_new_privs, a seccomp filter; then the program (Python in P itself,
-                        JavaScript by exec of node)
+    S: unshare(pid) --fork--> P: pid 1 of a new pid namespace; S: setns back to its own
+    P: unshare(mount, ipc, uts) -> fresh tmpfs on /tmp, /dev/shm, /run, /var/tmp; its own /proc;
+       hostname; then unshare(user): a user namespace of its own (the process count is counted per
+       user namespace, so it covers the program's whole tree), no capabilities, no_new_privs, a
+       seccomp filter, rlimits; then the program (Python in P itself, JavaScript by exec of node)
 
 When P ends, the kernel kills everything left in its pid namespace, and its mount and IPC
 namespaces (with their tmpfs, SysV and POSIX IPC objects) disappear with it: nothing is left for
@@ -121,10 +123,14 @@ def seccomp_program():
     return prog, sorted(calls)
 
 
-def install_seccomp(prog):
+def compile_seccomp(prog):
+    """The filter as the kernel reads it, built once per worker (each program only installs it)."""
     filters = (_SockFilter * len(prog))(*[_SockFilter(*p) for p in prog])
-    fprog = _SockFprog(len(prog), filters)
-    return libc_call('prctl', ctypes.c_int(PR_SET_SECCOMP), ctypes.c_ulong(2), ctypes.byref(fprog), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    return filters, _SockFprog(len(prog), filters)
+
+
+def install_seccomp(compiled):
+    return libc_call('prctl', ctypes.c_int(PR_SET_SECCOMP), ctypes.c_ulong(2), ctypes.byref(compiled[1]), ctypes.c_ulong(0), ctypes.c_ulong(0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,25 +144,91 @@ class Worker:
         self.notes = []
         self.nproc_base = 0
         self.seccomp = seccomp_program() if LINUX else None
+        self.seccomp_filter = compile_seccomp(self.seccomp[0]) if self.seccomp else None
+        # the worker's own user namespace (its capabilities there set up each program's world) and
+        # its own pid namespace (an fd to go back to after each program's new one)
+        self.userns = False
+        self.own_pidns = None
+        # a worker that runs one program (the benchmark's classic way) makes that program's pid
+        # namespace at start: its one child is pid 1 there, and nothing else is ever forked
+        self.next_pidns = False
         self.page = os.sysconf('SC_PAGE_SIZE') if hasattr(os, 'sysconf') else 4096
         self.ticks = os.sysconf('SC_CLK_TCK') if hasattr(os, 'sysconf') else 100
 
-    def isolate_network(self):
-        """Without bubblewrap: a network namespace of our own (bubblewrap gives the worker one)."""
-        if not LINUX or self.config.get('networkIsolated') or self.config.get('allowNetwork'):
-            return bool(self.config.get('networkIsolated'))
+    def enter_namespaces(self):
+        """Linux: a user namespace of the worker's own, a pid namespace, and a network namespace
+        unless bubblewrap gave one or the network is allowed. Returns whether the network is isolated.
+
+        The pid namespace's first process is the server: this process forks once and then only
+        waits for it (see become_pid1). Where user namespaces are refused, programs get none either
+        (see probe) and the network is isolated only when we are root."""
+        isolated = bool(self.config.get('networkIsolated'))
+        if not LINUX:
+            return isolated
+        net = 0 if isolated or self.config.get('allowNetwork') else CLONE_NEWNET
         uid, gid = os.geteuid(), os.getegid()
-        if uid == 0:
-            return libc_call('unshare', CLONE_NEWNET) is None
-        err = libc_call('unshare', CLONE_NEWUSER | CLONE_NEWNET)
+        # without pidfds that say a process's /proc number (older kernels) the server, in a pid namespace of
+        # its own, could not find its programs in /proc to watch their memory (see proc_pid)
+        pid = CLONE_NEWPID if pidfds_work() else 0
+        err = libc_call('unshare', CLONE_NEWUSER | pid | net)
         if err is not None:
-            self.notes.append('network namespace: ' + err)
-            return False
+            self.notes.append('a user namespace for the worker: ' + err)
+            if net and uid == 0:
+                return libc_call('unshare', CLONE_NEWNET) is None
+            return isolated
         try:
             write_id_maps(uid, gid, uid, gid)
         except OSError as e:
-            self.notes.append('network namespace id maps: %s' % e)
-        return True
+            self.notes.append('the worker\'s user namespace id maps: %s' % e)
+            return isolated or bool(net)
+        self.userns = True
+        if pid and self.config.get('once') and self.config.get('features'):
+            self.next_pidns = True
+        elif pid:
+            become_pid1()
+            self.own_pidns = os.open('/proc/self/ns/pid', os.O_RDONLY | os.O_CLOEXEC)
+        return isolated or bool(net)
+
+    def allowed(self, feats):
+        """The per-program protections this worker can give, of those asked for (or learned by another worker)."""
+        feats = dict(feats)
+        if not self.userns:
+            feats.update(userns=False, pidns=False, freshProc=False, privateDirs=[])
+        if self.own_pidns is None and not self.next_pidns:
+            feats.update(pidns=False, freshProc=False)
+        if not self.seccomp_filter:
+            feats.update(seccomp=False)
+        return feats
+
+
+def pidfds_work():
+    """Whether a pidfd's fdinfo names its process as /proc numbers it (see proc_pid)."""
+    try:
+        fd = os.pidfd_open(os.getpid())
+    except (AttributeError, OSError):
+        return False
+    try:
+        with open('/proc/self/fdinfo/%d' % fd) as f:
+            return any(line.startswith('Pid:') for line in f)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def become_pid1():
+    """Forks the first process of the pid namespace just made; this process waits and exits as it does."""
+    pid = os.fork()
+    if pid == 0:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        return
+    while True:
+        try:
+            _, st = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    os._exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128 + os.WTERMSIG(st))
 
 
 def write_id_maps(inside_uid, inside_gid, outside_uid, outside_gid):
@@ -189,85 +261,53 @@ def close_all_but(keep):
         last = fd
 
 
-def in_c(worker, job, fds):
-    """The forked child C: enters the program's namespaces, forks P, waits for it, exits as it did."""
-    feats = worker.features
-    outw, resw, ctlw = fds
-    lim = job['limits']
-    uid, gid = os.geteuid(), os.getegid()
-    tmpfs_size = int(lim.get('tmpfsBytes', 64 << 20))
-
-    def fail(what):
-        os.write(ctlw, ('E %s\n' % what).encode('utf-8', 'replace')[:4000])
-        os._exit(113)
-
-    try:
-        os.setpgid(0, 0)
-        if feats.get('userns'):
-            # our /proc files must be ours to write the id maps, then private again (see main())
-            prctl(PR_SET_DUMPABLE, 1)
-            flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | (CLONE_NEWPID if feats.get('pidns') else 0)
-            err = libc_call('unshare', flags)
-            if err:
-                fail('unshare: ' + err)
-            write_id_maps(INSIDE_ID, INSIDE_ID, uid, gid)
-            prctl(PR_SET_DUMPABLE, 0)
-            err = libc_call('mount', None, b'/', None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None)
-            if err:
-                fail('mount propagation: ' + err)
-            for d in feats.get('privateDirs', []):
-                err = mount_tmpfs(d, tmpfs_size)
-                if err:
-                    fail('tmpfs on %s: %s' % (d, err))
-            libc_call('sethostname', b'sandbox', ctypes.c_size_t(7))
-            # counted per user namespace: this limit covers C, P and everything P starts, nothing else
-            n = int(lim.get('processes', 16)) + 1
-            resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
-        pid = os.fork()
-    except OSError as e:
-        fail('sandbox setup: %s' % e)
-    if pid == 0:
-        in_p(worker, job, fds)
-    os.write(ctlw, ('P %d\n' % pid).encode())
-    os.close(outw)
-    os.close(resw)
-    os.close(ctlw)
-    while True:
-        try:
-            _, st = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            os._exit(112)
-    if os.WIFSIGNALED(st):
-        sig = os.WTERMSIG(st)
-        try:
-            signal.signal(sig, signal.SIG_DFL)
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        except (OSError, ValueError):
-            pass
-        os.kill(os.getpid(), sig)
-    os._exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 112)
-
-
-def in_p(worker, job, fds):
-    """The program's first process: finishes its world, gives up every privilege, runs the program."""
+def in_program(worker, job, fds):
+    """The forked child P (pid 1 of its own pid namespace): makes its world, gives up every privilege, runs the program."""
     feats = worker.features
     outw, resw, ctlw = fds
     lim = job['limits']
     try:
         ctl = fcntl.fcntl(ctlw, fcntl.F_DUPFD, 10)
-        if feats.get('freshProc'):
-            err = libc_call('mount', b'proc', b'/proc', b'proc', ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC), None)
+        os.setsid()
+        private = feats.get('privateDirs', []) if feats.get('userns') else []
+        if feats.get('userns'):
+            # made with the worker's capabilities, owned by its user namespace: the program, in a
+            # user namespace of its own below, holds none of them
+            err = libc_call('unshare', CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS)
             if err:
-                raise OSError('mount /proc: ' + err)
-        work = '/tmp' if '/tmp' in feats.get('privateDirs', []) else job['workDir']
+                raise OSError('unshare: ' + err)
+            err = libc_call('mount', None, b'/', None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None)
+            if err:
+                raise OSError('mount propagation: ' + err)
+            size = int(lim.get('tmpfsBytes', 64 << 20))
+            for d in private:
+                err = mount_tmpfs(d, size)
+                if err:
+                    raise OSError('tmpfs on %s: %s' % (d, err))
+            if feats.get('freshProc'):
+                err = libc_call('mount', b'proc', b'/proc', b'proc', ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC), None)
+                if err:
+                    raise OSError('mount /proc: ' + err)
+            libc_call('sethostname', b'sandbox', ctypes.c_size_t(7))
+            uid, gid = os.geteuid(), os.getegid()
+            # our /proc files must be ours to write the id maps, then private again (see main())
+            prctl(PR_SET_DUMPABLE, 1)
+            err = libc_call('unshare', CLONE_NEWUSER)
+            if err:
+                raise OSError('unshare(user): ' + err)
+            write_id_maps(INSIDE_ID, INSIDE_ID, uid, gid)
+            prctl(PR_SET_DUMPABLE, 0)
+            # counted per user namespace: this limit covers P and everything it starts, nothing else
+            n = int(lim.get('processes', 16))
+            resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
+        elif feats.get('nproc'):
+            n = worker.nproc_base + int(lim.get('processes', 16))
+            resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
+        work = '/tmp' if '/tmp' in private else job['workDir']
         os.chdir(work)
         for name, text in (job.get('files') or {}).items():
             with open(os.path.join(work, name), 'w') as f:
                 f.write(text)
-        os.setsid()
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         cpu = int(lim['cpuSeconds'])
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -277,9 +317,6 @@ def in_p(worker, job, fds):
         fsize = int(lim.get('fileBytes', 16 << 20))
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
         resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-        if not feats.get('userns') and feats.get('nproc'):
-            n = worker.nproc_base + int(lim.get('processes', 16))
-            resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
         os.dup2(outw, 1)
@@ -292,8 +329,8 @@ def in_p(worker, job, fds):
                 err = drop_capabilities()
                 if err:
                     raise OSError('capset: ' + err)
-            if feats.get('seccomp') and worker.seccomp:
-                err = install_seccomp(worker.seccomp[0])
+            if feats.get('seccomp') and worker.seccomp_filter:
+                err = install_seccomp(worker.seccomp_filter)
                 if err:
                     raise OSError('seccomp: ' + err)
             prctl(PR_SET_DUMPABLE, 1)
@@ -308,7 +345,7 @@ def in_p(worker, job, fds):
         os.close(ctl)
     except BaseException as e:
         try:
-            os.write(ctlw, ('E program setup: %r\n' % (e,)).encode('utf-8', 'replace')[:4000])
+            os.write(ctlw, ('E program setup: %s\n' % (e,)).encode('utf-8', 'replace')[:4000])
         finally:
             os._exit(113)
     # From here on, whatever happens is the program's doing.
@@ -436,6 +473,68 @@ def run_job(worker, job):
                 pass  # whatever a program left behind is not a reason to fail the next one
 
 
+class WorkerBroken(Exception):
+    """The server can no longer make programs' worlds: it answers this job and exits (the parent starts another)."""
+
+
+def back_to_own_pidns(worker):
+    err = libc_call('setns', worker.own_pidns, CLONE_NEWPID)
+    if err:
+        raise WorkerBroken('setns(pid): ' + err)
+
+
+def fork_program(worker, job, fds):
+    """Forks P, the program's first process: pid 1 of a new pid namespace when the worker can make one."""
+    outr, outw, resr, resw, ctlr, ctlw = fds
+    newpid = worker.own_pidns is not None and worker.features.get('pidns')
+    if newpid:
+        err = libc_call('unshare', CLONE_NEWPID)
+        if err:
+            raise OSError('unshare(pid): ' + err)
+    try:
+        pid = os.fork()
+    except OSError:
+        if newpid:
+            back_to_own_pidns(worker)
+        raise
+    if pid == 0:
+        try:
+            os.close(outr)
+            os.close(resr)
+            os.close(ctlr)
+            in_program(worker, job, (outw, resw, ctlw))
+        finally:
+            os._exit(113)
+    if newpid:
+        # the server's next child goes to a new pid namespace again, never into this program's
+        try:
+            back_to_own_pidns(worker)
+        except WorkerBroken:
+            kill((pid,))
+            os.waitpid(pid, 0)
+            raise
+    return pid
+
+
+def proc_pid(worker, pid, pidfd):
+    """P's pid as /proc shows it. /proc belongs to the pid namespace above the worker's own (bubblewrap's
+    or the host's), where the numbers differ from the ones fork() gives the server; a pidfd's
+    fdinfo translates. None when P is gone."""
+    if worker.own_pidns is None:
+        return pid  # the server's numbers are /proc's
+    if pidfd is None:
+        return None
+    try:
+        with open('/proc/self/fdinfo/%d' % pidfd) as f:
+            for line in f:
+                if line.startswith('Pid:'):
+                    n = int(line.split()[1])
+                    return n if n > 0 else None
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def run_in_world(worker, job):
     t0 = time.monotonic()
     lim = job['limits']
@@ -443,19 +542,13 @@ def run_in_world(worker, job):
     resr, resw = os.pipe()
     ctlr, ctlw = os.pipe()
     try:
-        cpid = os.fork()
-    except OSError as e:
+        pid = fork_program(worker, job, (outr, outw, resr, resw, ctlr, ctlw))
+    except (OSError, WorkerBroken) as e:
         for fd in (outr, outw, resr, resw, ctlr, ctlw):
             os.close(fd)
+        if isinstance(e, WorkerBroken):
+            raise
         return {'infra': 'fork failed: %s' % e}
-    if cpid == 0:
-        try:
-            os.close(outr)
-            os.close(resr)
-            os.close(ctlr)
-            in_c(worker, job, (outw, resw, ctlw))
-        finally:
-            os._exit(113)
     for fd in (outw, resw, ctlw):
         os.close(fd)
     deadline = t0 + lim['timeoutMs'] / 1000.0
@@ -465,53 +558,55 @@ def run_in_world(worker, job):
     head, res, ctl = bytearray(), bytearray(), bytearray()
     total = 0
     status = 'exited'
-    ppid = None
     ready = False
     setup_error = None
     exited = None
     open_fds = {outr, resr, ctlr}
-    pidfd = None
     try:
-        pidfd = os.pidfd_open(cpid)
+        pidfd = os.pidfd_open(pid)
     except (AttributeError, OSError):
         pidfd = None
+    watched = None  # P in /proc, found on the first watch
     next_watch = t0 + WATCH_EVERY
-    dirs = worker.features.get('privateDirs', [])
+    dirs = worker.features.get('privateDirs', []) if worker.features.get('userns') else []
     mem_cap, cpu_cap = int(lim['memoryBytes']), float(lim['cpuSeconds'])
     peak = 0
     while True:
         now = time.monotonic()
         if exited is None and pidfd is None:
             try:
-                w, st = os.waitpid(cpid, os.WNOHANG)
+                w, st = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
-                w, st = cpid, 0
-            if w == cpid:
+                w, st = pid, 0
+            if w == pid:
                 exited = st
         if exited is not None and not open_fds:
             break
         if status == 'exited' and exited is None and now >= deadline:
             status = 'timeout'
-            kill((ppid, cpid))
+            kill((pid,))
             deadline = now + 2.0
         elif now >= deadline and status != 'exited':
             break  # killed, yet the pipes stay open: something outside our reach holds them
-        if status == 'exited' and ready and ppid and exited is None and now >= next_watch:
+        if now >= next_watch:
             next_watch = now + WATCH_EVERY
-            mem, cpu = tree_usage(worker, ppid, dirs, mem_cap)
-            peak = max(peak, mem)
-            if mem > mem_cap:
-                status = 'memory_limit'
-                kill((ppid, cpid))
-            elif cpu > cpu_cap:
-                status = 'cpu_limit'
-                kill((ppid, cpid))
+            if status == 'exited' and ready and exited is None:
+                watched = watched or proc_pid(worker, pid, pidfd)
+                if watched:
+                    mem, cpu = tree_usage(worker, watched, dirs, mem_cap)
+                    peak = max(peak, mem)
+                    if mem > mem_cap:
+                        status = 'memory_limit'
+                        kill((pid,))
+                    elif cpu > cpu_cap:
+                        status = 'cpu_limit'
+                        kill((pid,))
         wait = max(0.0, min(deadline, next_watch) - now) if exited is None else max(0.0, min(deadline - now, 0.2))
         if pidfd is None and exited is None:
             wait = min(wait, 0.005)
         if exited is not None and (open_fds - {ctlr}):
             # the program ended; whatever still holds its pipes (children outside a pid namespace) is killed
-            kill((ppid, cpid))
+            kill((pid,))
         fds = list(open_fds) + ([pidfd] if pidfd is not None and exited is None else [])
         try:
             readable, _, _ = select.select(fds, [], [], wait)
@@ -521,7 +616,7 @@ def run_in_world(worker, job):
             break
         for fd in readable:
             if fd == pidfd:
-                _, exited = os.waitpid(cpid, 0)
+                _, exited = os.waitpid(pid, 0)
                 continue
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -533,12 +628,12 @@ def run_in_world(worker, job):
                     head += chunk[:keep - len(head)]
                 if total > out_cap and status == 'exited':
                     status = 'output_limit'
-                    kill((ppid, cpid))
+                    kill((pid,))
             elif fd == resr:
                 if len(res) + len(chunk) > res_cap:
                     if status == 'exited':
                         status = 'report_limit'
-                        kill((ppid, cpid))
+                        kill((pid,))
                 else:
                     res += chunk
             else:
@@ -547,24 +642,20 @@ def run_in_world(worker, job):
                     line, _, rest = bytes(ctl).partition(b'\n')
                     ctl = bytearray(rest)
                     text = line.decode('utf-8', 'replace')
-                    if text.startswith('P ') and ppid is None:
-                        try:
-                            ppid = int(text[2:])
-                        except ValueError:
-                            pass
-                    elif text == 'R':
+                    if text == 'R':
                         ready = True
                     elif text.startswith('E ') and not ready and setup_error is None:
                         setup_error = text[2:]
                     if len(ctl) > 65536:
                         ctl = bytearray()
     if exited is None:
-        kill((ppid, cpid))
+        kill((pid,))
         try:
-            _, exited = os.waitpid(cpid, 0)
+            _, exited = os.waitpid(pid, 0)
         except ChildProcessError:
             exited = 0
-    kill((ppid,) if not worker.features.get('pidns') else ())
+    if not worker.features.get('pidns'):
+        kill((pid,))  # its process group: no pid namespace ends the rest with it
     for fd in (outr, resr, ctlr):
         os.close(fd)
     if pidfd is not None:
@@ -595,7 +686,7 @@ def probe(worker):
         worker.notes.append('not Linux: no namespaces, no seccomp; rlimits per process only')
         feats['nproc'] = os.geteuid() != 0
         return
-    feats.update({'userns': True, 'pidns': True, 'freshProc': True, 'privateDirs': [d for d in PRIVATE_DIRS if os.path.isdir(d)], 'seccomp': worker.seccomp is not None})
+    feats.update(worker.allowed({'userns': True, 'pidns': True, 'freshProc': True, 'privateDirs': [d for d in PRIVATE_DIRS if os.path.isdir(d)], 'seccomp': True}))
     job = {'mode': 'calls', 'code': 'def f():\n    return 1\n', 'entry': 'f', 'cases': [{'args': []}], 'args': 'json',
            'limits': {'timeoutMs': 5000, 'cpuSeconds': 5, 'memoryBytes': 256 << 20, 'processes': 4}}
     attempts = [
@@ -631,7 +722,7 @@ def main(inp, out, config):
     if LINUX:
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     worker = Worker(config)
-    network = worker.isolate_network()
+    network = worker.enter_namespaces()
     if LINUX:
         # not dumpable: a program of the same uid cannot open our /proc files or descriptors
         prctl(PR_SET_DUMPABLE, 0)
@@ -645,7 +736,7 @@ def main(inp, out, config):
     if hasattr(gc, 'freeze'):
         gc.freeze()
     if config.get('features'):
-        worker.features = config['features']
+        worker.features = worker.allowed(config['features'])
         worker.nproc_base = config.get('nprocBase', 0)
     else:
         probe(worker)
@@ -666,11 +757,14 @@ def main(inp, out, config):
         if not line.strip():
             continue
         job = json.loads(line)
+        broken = False
         try:
             r = run_job(worker, job)
+        except WorkerBroken as e:
+            r, broken = {'infra': 'fork server: %s' % e}, True
         except Exception as e:
             r = {'infra': 'fork server: %r' % (e,)}
         r['id'] = job.get('id')
         send(r)
-        if once:
+        if once or broken:
             break

@@ -48,6 +48,12 @@ export interface SandboxJob {
   /** mode rewards: the module, function, style and calls (see rewardfn.py). */
   rewards?: unknown;
   limits: SandboxLimits;
+  /**
+   * The problem's own reference or tests, no sample: its job and its outputs are expected values. A
+   * program can read all the memory it was forked with, so no sample's program is ever forked from a
+   * worker that ran one: that worker is replaced first.
+   */
+  trusted?: boolean;
 }
 
 /** What happened to a program, as the fork server saw it. `report` is the program's own (untrusted) fd 3. */
@@ -214,7 +220,7 @@ class ForkServer {
 }
 
 /** Turns a job into what the fork server reads: Python runs in the forked program itself, JavaScript by exec of node. */
-function wireJob(job: SandboxJob, nodePath: string, id: number): object {
+function wireJob({ trusted: _, ...job }: SandboxJob, nodePath: string, id: number): object {
   const limits = { ...job.limits, tmpfsBytes: Math.min(64 * 2 ** 20, Math.floor(job.limits.memoryBytes / 4)) };
   if (job.runtime === 'python') return { ...job, id, limits };
   const heapMb = Math.max(32, Math.floor(job.limits.memoryBytes / 2 / 2 ** 20));
@@ -230,6 +236,8 @@ function wireJob(job: SandboxJob, nodePath: string, id: number): object {
 
 export class Sandbox {
   private servers: (ForkServer | null)[] = [];
+  /** Slots whose worker ran a trusted job (see SandboxJob.trusted). */
+  private holdsExpected = new Set<number>();
   private idle: number[] = [];
   private waiting: ((slot: number) => void)[] = [];
   private nextId = 1;
@@ -374,10 +382,17 @@ export class Sandbox {
         }
       }
       let server = this.servers[slot];
+      if (server && !job.trusted && this.holdsExpected.has(slot)) {
+        server.close();
+        server = null;
+      }
       if (!server || !server.alive) {
+        this.servers[slot] = null;
+        this.holdsExpected.delete(slot);
         server = await ForkServer.start(this.spec(slot, false));
         this.servers[slot] = server;
       }
+      if (job.trusted) this.holdsExpected.add(slot);
       return await server.run(wire);
     } finally {
       this.release(slot);
