@@ -360,9 +360,10 @@ export class CodeEpisode {
 
   private addCandidate(text: string, strategy: MacroName, repairOf?: number) {
     const p = this.task.problem;
-    const code = codeFromChat(text);
+    // a chat answer's code block as it is; a raw continuation of the prompt cut where CodeT cuts it
+    const code = text.includes('```') ? codeFromChat(text) : cutAtStop(text);
     const full = isFullFunction(code, p);
-    const sample: Sample = { problemId: p.id, index: this.candidates.length, language: 'python', kind: full ? 'program' : 'completion', code: full ? code : cutAtStop(code) };
+    const sample: Sample = { problemId: p.id, index: this.candidates.length, language: 'python', kind: full ? 'program' : 'completion', code };
     const program = full ? (p.prefix ? pythonImports(p.prefix) + '\n' : '') + code : (p.prefix ?? '') + sample.code;
     this.candidates.push({ index: this.candidates.length, sample, program, strategy, testPass: [], ...(repairOf !== undefined ? { repairOf } : {}) });
   }

@@ -28,7 +28,7 @@ export interface ExecutorOptions {
   workers?: number;
   /** Limit of one test inside a run (default 1000 ms). */
   testTimeoutMs?: number;
-  /** Limit of the hidden tests' run (default 4000 ms). */
+  /** Limit of the hidden tests' run (default 3000 ms). */
   hiddenTimeoutMs?: number;
   bubblewrap?: boolean;
 }
@@ -74,7 +74,7 @@ export class CodeExecutor {
     opts: ExecutorOptions,
   ) {
     this.testTimeoutMs = opts.testTimeoutMs ?? 1000;
-    this.hiddenTimeoutMs = opts.hiddenTimeoutMs ?? 4000;
+    this.hiddenTimeoutMs = opts.hiddenTimeoutMs ?? 3000;
     if (cacheFile) this.readCache(cacheFile);
   }
 
@@ -135,9 +135,10 @@ export class CodeExecutor {
   private async execute(program: string, tests: string[]): Promise<boolean[]> {
     const passed = new Array<boolean>(tests.length).fill(false);
     let from = 0;
-    for (let restarts = 0; from < tests.length && restarts < 4; restarts++) {
+    for (let restarts = 0; from < tests.length && restarts < 3; restarts++) {
       const todo = tests.slice(from);
-      const limits = limitsFor(Math.min(30_000, 2000 + todo.length * this.testTimeoutMs), {});
+      // one slow test must not hold the run for long: the whole run gets a little more than a few tests' time
+      const limits = limitsFor(Math.min(10_000, 2000 + todo.length * 20 + 2 * this.testTimeoutMs), {});
       const job: SandboxJob = {
         runtime: 'python',
         mode: 'calls',
@@ -165,8 +166,9 @@ export class CodeExecutor {
         }
       }
       if (reported === todo.length) break;
-      // nothing reported: the program itself does not load; else the test at `reported` ended the run
-      if (reported === 0 && restarts === 0 && !raw.report.includes('"i"')) break;
+      // nothing reported: the program itself does not load; the whole run timed out: the rest fail too;
+      // else the test at `reported` ended the run and the run goes on after it
+      if ((reported === 0 && restarts === 0 && !raw.report.includes('"i"')) || raw.status === 'timeout') break;
       from += reported + 1;
     }
     return passed;

@@ -24,10 +24,12 @@ export interface CodeTrainConfig {
   /** Decisions (macro + micro) to train for. */
   steps: number;
   env: EnvConfig;
+  /** Each episode's budget drawn from these (one agent for several budgets); absent: env.budget. */
+  budgets?: number[];
   agent: CodeAgentConfig;
 }
 
-export function resolveCodeTrainConfig(partial: { seed?: number; steps?: number; env?: Partial<Omit<EnvConfig, 'reward'>> & { reward?: Partial<RewardWeights> }; agent?: Partial<CodeAgentConfig> } = {}): CodeTrainConfig {
+export function resolveCodeTrainConfig(partial: { seed?: number; steps?: number; budgets?: number[]; env?: Partial<Omit<EnvConfig, 'reward'>> & { reward?: Partial<RewardWeights> }; agent?: Partial<CodeAgentConfig> } = {}): CodeTrainConfig {
   const steps = partial.steps ?? 20_000;
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
   const seed = partial.seed ?? 1;
@@ -36,10 +38,12 @@ export function resolveCodeTrainConfig(partial: { seed?: number; steps?: number;
   if (!(Number.isInteger(env.budget) && env.budget >= 1)) throw new Error(`budget must be a positive integer, got ${env.budget}`);
   const w = env.reward;
   if (![w.accuracy, w.efficiency, w.novelty, w.runCost, w.tokenCost].every((x) => Number.isFinite(x) && x >= 0)) throw new Error('reward weights and costs must be numbers ≥ 0');
+  if (partial.budgets && !(partial.budgets.length && partial.budgets.every((b) => Number.isInteger(b) && b >= 1))) throw new Error(`budgets must be positive integers, got ${partial.budgets}`);
   return {
     seed,
     steps,
     env,
+    ...(partial.budgets ? { budgets: [...partial.budgets] } : {}),
     agent: { macro: { ...partial.agent?.macro }, micro: { ...partial.agent?.micro }, totalMicroSteps: partial.agent?.totalMicroSteps ?? Math.round(steps * 0.5) },
   };
 }
@@ -101,7 +105,8 @@ export async function trainCodeAgent(configIn: Parameters<typeof resolveCodeTrai
 
   while (st.step < config.steps && !hooks.signal?.aborted) {
     const task = pick();
-    const ep = new CodeEpisode(task, hooks.generator, hooks.executor, config.env, hooks.signal);
+    const env = config.budgets ? { ...config.env, budget: config.budgets[rng.int(config.budgets.length)] } : config.env;
+    const ep = new CodeEpisode(task, hooks.generator, hooks.executor, env, hooks.signal);
     const rec = await agent.runEpisode(ep, { kind: 'train', microStep: () => st.microStep }, {
       onMicroStep: () => {
         st.microStep++;
