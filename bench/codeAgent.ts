@@ -77,7 +77,7 @@ async function main() {
       const rec = replay.tasks.get(task.problem.id)!;
       const tests = [...new Set(rec.tests.flatMap((t) => testsFromGeneration(t, task.problem.entryPoint)))];
       const table: Table = { examples: [], tests: [], hidden: [] };
-      await pool([...rec.solutions.keys()], executor.sandbox.workers * 2, async (i) => {
+      await pool([...rec.solutions.keys()].slice(0, Math.max(...BUDGETS)), executor.sandbox.workers * 2, async (i) => {
         const code = cutAtStop(rec.solutions[i]);
         const program = (task.problem.prefix ?? '') + code;
         const r = await executor.runTests(program, [...task.examples, ...tests]);

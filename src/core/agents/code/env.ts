@@ -196,7 +196,8 @@ export class CodeEpisode {
       const passed = first.testPass.filter(Boolean).length;
       return { members, passed, score: members.length * passed, examples: exampleSign(first) };
     });
-    out.sort((a, b) => b.score - a.score || b.members.length - a.members.length || a.members[0] - b.members[0]);
+    // those that pass the visible examples first (a user's own examples are the surest tests), then CodeT's order
+    out.sort((a, b) => b.examples - a.examples || b.score - a.score || b.members.length - a.members.length || a.members[0] - b.members[0]);
     return (this.clusterCache = out);
   }
 
