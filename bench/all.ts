@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 let failed = 0;
-for (const name of ['run.ts', 'traces.ts', 'scanners.ts', 'eval.ts', 'evalplus.ts', 'synth.ts', 'rm.ts', 'cartpole.ts']) {
+for (const name of ['run.ts', 'traces.ts', 'scanners.ts', 'eval.ts', 'evalplus.ts', 'synth.ts', 'codeAgent.ts', 'rm.ts', 'cartpole.ts']) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, name)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }

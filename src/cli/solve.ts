@@ -19,6 +19,7 @@ import { loadCheckpoint } from '../core/agents/synth/train';
 import { errorMessage } from '../core/shared/errors';
 import { OutputExistsError, writeFileSafely } from '../core/shared/safeOutput';
 import { integerFlag, joinNegativeNumbers, UsageError, type CliCommand, onInterrupt, writeStdout } from './common';
+import { parseSolveCodeArgs, runSolveCode, SOLVE_CODE_USAGE } from './codeAgent';
 
 export const solveCommand: CliCommand = {
   name: 'solve',
@@ -26,8 +27,10 @@ export const solveCommand: CliCommand = {
     --budget N               program executions per problem (default 1000)
     --write                  write solution.py / solution.js next to each solved workspace problem (--force replaces existing ones)
     --traces <file.jsonl>    append every episode as a trace record (opens in the trace explorer)
-  Exit codes: 0 done, 1 unreadable problems or checkpoint, 2 bad usage, 130 interrupted.`,
-  run: (args) => runSolve(parseSolveArgs(args)),
+  Exit codes: 0 done, 1 unreadable problems or checkpoint, 2 bad usage, 130 interrupted.
+${SOLVE_CODE_USAGE}`,
+  // --generator: the code agent (a language model proposes, the agent decides); without it the synthesis agent
+  run: (args) => (args.some((a) => a === '--generator' || a.startsWith('--generator=')) ? runSolveCode(parseSolveCodeArgs(args)) : runSolve(parseSolveArgs(args))),
 };
 
 export interface SolveOptions {

@@ -17,6 +17,7 @@ import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingL
 import { errorMessage } from '../core/shared/errors';
 import { integerFlag, joinNegativeNumbers, progressReporter, UsageError, type CliCommand, onInterrupt } from './common';
 import { parseTrainSynthArgs, runTrainSynth, TRAIN_SYNTH_USAGE } from './synth';
+import { parseTrainCodeAgentArgs, runTrainCodeAgent, TRAIN_CODE_USAGE } from './codeAgent';
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -29,7 +30,8 @@ export const trainCommand: CliCommand = {
     --resume <checkpoint>    continue a checkpoint exactly where it stopped
     --onnx <file.onnx>       export the policy (PPO: the actor's logits; DQN: the Q-values) to ONNX
   Exit codes: 0 done, 1 bad checkpoint or I/O error, 2 bad usage, 130 interrupted (checkpoint still written).
-${TRAIN_SYNTH_USAGE}`,
+${TRAIN_SYNTH_USAGE}
+${TRAIN_CODE_USAGE}`,
   run: trainMain,
 };
 
@@ -37,7 +39,8 @@ async function trainMain(args: string[]): Promise<number> {
   const [target, ...rest] = args;
   if (target === 'synth') return runTrainSynth(parseTrainSynthArgs(rest));
   if (target === 'cartpole') return runTrainCartPole(parseTrainCartPoleArgs(rest));
-  throw new UsageError(target ? `train: unknown environment "${target}" (expected cartpole or synth)` : 'train needs an environment: cartpole or synth');
+  if (target === 'code-agent') return runTrainCodeAgent(parseTrainCodeAgentArgs(rest));
+  throw new UsageError(target ? `train: unknown environment "${target}" (expected cartpole, synth or code-agent)` : 'train needs an environment: cartpole, synth or code-agent');
 }
 
 export interface TrainCartPoleOptions {

@@ -16,7 +16,7 @@ import type { EvalOptions, EvalRun, Problem, RunHeader, Sample, SampleResult } f
 
 export const DEFAULTS = { timeoutMs: 2000, timeoutFactor: 4, memoryBytes: 512 * 2 ** 20, outputBytes: 1 << 20, processes: 16, retries: 2 };
 
-function limitsFor(timeoutMs: number, opts: EvalOptions, problem?: Problem): SandboxLimits {
+export function limitsFor(timeoutMs: number, opts: EvalOptions, problem?: Problem): SandboxLimits {
   return {
     ...(problem?.test.kind === 'cases' && problem.test.reportBytes ? { reportBytes: problem.test.reportBytes } : {}),
     timeoutMs,
@@ -28,7 +28,7 @@ function limitsFor(timeoutMs: number, opts: EvalOptions, problem?: Problem): San
 }
 
 /** Runs one sample with retries of infrastructure errors; never throws. */
-async function runSample(sandbox: Sandbox, problem: Problem, sample: Sample, timeoutMs: number, opts: EvalOptions, trusted = false): Promise<SampleResult> {
+export async function runSample(sandbox: Sandbox, problem: Problem, sample: Sample, timeoutMs: number, opts: EvalOptions, trusted = false): Promise<SampleResult> {
   const limits = limitsFor(timeoutMs, opts, problem);
   const retries = opts.retries ?? DEFAULTS.retries;
   let lastError = '';

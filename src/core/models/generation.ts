@@ -16,6 +16,11 @@ export interface GenerationRequest {
   signal?: AbortSignal;
   /** Streamed text as it arrives (a delta), for progress; providers that cannot stream call it once. */
   onText?: (delta: string) => void;
+  /**
+   * The problem and the kind of text asked for. Live providers ignore it (the messages say it all); the
+   * replay generator serves that problem's recorded solutions or test generations by it.
+   */
+  task?: { id: string; kind: 'solution' | 'tests' };
 }
 
 export interface TokenUsage {
