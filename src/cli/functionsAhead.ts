@@ -4,7 +4,7 @@
  * and the items come out in input order, each valid record's with the functions' scores for it.
  * What went wrong is reported per function and record by FunctionErrorLog.
  */
-import type { RecordItem } from '../core/records/recordSource';
+import type { RecordItem } from '../core/traces/recordSource';
 import type { ComponentScore, FunctionScore, RewardSpec } from '../core/rewards/types';
 import { functionSample, type FunctionSample } from '../core/rewards/workspace/inputs';
 import type { RewardFunctionRunner } from '../core/rewards/workspace/runner';

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { PRESETS, resolveRewardSpec, scoreRecord, withConfiguredModels, type RewardSpec } from '../core/rewards';
 import { toScoreLine } from '../core/rewards/scoreLine';
-import { openRecordFile, openRecordStream, type RecordItem, type RecordSource } from '../core/records/recordSource';
+import { openRecordFile, openRecordStream, type RecordItem, type RecordSource } from '../core/traces/recordSource';
 import { formatSpecErrors } from '../core/rewards/formatSpecErrors';
 import { commitOutput, openOutput, progressReporter, rate, UsageError, workerScript, type CliCommand, onInterrupt } from './common';
 import { judgeRecords, type GrmJudgeOptions } from '../core/models/grm/judge';

@@ -4,7 +4,7 @@
  * dynamic batcher can gather them into batches. Items come out in input order, each record's item
  * with the `rm` ModelScore the reward engine reads (record.modelScores.rm).
  */
-import type { RecordItem } from '../core/records/recordSource';
+import type { RecordItem } from '../core/traces/recordSource';
 import { ModelError } from '../core/models/errors';
 import { rmModelScore } from '../core/models/rewardModel';
 import type { RewardScorer } from '../core/models/types';

@@ -69,7 +69,7 @@ export interface TraceStepperView {
 
 /** Where a search within the shown sample found its text. */
 export interface TraceSearchResult {
-  /** Start offsets in the completion (at most SEARCH_MAX_MATCHES). */
+  /** Start offsets in the completion (at most the first 1,000). */
   matches: number[];
   /** All matches, also those past the cap. */
   total: number;
@@ -77,7 +77,6 @@ export interface TraceSearchResult {
   inPrompt: number;
 }
 
-export const SEARCH_MAX_MATCHES = 1000;
 
 export interface TraceStepRow {
   index: number;

@@ -3,7 +3,7 @@
  * first (offsets, kinds and token counts of the steps, the reward breakdown, the reasoning path tree
  * laid out) and the pages of step rows it asks for as it scrolls. The text itself goes in windows.
  */
-import { SEARCH_MAX_MATCHES, type StepKindLetter, type TraceSearchResult, type TraceStepperView, type TraceStepRow } from '../../contracts/traces';
+import type { StepKindLetter, TraceSearchResult, TraceStepperView, TraceStepRow } from '../../contracts/traces';
 import { approxTokenCount } from '../rewards/text';
 import { scoreLines, type RecordExtras } from './recordView';
 import { treeDrawing } from './treeDrawing';
@@ -74,6 +74,9 @@ export function stepperView(detail: TraceDetail, context: StepperContext): Trace
     lineOpensText: context.lineOpensText ?? true,
   };
 }
+
+/** A search keeps the offsets of this many matches (the rest are counted). */
+export const SEARCH_MAX_MATCHES = 1000;
 
 /** Case-insensitive matches of `query` in the completion (start offsets, the first SEARCH_MAX_MATCHES) and how many in the prompt. */
 export function searchSample(sample: { prompt: string; completion: string }, query: string): TraceSearchResult {

@@ -7,8 +7,10 @@
  * order: a sample (a RewardRecord) or an entry that could not be used, with its line.
  */
 import type { RewardRecord } from '../rewards/types';
-import { detectShape, openTraceFile, toSamples, type TraceShape } from '../traces';
-import { readJsonl, type JsonlItem } from './jsonl';
+import { detectShape, toSamples } from './detect';
+import { openTraceFile } from './traceFile';
+import type { TraceShape } from './types';
+import { readJsonl, type JsonlItem } from '../records/jsonl';
 
 export interface RecordItem {
   /** 1-based line of the entry (for a JSON document: the line its element starts on). */
