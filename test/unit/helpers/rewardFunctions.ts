@@ -15,7 +15,8 @@ const SANDBOX_PRIVATE = ['/tmp/', '/dev/shm/', '/run/', '/var/tmp/'];
  */
 function testBase(): string {
   const isRoot = process.getuid?.() === 0;
-  const candidates = [process.env.REASONING_LAB_TEST_TMP, path.join(REPO, 'test-results', 'tmp'), isRoot ? undefined : path.join(os.homedir(), '.cache', 'reasoning-lab-tests')];
+  // root's home is closed to the sandbox's uid; /var/cache is open to it (a checkout under /tmp, as in CI, needs one of these)
+  const candidates = [process.env.REASONING_LAB_TEST_TMP, path.join(REPO, 'test-results', 'tmp'), isRoot ? '/var/cache/reasoning-lab-tests' : path.join(os.homedir(), '.cache', 'reasoning-lab-tests')];
   for (const c of candidates) {
     if (!c) continue;
     fs.mkdirSync(c, { recursive: true });

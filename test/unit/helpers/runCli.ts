@@ -5,6 +5,8 @@ import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'src', 'cli.ts');
+// tsx by its path, so a command run from a folder outside the checkout (a test workspace) still finds it
+const TSX = require.resolve('tsx');
 
 export interface CliRun {
   code: number | null;
@@ -14,7 +16,7 @@ export interface CliRun {
 
 export function runCli(args: string[], input?: string, opts: { cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
