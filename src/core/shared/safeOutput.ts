@@ -16,9 +16,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
-import { onExit } from 'signal-exit';
 import { errorMessage } from './errors';
+import { removeOnExit, settledOnExit } from './exitCleanup';
 
 export interface OutputOptions {
   /** Replace an existing target (the CLI's --force). By default an existing target is never changed. */
@@ -87,35 +86,6 @@ function removeAbandonedTemps(target: string): void {
   }
 }
 
-// Temporary files still open in this process, removed if it exits or is ended by a signal first. The
-// exit hook is installed only while there are some, and only on a main thread (a worker's process is
-// not signalled; its outputs are cleaned up by their own error paths).
-const pending = new Set<string>();
-let removeExitHook: (() => void) | undefined;
-
-function track(temp: string): void {
-  pending.add(temp);
-  if (!removeExitHook && isMainThread) {
-    removeExitHook = onExit(() => {
-      for (const t of pending) {
-        try {
-          fs.unlinkSync(t);
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-}
-
-function untrack(temp: string): void {
-  pending.delete(temp);
-  if (pending.size === 0 && removeExitHook) {
-    removeExitHook();
-    removeExitHook = undefined;
-  }
-}
-
 /** One output being written: write to it (`write` or `stream`), then `commit` it into place or `abandon` it. */
 export class SafeOutput {
   private fd: number | undefined;
@@ -154,7 +124,7 @@ export class SafeOutput {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 8) continue;
         throw new Error(`cannot write ${file}: ${errorMessage(err)}`, { cause: err });
       }
-      track(temp);
+      removeOnExit(temp);
       return new SafeOutput(file, target, temp, fd, replace);
     }
   }
@@ -207,7 +177,7 @@ export class SafeOutput {
     }
     this.fd = undefined;
     this.settled = true;
-    untrack(this.temp);
+    settledOnExit(this.temp);
     return fd;
   }
 
@@ -239,7 +209,7 @@ export class SafeOutput {
     } catch {
       // already gone (placed by rename, or removed)
     }
-    untrack(this.temp);
+    settledOnExit(this.temp);
   }
 
   private openFd(): number {

@@ -17,9 +17,8 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
-import { onExit } from 'signal-exit';
 import { formatBytes } from './readLimits';
+import { removeOnExit, settledOnExit } from './exitCleanup';
 import { isRunning } from './safeOutput';
 
 /** The spill folder (see the module comment). */
@@ -63,33 +62,6 @@ async function removeAbandoned(dir: string): Promise<void> {
     const m = SPILL_NAME.exec(name);
     if (!m || Number(m[1]) === process.pid || isRunning(Number(m[1]))) continue;
     await fsp.unlink(path.join(dir, name)).catch(() => undefined);
-  }
-}
-
-// Named spill files of this process, removed if it exits or is ended by a signal first.
-const named = new Set<string>();
-let removeExitHook: (() => void) | undefined;
-
-function track(file: string): void {
-  named.add(file);
-  if (!removeExitHook && isMainThread) {
-    removeExitHook = onExit(() => {
-      for (const f of named) {
-        try {
-          fs.unlinkSync(f);
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-}
-
-function untrack(file: string): void {
-  named.delete(file);
-  if (named.size === 0 && removeExitHook) {
-    removeExitHook();
-    removeExitHook = undefined;
   }
 }
 
@@ -141,7 +113,7 @@ export class SpillFile {
       await fsp.unlink(file);
     } catch {
       isNamed = true;
-      track(file);
+      removeOnExit(file);
     }
     return new SpillFile(file, fh, isNamed, bounds);
   }
@@ -185,7 +157,7 @@ export class SpillFile {
     await this.fh.close().catch(() => undefined);
     if (this.isNamed) {
       await fsp.unlink(this.path).catch(() => undefined);
-      untrack(this.path);
+      settledOnExit(this.path);
     }
   }
 }
