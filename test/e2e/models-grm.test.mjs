@@ -6,7 +6,8 @@ import { startOpenAiServer } from '../fixtures/openaiServer.mjs';
 import { eventually, scoreFile, test } from './harness.mjs';
 import { addSettings, judgement, ModelsSection, rmStatusItem } from './models-panels.mjs';
 
-let server;
+// Each scenario's scripted server, by workspace: scenarios may run at the same time (run.mjs --jobs).
+const servers = new Map();
 const judgeSettings = (url) => ({
   'reasoningLab.grm.provider': 'openai',
   'reasoningLab.grm.url': url,
@@ -15,7 +16,8 @@ const judgeSettings = (url) => ({
   'reasoningLab.grm.pricePerMTok': { input: 1, output: 2 },
 });
 
-test('models: GRM judge on a scripted OpenAI server shows k judgements, the vote and the curve (dark)', async ({ vs, panel, shot }) => {
+test('models: GRM judge on a scripted OpenAI server shows k judgements, the vote and the curve (dark)', async ({ vs, panel, shot, ws }) => {
+  const server = servers.get(ws);
   try {
     await scoreFile({ vs, panel }, 'completions/en-well-formed.md');
     const models = new ModelsSection(panel);
@@ -47,11 +49,12 @@ test('models: GRM judge on a scripted OpenAI server shows k judgements, the vote
     await shot('grm-dark');
   } finally {
     await server?.close();
+    servers.delete(ws);
   }
 }, {
   settings: { 'workbench.colorTheme': 'Default Dark Modern', 'reasoningLab.score.askForReference': false },
   prepare: async (ws) => {
-    server = await startOpenAiServer({
+    const server = await startOpenAiServer({
       script: {
         models: ['judge'],
         replies: [
@@ -62,12 +65,14 @@ test('models: GRM judge on a scripted OpenAI server shows k judgements, the vote
         ],
       },
     });
+    servers.set(ws, server);
     addSettings(ws, judgeSettings(server.url));
   },
   timeoutMs: 150000,
 });
 
-test('models: cancelling a judge that hangs keeps the rule rewards and says it was cancelled', async ({ vs, panel, shot }) => {
+test('models: cancelling a judge that hangs keeps the rule rewards and says it was cancelled', async ({ vs, panel, shot, ws }) => {
+  const server = servers.get(ws);
   try {
     await vs.openFile('completions/en-well-formed.md');
     await vs.runCommand('Reasoning Lab: Score File');
@@ -85,11 +90,13 @@ test('models: cancelling a judge that hangs keeps the rule rewards and says it w
     await shot('cancelled');
   } finally {
     await server?.close();
+    servers.delete(ws);
   }
 }, {
   settings: { 'reasoningLab.score.askForReference': false },
   prepare: async (ws) => {
-    server = await startOpenAiServer({ script: { default: { hang: true } } });
+    const server = await startOpenAiServer({ script: { default: { hang: true } } });
+    servers.set(ws, server);
     addSettings(ws, { ...judgeSettings(server.url), 'reasoningLab.grm.samples': 2 });
   },
 });

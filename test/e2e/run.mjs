@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // End-to-end tests in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) driven by headless Chromium.
 //
-//   node test/e2e/run.mjs [--grep <text>] [--no-suite] [--keep]
+//   node test/e2e/run.mjs [--grep <text>] [--no-suite] [--keep] [--jobs N]
 //
 // 1. packages the linux-x64 VSIX (scripts/package.mjs) and installs it with `code-server --install-extension`
 //    (so the VSIX itself is under test);
-// 2. runs every test/e2e/*.test.mjs scenario serially (2 cores), each with a fresh copy of examples/, a
-//    fresh code-server profile (started in ~1 s, so nothing leaks between tests) and a fresh browser page;
-//    one Chromium is shared. Screenshots go to test-results/screenshots/<test>.png, pass or fail;
+// 2. runs every test/e2e/*.test.mjs scenario, each with a fresh copy of examples/, a fresh code-server
+//    profile (started in ~1 s, so nothing leaks between tests) and a fresh browser page; one Chromium is
+//    shared. A scenario spends most of its time waiting on VS Code, so `--jobs` (E2E_JOBS, default 2)
+//    scenarios run at once (a scenario keeps its state by workspace, never in a module variable).
+//    Screenshots go to test-results/screenshots/<test>.png, pass or fail;
 // 3. runs the extension-host mocha suite (test/suite) through the code-server shim, counted in the total;
 // 4. prints "N passed, N failed" alone on the last line and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -25,6 +27,7 @@ const argv = process.argv.slice(2);
 const grep = argv.includes('--grep') ? argv[argv.indexOf('--grep') + 1] : process.env.E2E_GREP;
 const runSuite = !argv.includes('--no-suite') && process.env.E2E_NO_SUITE !== '1';
 const keep = argv.includes('--keep');
+const jobs = Math.max(1, Number(argv.includes('--jobs') ? argv[argv.indexOf('--jobs') + 1] : process.env.E2E_JOBS ?? 2) || 1);
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const SHOTS = path.join(RESULTS, 'screenshots');
 const LOGS = path.join(RESULTS, 'logs');
@@ -67,11 +70,16 @@ async function main() {
   let passed = 0;
   let failed = 0;
   const startTimes = [];
-  for (const t of tests) {
-    const r = await runOne(t, { browser, shared, work });
-    startTimes.push(r.startMs);
-    if (r.ok) passed++; else failed++;
-  }
+  const queue = [...tests];
+  const lane = async () => {
+    for (let t = queue.shift(); t; t = queue.shift()) {
+      const r = await runOne(t, { browser, shared, work });
+      startTimes.push(r.startMs);
+      if (r.ok) passed++; else failed++;
+    }
+  };
+  if (jobs > 1) console.log(`e2e: ${jobs} scenarios at a time`);
+  await Promise.all(Array.from({ length: Math.min(jobs, tests.length) }, lane));
   await browser.close().catch(() => {});
   shared.remove();
   if (!keep) rmSync(work, { recursive: true, force: true });
