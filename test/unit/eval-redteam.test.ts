@@ -282,6 +282,117 @@ test("red team: a program forked from a worker never finds in its memory the exp
   }
 });
 
+/** What a memory scan looks for: a secret (the answer) or an earlier sample's code marker, as the regex finds them. */
+const MARKERS = String.raw`rl-(?:secret|code)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
+/** The scanner's answer: a secret it found (which passes), the code markers it found, or "clean". */
+const SCAN_ANSWER = `secrets = sorted(f for f in found if f.startswith('rl-secret-'))
+if secrets: return secrets[0]
+return 'leak ' + ' '.join(sorted(found)) if found else 'clean'`;
+/** Python bodies that search the program's own memory, three ways, each into the set `found`. */
+const MEMORY_SCANS: { name: string; body: string }[] = [
+  {
+    name: 'every object the garbage collector knows, and every string they hold',
+    body: `import re
+pat = re.compile(r'${MARKERS}')
+found = set()
+for o in gc.get_objects():
+    try:
+        vals = list(o.values()) + list(o.keys()) if isinstance(o, dict) else o if isinstance(o, (list, tuple, set, frozenset)) else ()
+        for v in vals:
+            if isinstance(v, (str, bytes, bytearray)):
+                found.update(pat.findall(v if isinstance(v, str) else bytes(v).decode('latin1')))
+    except Exception: pass
+${SCAN_ANSWER}`,
+  },
+  {
+    name: 'ctypes: every byte of its heap, stack and anonymous mappings',
+    body: `import re
+pat = re.compile(rb'${MARKERS}')
+found = set()
+for line in open('/proc/self/maps'):
+    parts = line.split()
+    a, b = [int(x, 16) for x in parts[0].split('-')]
+    name = parts[5] if len(parts) > 5 else ''
+    if not parts[1].startswith('r') or (name and name not in ('[heap]', '[stack]')): continue
+    at = a
+    while at < b:
+        n = min(b - at, 1 << 20)
+        found.update(x.decode() for x in pat.findall(ctypes.string_at(at, n)))
+        at += n - 64 if at + n < b else n
+${SCAN_ANSWER}`,
+  },
+  {
+    name: '/proc/self/mem: every readable mapping',
+    body: `import re
+pat = re.compile(rb'${MARKERS}')
+found = set()
+with open('/proc/self/mem', 'rb', buffering=0) as m:
+    for line in open('/proc/self/maps'):
+        parts = line.split()
+        a, b = [int(x, 16) for x in parts[0].split('-')]
+        if not parts[1].startswith('r') or (len(parts) > 5 and parts[5] in ('[vvar]', '[vsyscall]')): continue
+        at = a
+        while at < b:
+            n = min(b - at, 1 << 20)
+            try:
+                m.seek(at); data = m.read(n)
+            except (OSError, ValueError, OverflowError): break
+            found.update(x.decode() for x in pat.findall(data))
+            at += n - 64 if at + n < b else n
+${SCAN_ANSWER}`,
+  },
+];
+
+test("red team: a program never finds in its memory the code or the outputs of the samples that ran before it in the same worker (Python and JavaScript)", async () => {
+  // one worker: every sample forks from the one that ran the samples before it. Before each scan runs a
+  // sample that solves the problem (its output is the secret; its code holds a marker but not the secret)
+  const codeMark = { python: `rl-code-${randomUUID()}`, javascript: `rl-code-${randomUUID()}` };
+  const reversed = JSON.stringify([...SECRET].reverse().join(''));
+  const victim = (index: number, language: 'python' | 'javascript'): Sample => ({
+    problemId: 'secret',
+    index,
+    language,
+    kind: 'program',
+    code: language === 'python' ? `MARK = ${JSON.stringify(codeMark.python)}\ndef answer():\n    return ${reversed}[::-1]\n` : `const MARK = ${JSON.stringify(codeMark.javascript)};\nfunction answer() { return [...${reversed}].reverse().join(''); }\n`,
+  });
+  const jsScan = `function answer() {
+    const fs = require('fs');
+    const pat = new RegExp('${MARKERS}', 'g');
+    const found = new Set();
+    const fd = fs.openSync('/proc/self/mem', 'r');
+    for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')) {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) r/.exec(line);
+      if (!m || /\\[(vvar|vsyscall)\\]/.test(line)) continue;
+      const a = parseInt(m[1], 16), b = parseInt(m[2], 16);
+      for (let at = a; at < b; at += 1 << 20) {
+        const n = Math.min(b - at, (1 << 20) + 64);
+        const buf = Buffer.alloc(n);
+        try { fs.readSync(fd, buf, 0, n, at); } catch (e) { break; }
+        for (const x of buf.toString('latin1').match(pat) ?? []) found.add(x);
+      }
+    }
+    const secrets = [...found].filter((f) => f.startsWith('rl-secret-'));
+    return secrets.length ? secrets[0] : found.size ? 'leak ' + [...found].join(' ') : 'clean';
+  }`;
+  const scans: { name: string; language: 'python' | 'javascript'; code: string }[] = [
+    ...MEMORY_SCANS.map((s) => ({ name: s.name, language: 'python' as const, code: py(0, s.body).code })),
+    { name: 'JavaScript: /proc/self/mem', language: 'javascript', code: jsScan },
+  ];
+  const samples = scans.flatMap((s, i): Sample[] => [victim(2 * i, i % 2 ? 'javascript' : 'python'), { problemId: 'secret', index: 2 * i + 1, language: s.language, kind: 'program', code: s.code }]);
+  const run = await evaluate(problems, samples, { ...FAST, jobs: 1 });
+  assert.deepEqual(run.results.filter((_, i) => i % 2 === 0).map((r) => r.verdict), scans.map(() => 'passed'), JSON.stringify(run.results));
+  const scanned = run.results.filter((_, i) => i % 2 === 1);
+  const seen = scanned.map((r, i) => `${scans[i].name}: ${r.verdict} (attempts ${r.attempts}) got ${r.failure?.got ?? r.reason}`);
+  scanned.forEach((r, i) => {
+    assert.equal(r.attempts, 1, `${seen[i]}: not an infrastructure error`);
+    assert.equal(r.verdict, 'failed', seen.join('\n'));
+    assert.match(r.failure?.got ?? '', /clean/, seen.join('\n'));
+    for (const leak of [SECRET, codeMark.python, codeMark.javascript]) {
+      assert.ok(![r.failure?.got, r.output, r.traceback].some((t) => t?.includes(leak)), `${seen[i]}: found ${leak === SECRET ? 'an earlier output' : "an earlier sample's code"}`);
+    }
+  });
+});
+
 const CLI = path.join(__dirname, '..', '..', 'src', 'cli.ts');
 const TSX = pathToFileURL(path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 

@@ -2,8 +2,17 @@
 
 The parent (the extension or the CLI, in Node) starts it, on Linux inside bubblewrap (which gives it
 a filesystem that holds only the interpreters, no network and no view of the host's processes),
-as an ordinary user: the user's own, or a dedicated uid when the parent is root. Protocol: JSON
-lines. The bootstrap hands main() the config; then one job per line in, one result per line out.
+as an ordinary user: the user's own, or a dedicated uid when the parent is root. The bootstrap hands
+main() the config and the two streams.
+
+The server never holds a program's data, so no program forked after it can find an earlier one's
+code, inputs or outputs in the memory it was forked with. A job comes in as a fixed 8-byte header
+(two lengths), a small JSON part the server reads (its id, limits and, for JavaScript, the command:
+nothing of the sample) and a body (the code, the cases, the files) that only the forked child reads
+from the stream; the server reads the next header only after the child said it took its body. What a
+program writes reaches the parent as frames (a kind byte, a 4-byte length, the bytes), moved from
+the program's pipes to the parent's stream by splice(2) in the kernel, never copied into the server;
+the server's own messages (hello, each program's status) are frames of JSON.
 
 At start (Linux, where the kernel allows it) the worker enters a user and pid namespace of its own
 (and a network namespace without bubblewrap) and forks once: the server S is pid 1 there and holds
@@ -32,8 +41,10 @@ import resource
 import select
 import shutil
 import signal
+import struct
 import sys
 import tempfile
+import termios
 import time
 
 import harness
@@ -47,6 +58,10 @@ INSIDE_ID = 1000
 PRIVATE_DIRS = ('/tmp', '/dev/shm', '/run', '/var/tmp')
 WATCH_EVERY = 0.02
 RESULT_FD = harness.RESULT_FD
+JOB_HEADER = struct.Struct('>II')  # the lengths of the job's server part and of its body
+FRAME_HEADER = struct.Struct('>cI')  # kind (b'J' a message of the server's, b'O' output, b'R' report) and length
+OUTPUT_HEAD = 16384  # what reaches the parent of a program's stdout and stderr; the rest is only counted
+MOVE_MAX = 1 << 20
 
 try:
     _libc = ctypes.CDLL(None, use_errno=True)
@@ -153,6 +168,10 @@ class Worker:
         # namespace at start: its one child is pid 1 there, and nothing else is ever forked
         self.next_pidns = False
         self.page = os.sysconf('SC_PAGE_SIZE') if hasattr(os, 'sysconf') else 4096
+        self.jobs = self.out = None  # the parent's streams (see main)
+        self.sink = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+        # without splice(2) (not Linux) bytes pass through this one buffer, zeroed after every move
+        self.scratch = None if hasattr(os, 'splice') else bytearray(MOVE_MAX)
         self.ticks = os.sysconf('SC_CLK_TCK') if hasattr(os, 'sysconf') else 100
 
     def enter_namespaces(self):
@@ -267,6 +286,10 @@ def in_program(worker, job, fds):
     outw, resw, ctlw = fds
     lim = job['limits']
     try:
+        if 'bodyBytes' in job:
+            # the sample's code and inputs: read here, into the program's own memory, never the server's
+            job.update(json.loads(read_exact(worker.jobs, job.pop('bodyBytes'))))
+            os.write(ctlw, b'B\n')
         ctl = fcntl.fcntl(ctlw, fcntl.F_DUPFD, 10)
         os.setsid()
         private = feats.get('privateDirs', []) if feats.get('userns') else []
@@ -366,6 +389,63 @@ def in_program(worker, job, fds):
 
 
 # ---------------------------------------------------------------------------------------------
+# The streams to the parent
+
+
+def read_exact(fd, n):
+    parts = []
+    while n > 0:
+        part = os.read(fd, n)
+        if not part:
+            raise EOFError('the sandbox parent closed the stream')
+        parts.append(part)
+        n -= len(part)
+    return b''.join(parts)
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def send(worker, obj):
+    data = json.dumps(obj).encode()
+    write_all(worker.out, FRAME_HEADER.pack(b'J', len(data)) + data)
+
+
+def waiting(fd):
+    """Bytes waiting in a pipe (0 once select said readable: its writers are gone)."""
+    return struct.unpack('i', fcntl.ioctl(fd, termios.FIONREAD, b'\0\0\0\0'))[0]
+
+
+def transfer(worker, src, dst, n):
+    """Moves n bytes that are waiting in the pipe src to dst without their passing through this
+    process's memory: splice(2) on Linux; elsewhere through one buffer, zeroed after each move."""
+    while n > 0:
+        if worker.scratch is None:
+            moved = os.splice(src, dst, n)
+        else:
+            view = memoryview(worker.scratch)[:n]
+            moved = os.readv(src, [view])
+            write_all(dst, view[:moved])
+            view[:moved] = bytes(moved)
+        if not moved:
+            raise WorkerBroken('a program\'s pipe ended before the bytes it held were moved')
+        n -= moved
+
+
+def forward(worker, src, kind, n, kept):
+    """n bytes of a program's pipe to the parent, as a frame; into `kept` instead for the server's own
+    probe program (see probe), the only one whose bytes the server reads."""
+    if kept is not None:
+        kept[kind] = kept.get(kind, b'') + read_exact(src, n)
+        return
+    write_all(worker.out, FRAME_HEADER.pack(kind, n))
+    transfer(worker, src, worker.out, n)
+
+
+# ---------------------------------------------------------------------------------------------
 # The server side of one program: wait, read, watch, kill
 
 
@@ -455,7 +535,7 @@ def sum_rss(worker, pids):
     return total
 
 
-def run_job(worker, job):
+def run_job(worker, job, kept=None):
     work = None
     if not worker.features.get('privateDirs'):
         # no private /tmp: a fresh directory of ours, removed afterwards as well as can be
@@ -464,7 +544,7 @@ def run_job(worker, job):
         except OSError as e:
             return {'infra': 'cannot make a working directory: %s' % e}
     try:
-        return run_in_world(worker, job)
+        return run_in_world(worker, job, kept)
     finally:
         if work:
             try:
@@ -535,7 +615,7 @@ def proc_pid(worker, pid, pidfd):
     return None
 
 
-def run_in_world(worker, job):
+def run_in_world(worker, job, kept=None):
     t0 = time.monotonic()
     lim = job['limits']
     outr, outw = os.pipe()
@@ -554,9 +634,8 @@ def run_in_world(worker, job):
     deadline = t0 + lim['timeoutMs'] / 1000.0
     out_cap = int(lim.get('outputBytes', 1 << 20))
     res_cap = int(lim.get('reportBytes', 64 << 20))
-    keep = 16384
-    head, res, ctl = bytearray(), bytearray(), bytearray()
-    total = 0
+    ctl = bytearray()
+    total = res_total = 0
     status = 'exited'
     ready = False
     setup_error = None
@@ -618,36 +697,45 @@ def run_in_world(worker, job):
             if fd == pidfd:
                 _, exited = os.waitpid(pid, 0)
                 continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                open_fds.discard(fd)
-                continue
-            if fd == outr:
-                total += len(chunk)
-                if len(head) < keep:
-                    head += chunk[:keep - len(head)]
-                if total > out_cap and status == 'exited':
-                    status = 'output_limit'
-                    kill((pid,))
-            elif fd == resr:
-                if len(res) + len(chunk) > res_cap:
-                    if status == 'exited':
-                        status = 'report_limit'
-                        kill((pid,))
-                else:
-                    res += chunk
-            else:
+            if fd == ctlr:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    open_fds.discard(fd)
+                    continue
                 ctl += chunk
                 while b'\n' in ctl:
                     line, _, rest = bytes(ctl).partition(b'\n')
                     ctl = bytearray(rest)
                     text = line.decode('utf-8', 'replace')
-                    if text == 'R':
+                    if text == 'B':
+                        job['taken'] = True
+                    elif text == 'R':
                         ready = True
                     elif text.startswith('E ') and not ready and setup_error is None:
                         setup_error = text[2:]
                     if len(ctl) > 65536:
                         ctl = bytearray()
+                continue
+            n = min(waiting(fd), MOVE_MAX)
+            if not n:
+                open_fds.discard(fd)
+            elif fd == outr:
+                head = max(0, min(n, OUTPUT_HEAD - total))
+                total += n
+                if head:
+                    forward(worker, fd, b'O', head, kept)
+                transfer(worker, fd, worker.sink, n - head)
+                if total > out_cap and status == 'exited':
+                    status = 'output_limit'
+                    kill((pid,))
+            elif status == 'report_limit' or res_total + n > res_cap:
+                transfer(worker, fd, worker.sink, n)
+                if status == 'exited':
+                    status = 'report_limit'
+                    kill((pid,))
+            else:
+                forward(worker, fd, b'R', n, kept)
+                res_total += n
     if exited is None:
         kill((pid,))
         try:
@@ -665,9 +753,7 @@ def run_in_world(worker, job):
         if status == 'timeout':
             return {'infra': 'the sandbox did not start the program within %d ms' % lim['timeoutMs']}
         return {'infra': setup_error or 'the sandbox ended before the program started'}
-    out = {'status': status, 'wallMs': round(wall, 3), 'outputBytes': total,
-           'output': bytes(head).decode('utf-8', 'replace'), 'report': bytes(res).decode('utf-8', 'replace'),
-           'peakTreeBytes': peak}
+    out = {'status': status, 'wallMs': round(wall, 3), 'outputBytes': total, 'peakTreeBytes': peak}
     if os.WIFSIGNALED(exited):
         out['signal'] = os.WTERMSIG(exited)
     elif os.WIFEXITED(exited):
@@ -697,10 +783,12 @@ def probe(worker):
         ('userns', lambda: feats.update(userns=False, pidns=False, freshProc=False, privateDirs=[]), 'user namespace per program'),
     ]
     for _ in range(len(attempts) + 1):
-        r = run_job(worker, job)
-        if 'infra' not in r and r.get('report', '').startswith('{"i":0,"v":1}'):
+        kept = {}
+        r = run_job(worker, job, kept)
+        report = kept.get(b'R', b'').decode('utf-8', 'replace')
+        if 'infra' not in r and report.startswith('{"i":0,"v":1}'):
             break
-        why = r.get('infra') or ('probe program: %s %s' % (r.get('status'), (r.get('output') or r.get('report') or '')[:300]))
+        why = r.get('infra') or ('probe program: %s %s' % (r.get('status'), (kept.get(b'O', b'').decode('utf-8', 'replace') or report)[:300]))
         for key, off, label in attempts:
             if feats.get(key):
                 off()
@@ -741,22 +829,19 @@ def main(inp, out, config):
     else:
         probe(worker)
 
-    def send(obj):
-        out.write((json.dumps(obj) + '\n').encode())
-        out.flush()
-
+    worker.jobs, worker.out = inp, out
     feats = worker.features
-    send({'hello': True, 'python': sys.version.split()[0], 'pid': os.getpid(), 'uid': os.geteuid(), 'network': network,
-          'features': feats, 'nprocBase': worker.nproc_base, 'notes': worker.notes,
-          'seccomp': worker.seccomp[1] if worker.seccomp and feats.get('seccomp') else []})
+    send(worker, {'hello': True, 'python': sys.version.split()[0], 'pid': os.getpid(), 'uid': os.geteuid(), 'network': network,
+                  'features': feats, 'nprocBase': worker.nproc_base, 'notes': worker.notes,
+                  'seccomp': worker.seccomp[1] if worker.seccomp and feats.get('seccomp') else []})
     once = config.get('once')
     while True:
-        line = inp.readline()
-        if not line:
+        try:
+            part, body = JOB_HEADER.unpack(read_exact(inp, JOB_HEADER.size))
+        except EOFError:
             break
-        if not line.strip():
-            continue
-        job = json.loads(line)
+        job = json.loads(read_exact(inp, part))
+        job['bodyBytes'] = body
         broken = False
         try:
             r = run_job(worker, job)
@@ -764,7 +849,10 @@ def main(inp, out, config):
             r, broken = {'infra': 'fork server: %s' % e}, True
         except Exception as e:
             r = {'infra': 'fork server: %r' % (e,)}
+        if not job.get('taken'):
+            # its body is still in the stream, where the next job's header should be
+            r, broken = {'infra': r.get('infra') or 'the program ended before it took its job'}, True
         r['id'] = job.get('id')
-        send(r)
+        send(worker, r)
         if once or broken:
             break

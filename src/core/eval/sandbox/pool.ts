@@ -10,7 +10,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { createInterface } from 'node:readline';
 import type { Protections } from '../types';
 import { bubblewrapArgs, findBubblewrap, pythonInfo, workerIdentity, type Interpreter } from './isolation';
 import { sandboxSource } from './sources';
@@ -129,9 +128,65 @@ interface WorkerSpec {
   config: Record<string, unknown>;
 }
 
+/** A job as the fork server reads it: the part it reads itself (nothing of the sample) and the body only the program's process reads. */
+interface WireJob {
+  server: { id: number; limits: object; argv?: string[] };
+  body: object;
+}
+
+/** A job on the fork server's stdin: the two lengths (8 bytes), the server's part, the body. */
+function jobBytes(job: WireJob): Buffer {
+  const server = Buffer.from(JSON.stringify(job.server));
+  const body = Buffer.from(JSON.stringify(job.body));
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(server.length, 0);
+  head.writeUInt32BE(body.length, 4);
+  return Buffer.concat([head, server, body]);
+}
+
+/**
+ * The fork server's stdout: frames of a kind byte and a 4-byte length. J: a message of the server's
+ * (JSON); O and R: a program's output and report, moved from its pipes without passing through the
+ * server's memory (see forkserver.py).
+ */
+class FrameReader {
+  private head = Buffer.alloc(5);
+  private headLen = 0;
+  private kind = 0;
+  private left = -1;
+  private parts: Buffer[] = [];
+
+  constructor(private readonly onFrame: (kind: string, parts: Buffer[]) => void) {}
+
+  push(data: Buffer) {
+    let at = 0;
+    while (at < data.length) {
+      if (this.left < 0) {
+        const n = Math.min(5 - this.headLen, data.length - at);
+        data.copy(this.head, this.headLen, at, at + n);
+        this.headLen += n;
+        at += n;
+        if (this.headLen < 5) return;
+        this.kind = this.head[0];
+        this.left = this.head.readUInt32BE(1);
+        this.headLen = 0;
+        this.parts = [];
+      }
+      const n = Math.min(this.left, data.length - at);
+      if (n) this.parts.push(data.subarray(at, at + n));
+      at += n;
+      this.left -= n;
+      if (this.left === 0) {
+        this.left = -1;
+        this.onFrame(String.fromCharCode(this.kind), this.parts);
+      }
+    }
+  }
+}
+
 /** One fork server process: serves one job at a time. */
 class ForkServer {
-  private pending: { resolve(r: RawResult): void; reject(e: Error): void } | null = null;
+  private pending: { resolve(r: RawResult): void; reject(e: Error): void; output: Buffer[]; report: Buffer[] } | null = null;
   private dead: Error | null = null;
   hello!: Hello;
   private stderr = '';
@@ -153,13 +208,19 @@ class ForkServer {
         if (server.stderr.length < 8192) server.stderr += d.toString();
       });
       proc.stdin.on('error', () => undefined);
-      const lines = createInterface({ input: proc.stdout });
-      lines.on('line', (line) => {
+      const frames = new FrameReader((kind, parts) => {
+        const p = server.pending;
+        if (kind === 'O' || kind === 'R') {
+          if (p) (kind === 'O' ? p.output : p.report).push(...parts);
+          return;
+        }
+        const text = Buffer.concat(parts).toString();
         let msg: { hello?: boolean; infra?: string } & Partial<RawResult> & Partial<Hello>;
         try {
-          msg = JSON.parse(line);
+          if (kind !== 'J') throw new Error(kind);
+          msg = JSON.parse(text);
         } catch {
-          server.fail(new InfraError(`fork server sent a malformed line: ${line.slice(0, 200)}`));
+          server.fail(new InfraError(`fork server sent a malformed frame: ${kind} ${text.slice(0, 200)}`));
           return;
         }
         if (msg.hello) {
@@ -168,12 +229,12 @@ class ForkServer {
           resolve(server);
           return;
         }
-        const p = server.pending;
         server.pending = null;
         if (!p) return;
         if (msg.infra) p.reject(new InfraError(msg.infra));
-        else p.resolve(msg as RawResult);
+        else p.resolve({ ...(msg as RawResult), output: Buffer.concat(p.output).toString(), report: Buffer.concat(p.report).toString() });
       });
+      proc.stdout.on('data', (d: Buffer) => frames.push(d));
       const onEnd = (why: string) => {
         const err = new InfraError(`${why}${server.stderr ? `: ${server.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
         if (!greeted) reject(err);
@@ -182,7 +243,10 @@ class ForkServer {
       proc.on('error', (err) => onEnd(`cannot start ${spec.command}: ${err.message}`));
       proc.on('exit', (code, signal) => onEnd(`the sandbox worker exited (${signal ?? `code ${code}`})`));
       const modules = (['pyvalues.py', 'harness.py', 'rewardfn.py', 'forkserver.py'] as const).map((f) => [f.replace(/\.py$/, ''), sandboxSource(f)]);
-      proc.stdin.write(JSON.stringify({ modules, config: spec.config }) + '\n');
+      const boot = Buffer.from(JSON.stringify({ modules, config: spec.config }));
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(boot.length, 0);
+      proc.stdin.write(Buffer.concat([length, boot]));
     });
   }
 
@@ -198,11 +262,11 @@ class ForkServer {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
   }
 
-  run(job: object): Promise<RawResult> {
+  run(job: WireJob): Promise<RawResult> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.proc.stdin.write(JSON.stringify(job) + '\n');
+      this.pending = { resolve, reject, output: [], report: [] };
+      this.proc.stdin.write(jobBytes(job));
     });
   }
 
@@ -220,17 +284,18 @@ class ForkServer {
 }
 
 /** Turns a job into what the fork server reads: Python runs in the forked program itself, JavaScript by exec of node. */
-function wireJob({ trusted: _, ...job }: SandboxJob, nodePath: string, id: number): object {
-  const limits = { ...job.limits, tmpfsBytes: Math.min(64 * 2 ** 20, Math.floor(job.limits.memoryBytes / 4)) };
-  if (job.runtime === 'python') return { ...job, id, limits };
-  const heapMb = Math.max(32, Math.floor(job.limits.memoryBytes / 2 / 2 ** 20));
+function wireJob({ trusted: _, limits: asked, ...job }: SandboxJob, nodePath: string, id: number): WireJob {
+  const limits = { ...asked, tmpfsBytes: Math.min(64 * 2 ** 20, Math.floor(asked.memoryBytes / 4)) };
+  if (job.runtime === 'python') return { server: { id, limits }, body: job };
+  const heapMb = Math.max(32, Math.floor(asked.memoryBytes / 2 / 2 ** 20));
   return {
-    id,
-    mode: 'exec',
-    files: { 'solution.js': job.code, 'driver.js': sandboxSource('driver.js'), 'job.json': JSON.stringify({ entry: job.entry, cases: job.cases ?? [] }) },
-    argv: [nodePath, `--max-old-space-size=${heapMb}`, '--max-semi-space-size=4', 'driver.js'],
-    // V8 needs threads (they count as processes) and reserves address space: node gets more of both
-    limits: { ...limits, processes: Math.max(job.limits.processes, 64), memoryBytes: job.limits.memoryBytes * 2 },
+    server: {
+      id,
+      argv: [nodePath, `--max-old-space-size=${heapMb}`, '--max-semi-space-size=4', 'driver.js'],
+      // V8 needs threads (they count as processes) and reserves address space: node gets more of both
+      limits: { ...limits, processes: Math.max(asked.processes, 64), memoryBytes: asked.memoryBytes * 2 },
+    },
+    body: { mode: 'exec', files: { 'solution.js': job.code, 'driver.js': sandboxSource('driver.js'), 'job.json': JSON.stringify({ entry: job.entry, cases: job.cases ?? [] }) } },
   };
 }
 
