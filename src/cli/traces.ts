@@ -29,8 +29,8 @@ import {
 } from '../core/traces';
 import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand } from './common';
 
-const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
-const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
+export const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
+export const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
 
 export const tracesCommand: CliCommand = {
   name: 'traces',
@@ -65,7 +65,7 @@ interface TracesOptions {
     | { kind: 'samples'; filter: SampleFilter; sort: SampleSort };
 }
 
-function parseFields(list: string[] | undefined): FieldMapping {
+export function parseFields(list: string[] | undefined): FieldMapping {
   const out: Record<string, string> = {};
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
