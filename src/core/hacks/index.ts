@@ -4,7 +4,7 @@
  * the streaming pass in scan.ts.
  */
 export * from './types';
-export { DEFAULT_THRESHOLDS, THRESHOLD_INFO, ThresholdError, resolveThresholds, type HackThresholds, type ThresholdInfo } from './thresholds';
+export { DEFAULT_THRESHOLDS, THRESHOLD_INFO, ThresholdError, parseThresholdOverrides, resolveThresholds, type HackThresholds, type ThresholdInfo } from './thresholds';
 export { scanForHacks, rankScore, type HackScanOptions, type HackScanResult } from './scan';
 export { codeHits, type CodeHit } from './codeRules';
 export { answerHits, boxedAnswers } from './mathRules';

@@ -187,24 +187,35 @@ function copiesPrompt(r: RewardRecord, text: string, from: number, to: number, t
   };
 }
 
-/** Why a match was lenient (undefined: a strict match of a declared answer). */
+/**
+ * Why a match was lenient (undefined: a strict match of a declared answer), read from the accuracy
+ * rule's own account of its match (which reading found it, which comparison allowed it).
+ */
 function leniency(j: AccuracyJudgement): { why: string; strength: number } | undefined {
   const c = j.comparison;
   const ex = j.extracted;
-  if (!c || !ex) return undefined;
-  const note = c.note ?? '';
-  if (c.how === 'phrase') {
-    if (/first word/.test(j.detail)) return { why: 'only the first word of the answer was read (yes / no)', strength: 0.6 };
-    // found in the declared final answer (a box, a tag, "the answer is …") is the rule's ordinary match
-    return /in its final answer/.test(j.detail) ? undefined : { why: 'the reference phrase was found somewhere in the answer text, with no declared final answer', strength: 0.5 };
+  if (!c || !ex || !c.match) return undefined;
+  switch (j.matchedBy) {
+    case 'first-word':
+      return { why: 'only the first word of the answer was read (yes / no)', strength: 0.6 };
+    case 'phrase-in-text':
+      return { why: 'the reference phrase was found somewhere in the answer text, with no declared final answer', strength: 0.5 };
+    case 'last-number-of-answer':
+      return { why: 'only the last number of the stated answer was compared', strength: 0.8 };
+    default:
   }
-  if (/ignored/.test(note)) return { why: `a unit was dropped (${note})`, strength: 0.6 };
-  if (/% read as/.test(note) && !/^0% /.test(note)) return { why: `a percent was read as a plain number (${note})`, strength: 0.8 };
-  if (/decimal comma/.test(note)) return { why: 'a decimal comma was assumed', strength: 0.7 };
-  if (/its last number/.test(j.detail)) return { why: 'only the last number of the stated answer was compared', strength: 0.8 };
+  switch (c.lenient) {
+    case 'unit-ignored':
+      return { why: `a unit was dropped (${c.note ?? 'unit ignored'})`, strength: 0.6 };
+    case 'percent-sign-ignored':
+      return { why: `a percent was read as a plain number (${c.note ?? ''})`, strength: 0.8 };
+    case 'decimal-comma':
+      return { why: 'a decimal comma was assumed', strength: 0.7 };
+    default:
+  }
+  // no declared answer (no box, tag or "the answer is"): whatever number or math came last was taken
   if (ex.method === 'last-number') return { why: 'no declared answer: the last number in the text was taken', strength: 1 };
   if (ex.method === 'last-math') return { why: 'no declared answer: the last math in the text was taken', strength: 0.8 };
-  if (ex.method === 'whole') return { why: 'no declared answer: the whole short answer was taken', strength: 0.4 };
   return undefined;
 }
 
@@ -249,7 +260,7 @@ export function answerHits(r: RewardRecord, opts: { rewarded: boolean; positive:
         strength: l.strength,
         message: `matches the reference only when read leniently: ${l.why}. ${clip(j.detail)}`,
         evidence: [span(text, ex.start, ex.end, 'what was compared')],
-        numbers: { how: j.comparison!.how, method: ex.method, note: j.comparison!.note ?? null },
+        numbers: { how: j.comparison!.how, method: ex.method, matchedBy: j.matchedBy ?? null, lenient: j.comparison!.lenient ?? null, note: j.comparison!.note ?? null },
       });
     }
   }

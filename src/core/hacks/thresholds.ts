@@ -98,3 +98,28 @@ export function resolveThresholds(partial: Record<string, unknown> = {}): HackTh
   }
   return out;
 }
+
+/**
+ * `name=value` pairs (the CLI's --threshold, repeatable) as overrides for resolveThresholds: a name is
+ * a threshold's key (lengthMinRho) or its flag (length-min-rho); `minReward=auto` restores the default
+ * midpoint. Unknown names are errors that list the known ones.
+ */
+export function parseThresholdOverrides(pairs: readonly string[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = eq > 0 ? pair.slice(0, eq).trim() : '';
+    const raw = eq > 0 ? pair.slice(eq + 1).trim() : '';
+    if (!name || !raw) throw new ThresholdError(`expects name=value; got "${pair}"`);
+    const info = THRESHOLD_INFO.find((t) => t.key === name || t.flag === name);
+    if (!info) throw new ThresholdError(`unknown threshold "${name}" (known: ${THRESHOLD_INFO.map((t) => t.key).join(', ')})`);
+    if (info.key === 'minReward' && raw === 'auto') {
+      out[info.key] = null;
+      continue;
+    }
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new ThresholdError(`threshold ${info.key}: expected a number, got "${raw}"`);
+    out[info.key] = value;
+  }
+  return out;
+}

@@ -9,10 +9,6 @@
 import type { Highlight, RewardFunction, RewardRecord, RewardValue } from './types';
 import { WordKind, numOpt, scanWords } from './text';
 
-/** Primes below 2^26 for the hashed n-gram keys (h · 1,000,003 stays under 2^53). */
-const HASH_P1 = 67_108_859;
-const HASH_P2 = 67_108_837;
-
 export interface RepetitionOptions {
   ngramSize?: number;
   maxPenalty?: number;
@@ -61,16 +57,8 @@ export const repetition: RewardFunction<RepetitionOptions> = {
         key = ids[i];
         for (let j = 1; j < size; j++) key = key * base + ids[i + j];
       } else {
-        // too many distinct words (or too long an n-gram) to pack exactly: two 26-bit polynomial hashes
-        // in one number; two different n-grams share a key with probability ~2^-52 (never seen in practice),
-        // and no string is built per n-gram (10-grams of a 20,000-word trace: 30× faster)
-        let h1 = 0;
-        let h2 = 0;
-        for (let j = 0; j < size; j++) {
-          h1 = (h1 * 1_000_003 + ids[i + j] + 1) % HASH_P1;
-          h2 = (h2 * 999_983 + ids[i + j] + 1) % HASH_P2;
-        }
-        key = h1 * 67_108_864 + h2;
+        key = String(ids[i]);
+        for (let j = 1; j < size; j++) key += ',' + ids[i + j];
       }
       if (!firstAt.has(key)) {
         firstAt.set(key, i);
