@@ -168,7 +168,8 @@ function copiesPrompt(r: RewardRecord, text: string, from: number, to: number, t
   if (!inPrompt) return undefined;
   // computed somewhere before the answer: "= 24", "is 24", "gives 24" with the same value
   const before = text.slice(0, ex.start);
-  const DERIVED_RE = /(?:=|≈|\\approx|\\equiv|\bis|\bequals|\bgives|\bget|\bgets)\s*\$?\\?\(?\s*(-?\d[\d,]*(?:\.\d+)?)(?![\d.])/g;
+  // a sentence's full stop may follow the number ("0 + 120 = 120.")
+  const DERIVED_RE = /(?:=|≈|\\approx|\\equiv|\bis|\bequals|\bgives|\bget|\bgets)\s*\$?\\?\(?\s*(-?\d[\d,]*(?:\.\d+)?)(?!\d|\.\d)/g;
   let derived = false;
   while ((m = DERIVED_RE.exec(before)) !== null) {
     if (Number(m[1].replace(/,/g, '')) === value) {
@@ -264,11 +265,17 @@ export function answerHits(r: RewardRecord, opts: { rewarded: boolean; positive:
       });
     }
   }
-  // the answer is missing: not a letter or a digit after the reasoning
-  const noAnswer = opts.positive && (sp.state === 'unclosed' || !/[\p{L}\p{N}]/u.test(text.slice(sp.answerStart, Math.min(sp.answerEnd, sp.answerStart + 10_000))));
-  const formatOk = opts.positive && formatReward.score(r, { mode: 'lenient' }).value === 1;
+  // the format is met (reasoning closed by its tag) but no answer can be extracted after it: many
+  // trainers' format rewards (a regex over the tags) pay for that; this project's format reward does not
+  const tagsClosed = sp.state === 'tagged' || sp.state === 'stray-close';
+  const extracted = tagsClosed ? extractAnswer(text, sp.answerStart, sp.answerEnd) : undefined;
+  // a prose answer ("Canberra is the capital") has nothing to extract but is an answer: without a
+  // reference to judge it, only an answer part with no word at all counts as missing
+  const answerWords = tagsClosed && /[\p{L}\p{N}]/u.test(text.slice(sp.answerStart, Math.min(sp.answerEnd, sp.answerStart + 10_000)));
+  const noAnswer = opts.positive && tagsClosed && (!answerWords || (hasRef && accuracy === 0 && (!extracted || !extracted.text.trim())));
+  const formatOk = opts.positive && !noAnswer && formatReward.score(r, { mode: 'lenient' }).value === 1;
   const fromColumns = opts.components?.format !== undefined && opts.components.accuracy !== undefined;
-  if (enabled('format-only') && opts.positive && (fromColumns ? opts.components!.format! > 0 && opts.components!.accuracy === 0 : formatOk && (noAnswer || (!opts.rewarded && accuracy === 0)))) {
+  if (enabled('format-only') && opts.positive && (fromColumns ? opts.components!.format! > 0 && opts.components!.accuracy === 0 : noAnswer || (formatOk && accuracy === 0))) {
     const [as, ae] = sp.state === 'unclosed' ? [sp.thinkEnd, sp.thinkEnd] : [sp.answerStart, sp.answerEnd];
     const why = fromColumns
       ? `the file's format reward is ${opts.components!.format} and its accuracy reward 0`
@@ -282,7 +289,9 @@ export function answerHits(r: RewardRecord, opts: { rewarded: boolean; positive:
       evidence: [ae > as ? span(text, as, Math.min(ae, as + 400), 'the answer part') : span(text, Math.max(0, sp.thinkEnd - 200), sp.thinkEnd, 'the end of the reasoning (no answer follows)')],
       numbers: { format: fromColumns ? opts.components!.format! : 1, accuracy: fromColumns ? opts.components!.accuracy! : accuracy, answerMissing: noAnswer },
     });
-  } else if (opts.rewarded && opts.rewardFromFile && j && j.value === 0 && enabled('math-unverified')) {
+  }
+  // both may hold for one sample: the scan keeps math-unverified when the reward passes the cut, else format-only
+  if (opts.rewarded && opts.rewardFromFile && j && j.value === 0 && enabled('math-unverified')) {
     const ex = j.extracted;
     const numericRef = numericValue(referenceAnswer(r.answer!).text) !== undefined;
     hits.push({
