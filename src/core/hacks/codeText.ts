@@ -26,7 +26,8 @@ const JS_HINT_RE = /^\s*(?:function |const |let |var |export |module\.exports)|=
 
 // A prompt that ends inside a function (its signature and docstring): the completion is that function's body.
 const PROMPT_DEF_RE = /^[ \t]*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/gm;
-const BODY_LINE_RE = /^[ \t]+(?:return|for|if|while|import|from|raise|try|with|yield|assert|class|def)\b/m;
+// a statement line indented under the prompt's def: a keyword, a call or an assignment
+const BODY_LINE_RE = /^[ \t]+(?:(?:return|for|if|while|import|from|raise|try|with|yield|assert|class|def)\b|[A-Za-z_][\w.]*\s*(?:\(|=(?!=)))/m;
 
 /** The function a code prompt leaves open for the completion to fill (its last `def`), if the prompt is code. */
 function openFunction(prompt: string): string | undefined {

@@ -268,6 +268,7 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
     detect();
     for (const b of buffered) for (const s of b.samples) await visit(s, b.value);
   }
+  flush(true);
   while (rmQueue.length) await takeRm();
 
   // group and reward-model rules: at the end, over what the pass kept

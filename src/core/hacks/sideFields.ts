@@ -21,7 +21,8 @@ export interface SideFields {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-const numeric = (v: unknown, multi: boolean) => (multi ? Array.isArray(v) && v.length > 0 && v.every((x) => isNum(x) || x === null) : isNum(v));
+const scoreLike = (x: unknown) => isNum(x) || x === null || (Array.isArray(x) && x.length === 1 && isNum(x[0]));
+const numeric = (v: unknown, multi: boolean) => (multi ? Array.isArray(v) && v.length > 0 && v.every(scoreLike) : isNum(v));
 
 /** Which side fields the first records have (`rmField`: the user's name for the reward-model score). */
 export function detectSideFields(values: unknown[], shape: TraceShape, rmField?: string): SideFields {
@@ -55,5 +56,7 @@ export function sideValue(value: unknown, shape: TraceShape, field: string | und
     const item = Array.isArray(list) ? list[sub] : undefined;
     if (isObj(item)) v = getPath(item, field);
   } else if (shape.format === 'multi' && sub > 0 && !Array.isArray(v)) return undefined;
+  // Qwen2.5-Math's rm@k logs hold one score per response as a one-element list ([[0.73], [0.08], …])
+  if (Array.isArray(v) && v.length === 1) v = v[0];
   return isNum(v) ? (v as number) : undefined;
 }
