@@ -125,7 +125,6 @@ export async function runHacks(o: HacksOptions): Promise<number> {
     process.stderr.write(progress.done());
     for (const m of summary.malformed.slice(0, 20)) process.stderr.write(`${o.input}:${m.line}: skipped: ${terminalSafe(m.reason)}\n`);
     if (summary.malformed.length > 20) process.stderr.write(`… and ${summary.malformed.length - 20} more broken records skipped\n`);
-    if (summary.rm.error) process.stderr.write(`reward model: ${terminalSafe(summary.rm.error)}\n`);
     const shown = o.json || o.top !== undefined ? findings : findings.slice(0, TABLE_TOP);
     if (o.json) {
       for (const f of shown) if (!(await writeStdout(JSON.stringify(f) + '\n'))) return 0;
@@ -148,7 +147,7 @@ function describeSummary(s: HackScanSummary, shown: number): string {
     `${s.findings} finding${s.findings === 1 ? '' : 's'}${shown < s.findings ? ` (${shown} shown)` : ''} in ${s.samples} samples of ${s.records} records (${s.format}); ${s.rewarded} ${cut}` +
     (rules ? `; ${rules}` : '') +
     (s.malformed.length ? `; ${s.malformed.length} broken record${s.malformed.length === 1 ? '' : 's'} skipped` : '') +
-    (s.rm.source !== 'none' ? `; reward model: ${s.rm.source === 'file' ? `field ${s.rm.field}` : s.rm.model} (${s.rm.scored} scored)` : '') +
+    (s.rm.source === 'file' ? `; reward-model scores: field ${s.rm.field} (${s.rm.scored} samples)` : '') +
     (s.truncated ? '; more findings than --top: the lowest-ranked were dropped' : '') +
     (s.cancelled ? '; interrupted: partial' : '')
   );

@@ -18,9 +18,7 @@ import { scoreRecord } from '../rewards/composite';
 import { PRESETS } from '../rewards/presets';
 import { approxTokenCount } from '../rewards/text';
 import type { RewardSpec } from '../rewards/types';
-import type { RewardScorer } from '../models/types';
 import type { JobControl, TraceFile, TraceSample } from '../traces';
-import { errorMessage } from '../shared/errors';
 import { codeHits } from './codeRules';
 import { codeRegions, isCodePrompt } from './codeText';
 import { lengthHit, rmHits, type GroupMemberStats, type RmPair } from './groupRules';
@@ -38,8 +36,6 @@ export interface HackScanOptions extends JobControl {
   rewards?: RewardSpec;
   /** The field holding reward-model scores (default: detected: rm_score, reward_model_score, verifier_score…). */
   rmField?: string;
-  /** A reward model to score every sample with (instead of a field of the file). */
-  rm?: RewardScorer;
   /** Findings as the pass finds them, judged against the cut so far; the result's list is the final one. */
   onFindings?: (batch: HackFinding[]) => void;
 }
@@ -51,8 +47,6 @@ export interface HackScanResult {
 
 /** Records read before the side fields (reward-model score, per-function rewards) are detected. */
 const DETECT_RECORDS = 20;
-/** Reward-model requests in flight at once, so the model worker's batcher can fill its batches. */
-const RM_WINDOW = 64;
 const FLUSH_MS = 250;
 
 /** Per group, what the length rule needs: four numbers per rewarded sample. */
@@ -106,7 +100,7 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
   let truncated = false;
   const groups = new Map<string, GroupColumns>();
   const rmPairs = { rewards: [] as number[], rms: [] as number[], entries: [] as number[], subs: [] as number[] };
-  let rmSource: HackScanSummary['rm'] = options.rm ? { source: 'model', model: options.rm.info.name, scored: 0 } : { source: 'none', scored: 0 };
+  let rmSource: HackScanSummary['rm'] = { source: 'none', scored: 0 };
   let side: SideFields = {};
   let records = 0;
   let samples = 0;
@@ -148,20 +142,6 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
     });
   };
 
-  // reward-model requests in flight (model mode)
-  const rmQueue: Array<{ entry: number; sub: number; reward: number; score: Promise<number | null> }> = [];
-  let rmError: string | undefined;
-  const takeRm = async () => {
-    const head = rmQueue.shift()!;
-    const v = await head.score;
-    if (v === null) return;
-    rmSource.scored++;
-    rmPairs.rewards.push(head.reward);
-    rmPairs.rms.push(v);
-    rmPairs.entries.push(head.entry);
-    rmPairs.subs.push(head.sub);
-  };
-
   const visit = async (s: TraceSample, value: unknown) => {
     samples++;
     const fromFile = s.reward !== undefined;
@@ -187,23 +167,7 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
       g.subs.push(s.sub);
     }
     if (enabled('rm-disagrees')) {
-      if (options.rm) {
-        if (!rmError && text) {
-          rmQueue.push({
-            entry: s.entry,
-            sub: s.sub,
-            reward,
-            score: options.rm.score([{ prompt: s.prompt, completion: text }], { signal }).then(
-              ([r]) => r.score,
-              (err: unknown) => {
-                rmError ??= errorMessage(err);
-                return null;
-              },
-            ),
-          });
-          if (rmQueue.length >= RM_WINDOW) await takeRm();
-        }
-      } else if (side.rm) {
+      if (side.rm) {
         const v = sideValue(value, file.shape, side.rm, s.sub);
         if (v !== undefined) {
           rmSource.scored++;
@@ -248,7 +212,7 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
       file.shape,
       options.rmField,
     );
-    if (!options.rm && side.rm) rmSource = { source: 'file', field: side.rm, scored: 0 };
+    if (side.rm) rmSource = { source: 'file', field: side.rm, scored: 0 };
   };
   for await (const { entry, value } of file.entriesWithValues({ signal, onProgress: options.onProgress })) {
     if (entry.error !== undefined) continue;
@@ -269,7 +233,6 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
     for (const b of buffered) for (const s of b.samples) await visit(s, b.value);
   }
   flush(true);
-  while (rmQueue.length) await takeRm();
 
   // group and reward-model rules: at the end, over what the pass kept
   const cancelled = !!signal?.aborted;
@@ -290,7 +253,7 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
   }
   if (enabled('rm-disagrees') && rmPairs.rewards.length) {
     const pairs: RmPair[] = rmPairs.rewards.map((reward, i) => ({ ref: { entry: rmPairs.entries[i], sub: rmPairs.subs[i], id: '', line: 0, group: '' }, reward, rm: rmPairs.rms[i] }));
-    const label = rmSource.source === 'model' ? rmSource.model! : `field "${rmSource.field}"`;
+    const label = `field "${rmSource.field}"`;
     for (const h of rmHits(pairs, t, label)) {
       const rmPlace = Number(h.numbers.rmScaled);
       keep({ rule: 'rm-disagrees', score: rankScore('rm-disagrees', h.strength, Math.max(place(h.reward), rmPlace)), sample: await readRef(h.ref.entry, h.ref.sub), reward: h.reward, message: h.message, evidence: [], numbers: h.numbers, needsCut: false, strength: h.strength, rankReward: Math.max(place(h.reward), rmPlace) });
@@ -325,7 +288,7 @@ export async function scanForHacks(file: TraceFile, options: HackScanOptions = {
     byRule,
     truncated,
     malformed: file.malformed.map(({ line, reason }) => ({ line, reason })),
-    rm: rmError ? { ...rmSource, error: rmError } : rmSource,
+    rm: rmSource,
     cancelled,
     ms: Date.now() - started,
   };

@@ -82,8 +82,8 @@ export interface HackScanSummary {
   /** More findings were found than maxFindings: the lowest-ranked were dropped. */
   truncated: boolean;
   malformed: Array<{ line: number; reason: string }>;
-  /** Where reward-model scores came from, if any. */
-  rm: { source: 'file' | 'model' | 'none'; field?: string; model?: string; scored: number; error?: string };
+  /** The field reward-model scores came from, if the file has one, and how many samples had a score. */
+  rm: { source: 'file' | 'none'; field?: string; scored: number };
   cancelled: boolean;
   ms: number;
 }
