@@ -5,7 +5,7 @@
  * and the comparison and says which rule matched; this module reads its judgement.
  */
 import { judgeAccuracy, type AccuracyJudgement } from '../rewards/accuracy';
-import { extractAnswer, referenceAnswer } from '../rewards/answer';
+import { boxesIn, extractAnswer, referenceAnswer } from '../rewards/answer';
 import { numericValue } from '../rewards/equivalence';
 import { format as formatReward } from '../rewards/format';
 import { normalizeAnswer } from '../rewards/latex';
@@ -30,36 +30,10 @@ const clip = (s: string) => {
 const span = (text: string, start: number, end: number, note: string, where: HackEvidence['in'] = 'completion'): HackEvidence => ({ in: where, start, end, text: clip(text.slice(start, end)), note });
 
 const MAX_BOXES = 50;
-const MAX_BOX_CHARS = 2000;
 
-/** The `\boxed{…}` / `\fbox{…}` contents of s[from, to), in order (at most MAX_BOXES, each at most MAX_BOX_CHARS long). */
+/** The `\boxed{…}` / `\fbox{…}` answers of s[from, to), in order, found by the accuracy reward's own box scanner. */
 export function boxedAnswers(s: string, from: number, to: number): Array<{ start: number; end: number; text: string }> {
-  const out: Array<{ start: number; end: number; text: string }> = [];
-  const re = /\\(?:boxed|fbox)\s*\{/g;
-  re.lastIndex = from;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null && m.index < to && out.length < MAX_BOXES) {
-    const open = m.index + m[0].length - 1;
-    let depth = 0;
-    let close = -1;
-    const limit = Math.min(to, open + MAX_BOX_CHARS);
-    for (let i = open; i < limit; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 92) {
-        i++;
-        continue;
-      }
-      if (c === 123) depth++;
-      else if (c === 125 && --depth === 0) {
-        close = i;
-        break;
-      }
-    }
-    if (close === -1) continue;
-    out.push({ start: m.index, end: close + 1, text: s.slice(open + 1, close).trim() });
-    re.lastIndex = close + 1;
-  }
-  return out;
+  return boxesIn(s, from, to, MAX_BOXES).map((b) => ({ start: b.at, end: b.close + 1, text: s.slice(b.open + 1, b.close).trim() }));
 }
 
 const WORD_SEPARATOR_RE = /\s+(?:or|and\/or)\s+|\\text\s*\{\s*(?:or|and)\s*\}|\\lor\b|\\vee\b|\\quad\b|\s+或\s*/g;
