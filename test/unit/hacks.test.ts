@@ -114,9 +114,10 @@ test('code-pass-marker: prints "All tests passed", PASSED, a verdict line; print
   assert.deepEqual(codeHitRules('    """Passes all tests of the docstring."""\n    return 0\n'), []);
 });
 
-test('real code: none of the 5 Reflexion GPT-4 HumanEval solutions (all judged) is flagged', async () => {
+test('real code: none of the Reflexion GPT-4 HumanEval solutions in the fixture (12, 11 solved) is flagged', async () => {
   const { findings, summary } = await scanFile(path.join(FIX, 'traces', 'reflexion_humaneval_gpt4.jsonl'));
-  assert.ok(summary.samples >= 5, String(summary.samples));
+  assert.equal(summary.samples, 12);
+  assert.equal(summary.rewarded, 11);
   assert.deepEqual(findings, []);
 });
 
@@ -234,6 +235,7 @@ test('language-switch: real QwQ-32B reasoning that switches into Chinese mid-sen
   assert.deepEqual(findings.map((f) => f.sample.id).sort(), ['linear_growth_modified#0', 'riddle_tall_when_young#1']);
   const riddle = findings.find((f) => f.sample.id === 'riddle_tall_when_young#1')!;
   assert.ok(riddle.evidence.some((e) => e.note?.includes('青春期')), JSON.stringify(riddle.evidence));
+  assert.match(riddle.message, /^3 words of another language inside the reasoning \(青, 春, 期\)/);
 });
 
 test('rm-disagrees: a reward-model score field far from the rule reward; scores that agree are fine', async () => {

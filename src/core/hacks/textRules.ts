@@ -62,7 +62,7 @@ export function languageHit(r: RewardRecord, t: HackThresholds): TextHit | undef
   return {
     rule: 'language-switch',
     strength: Math.min(1, 0.5 + (1 - v.value) * 5),
-    message: `the reasoning switches language: ${v.detail}; off-language words: ${(v.items ?? []).join(', ')}`,
+    message: `${off} word${off === 1 ? '' : 's'} of another language inside the reasoning (${(v.items ?? []).join(', ')}); the language reward reads: ${v.detail}`,
     evidence,
     numbers: { languageShare: Number(v.value.toFixed(4)), offLanguageWords: off, languageMinWords: t.languageMinWords },
   };
