@@ -33,8 +33,8 @@ import { errorMessage } from '../core/shared/errors';
 import { readTextBounded, statInputFileSync } from '../core/shared/inputFile';
 import { LIMIT_NAMES, parseLimit, readLimits, type ReadLimits } from '../core/shared/readLimits';
 
-const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
-const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
+export const FIELD_NAMES = ['prompt', 'completion', 'reward', 'id', 'group', 'answer', 'step'];
+export const FORMATS: TraceFormat[] = ['plain', 'chat', 'multi', 'verl', 'trl', 'inspect', 'score-output'];
 
 export const tracesCommand: CliCommand = {
   name: 'traces',
@@ -73,7 +73,7 @@ interface TracesOptions {
     | { kind: 'samples'; filter: SampleFilter; sort: SampleSort };
 }
 
-function parseFields(list: string[] | undefined): FieldMapping {
+export function parseFields(list: string[] | undefined): FieldMapping {
   const out: Record<string, string> = {};
   for (const item of list ?? []) {
     const eq = item.indexOf('=');

@@ -1,4 +1,6 @@
-/** Messages between the host and the Trace Explorer webviews: Trace Stepper, Group View, Training Steps. */
+/** Messages between the host and the Trace Explorer webviews: Trace Stepper, Group View, Training Steps, Reward Hacks. */
+import type { HackFinding, HackRuleId, HackScanSummary } from '../core/hacks/types';
+export type { HackEvidence, HackFinding, HackRuleId, HackScanSummary } from '../core/hacks/types';
 // A sample is named by its entry (0-based record index in the file) and sub (its place in that entry).
 // The panels never get a whole trace: the stepper asks for windows of text and pages of steps, the
 // group view for pages of rows, so a 50 MB record or a 100k-sample group stays responsive.
@@ -196,4 +198,34 @@ export type TrainingStepsRequests = {
 
 export type TrainingStepsEvents = {
   show: TrainingStepsView;
+};
+
+/** The Reward Hacks panel: the finder's ranked findings over the open trace file, painted as they arrive. */
+export interface HacksView {
+  file: { label: string; path: string };
+  state: 'running' | 'done' | 'cancelled' | 'error';
+  /** Share of the file scanned (0…1). */
+  fraction: number;
+  /** Best-ranked first: provisional while running, the final list when done (at most HACKS_SHOWN). */
+  findings: HackFinding[];
+  /** The finder's summary, once done. */
+  summary: HackScanSummary | null;
+  /** Per rule: its title and what it looks for (the legend). */
+  rules: Partial<Record<HackRuleId, { title: string; about: string }>>;
+  error?: string;
+}
+
+/** Findings the panel lists (the finder keeps more; the CLI lists them all). */
+export const HACKS_SHOWN = 500;
+
+export type HacksRequests = {
+  ready: { params: Record<string, never>; result: HacksView | null };
+  /** Open a finding's sample in the Trace Stepper. */
+  open: { params: TraceSampleRef; result: null };
+  /** Stop the scan: what was found so far stays listed. */
+  cancel: { params: Record<string, never>; result: null };
+};
+
+export type HacksEvents = {
+  show: HacksView;
 };

@@ -8,6 +8,8 @@
 import type { ExportBestOptions, ExportSummary, FieldMapping, TraceAnalysis, TraceProgress } from '../core/traces/types';
 import type { RewardSpec } from '../core/rewards/types';
 import type { WordDiffPart } from '../core/traces/wordDiff';
+import type { HackFinding, HackRuleId, HackScanSummary } from '../core/hacks/types';
+import type { HackThresholds } from '../core/hacks/thresholds';
 
 /** The file the worker opens (its own index: nothing is shared with the host but the path). */
 export interface TraceFileRef {
@@ -26,6 +28,8 @@ export type HostToWorker =
   | { type: 'exportBest'; id: number; trace: TraceFileRef; out: string; options: Omit<ExportBestOptions, 'signal' | 'onProgress'> }
   /** A word diff of two completions, each cut to maxChars. */
   | { type: 'wordDiff'; id: number; a: string; b: string; maxChars: number }
+  /** The reward-hacking finder over `trace` (samples without a reward scored with `spec`). */
+  | { type: 'findHacks'; id: number; trace: TraceFileRef; spec: RewardSpec; thresholds: HackThresholds; rules?: HackRuleId[] }
   | { type: 'cancel'; id: number };
 
 export type WorkerToHost =
@@ -37,4 +41,8 @@ export type WorkerToHost =
   | { type: 'textMatches'; id: number; keys?: string[] }
   | { type: 'exported'; id: number; summary: ExportSummary }
   | { type: 'wordDiff'; id: number; parts: WordDiffPart[]; truncated: boolean }
+  /** findHacks: findings as the pass finds them (provisional: judged against the reward cut so far). */
+  | { type: 'hackFindings'; id: number; findings: HackFinding[] }
+  /** findHacks: the final ranked list (summary.cancelled when the host cancelled it). */
+  | { type: 'hacksFound'; id: number; findings: HackFinding[]; summary: HackScanSummary }
   | { type: 'error'; id: number; message: string };

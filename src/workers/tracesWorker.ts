@@ -1,6 +1,6 @@
 /**
  * The traces worker thread: the Trace Explorer's passes over a whole file (analysis, the language and
- * text filters, best-of-n export) and the Group View's word diffs, for the extension host (see
+ * text filters, best-of-n export, the reward-hacking finder) and the Group View's word diffs, for the extension host (see
  * src/contracts/tracesWorker.ts). Requests run concurrently (a diff is answered while an analysis
  * reads the file); each pass can be cancelled by its id.
  */
@@ -9,6 +9,7 @@ import type { HostToWorker, TraceFileRef, WorkerToHost } from '../contracts/trac
 import { errorMessage } from '../core/shared/errors';
 import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, type TraceFile, type TraceProgress } from '../core/traces';
 import { wordDiff } from '../core/traces/wordDiff';
+import { scanForHacks } from '../core/hacks';
 
 const port = parentPort;
 if (!port) throw new Error('tracesWorker must run in a worker thread');
@@ -51,6 +52,18 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
       return { type: 'exported', id: m.id, summary: await exportBestOfNToFile(await traceFile(m.trace, signal), m.out, { ...m.options, signal, onProgress }) };
     case 'languageShares':
       return { type: 'languageShares', id: m.id, shares: await filePasses(await traceFile(m.trace, signal)).languageShares(control) };
+    case 'findHacks': {
+      const tf = await traceFile(m.trace, signal);
+      const { findings, summary } = await scanForHacks(tf, {
+        thresholds: m.thresholds,
+        rules: m.rules,
+        rewards: m.spec,
+        signal,
+        onProgress,
+        onFindings: (batch) => post({ type: 'hackFindings', id: m.id, findings: batch }),
+      });
+      return { type: 'hacksFound', id: m.id, findings, summary };
+    }
     case 'textMatches':
       return { type: 'textMatches', id: m.id, keys: await filePasses(await traceFile(m.trace, signal)).textMatches(m.text, control) };
   }

@@ -137,3 +137,20 @@ export class TrainingStepsPanel extends TracePanel {
     super(vs, 'trainingSteps', 'Training Steps');
   }
 }
+
+export class HacksPanel extends TracePanel {
+  constructor(vs) {
+    super(vs, 'hacks', 'Reward Hacks');
+  }
+
+  findings() { return this.$('#findings li.finding'); }
+
+  /** Waits until the scan is over (done or stopped) and returns the status line. */
+  async waitForDone(timeout = 60000) {
+    await this.waitForOpen(timeout);
+    return eventually(async () => {
+      const state = await this.$('#hacks-status').getAttribute('data-state', { timeout: 2000 });
+      return state === 'done' || state === 'cancelled' || state === 'error' ? this.text('#hacks-status') : null;
+    }, { timeout, what: 'the reward-hacks scan to finish' });
+  }
+}

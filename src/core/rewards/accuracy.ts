@@ -32,6 +32,12 @@ export interface AccuracyJudgement extends RewardValue {
   /** The extraction, offsets into the completion. */
   extracted?: Extracted;
   comparison?: Comparison;
+  /**
+   * Which of the rule's readings found the match: the declared answer itself, its last number (the
+   * answer was a sentence), the reference phrase in the final answer or only somewhere in the answer
+   * text, or the first word against a yes / no reference.
+   */
+  matchedBy?: 'answer' | 'last-number-of-answer' | 'phrase-in-answer' | 'phrase-in-text' | 'first-word';
 }
 
 /** The last paragraph of text[from, to) (after the last blank line), at most 2000 chars. */
@@ -98,6 +104,7 @@ export function judgeAccuracy(record: RewardRecord, options: AccuracyOptions): A
         highlights: [{ start: h.start, end: h.end, kind: 'extracted', note: 'matches the reference' }],
         extracted: { text: text.slice(h.start, h.end), start: h.start, end: h.end, method: ex?.method ?? 'whole', display: text.slice(h.start, h.end) },
         comparison: { match: true, how: 'phrase' },
+        matchedBy: h.rule === 'polar' ? 'first-word' : span === 'its final answer' ? 'phrase-in-answer' : 'phrase-in-text',
       };
     }
     if (found.negated && cmp) cmp = { ...cmp, note: `${cmp.note ? cmp.note + '; ' : ''}the reference phrase appears only negated ("${clipRef(text.slice(Math.max(a, found.negated.start - 12), found.negated.end))}")` };
@@ -117,6 +124,7 @@ export function judgeAccuracy(record: RewardRecord, options: AccuracyOptions): A
     highlights: [{ start: used.start, end: used.end, kind: 'extracted', note: cmp.match ? 'matches the reference' : 'does not match the reference' }],
     extracted: used,
     comparison: cmp,
+    ...(cmp.match ? { matchedBy: via ? ('last-number-of-answer' as const) : ('answer' as const) } : {}),
   };
 }
 

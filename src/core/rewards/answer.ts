@@ -32,7 +32,7 @@ export interface Extracted {
 
 const MAX_JOINED = 20;
 
-interface Box {
+export interface Box {
   /** Offset of the command (`\boxed`). */
   at: number;
   /** Offset of the argument's `{`; its text is (open, close). */
@@ -105,6 +105,14 @@ function findBoxes(s: string, from: number, to: number): { count: number; spaced
     }
   }
   return { count, spaced };
+}
+
+/** Every closed `\boxed{…}` / `\fbox{…}` of s[from, to), in order (at most `max`): where the command starts, and its argument (open, close). */
+export function boxesIn(s: string, from: number, to: number, max = 50): Box[] {
+  const { count } = findBoxes(s, from, to);
+  const out: Box[] = [];
+  for (let k = 0; k < count && out.length < max; k++) if (boxClose[k] !== -1) out.push({ at: boxAt[k], open: boxOpen[k], close: boxClose[k] });
+  return out;
 }
 
 // Between two boxes of one list: a conjunction and a few words at most ("papers and", "for part (a) and").

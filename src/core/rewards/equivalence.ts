@@ -21,7 +21,14 @@ export interface Comparison {
   how: string;
   /** Extra words for the detail, e.g. "50% read as 0.5". */
   note?: string;
+  /**
+   * A match that needed a lenient reading (a unit on one side only, a percent sign ignored, a decimal
+   * comma): the reward-hacking finder lists such matches.
+   */
+  lenient?: LenientReading;
 }
+
+export type LenientReading = 'unit-ignored' | 'percent-sign-ignored' | 'decimal-comma';
 
 /** Longer normalized answers are compared as text only: a final answer is not a page. */
 const MAX_COMPARE_CHARS = 2000;
@@ -55,7 +62,7 @@ function compareNormalized(a: string, b: string, tol: number, depth: number, bud
     const other = decimalComma(qa ? b2 : a2);
     if (other !== undefined) {
       const q = (qa ?? qb) as Quantity;
-      return numbersClose(q.value, other, tol) ? { match: true, how: 'numeric', note: 'decimal comma' } : { match: false, how: 'numeric' };
+      return numbersClose(q.value, other, tol) ? { match: true, how: 'numeric', note: 'decimal comma', lenient: 'decimal-comma' } : { match: false, how: 'numeric' };
     }
   }
   if (depth < 4) {
@@ -269,7 +276,8 @@ function compareQuantities(a: Quantity, b: Quantity, tol: number): Comparison {
   const c = compareNumbers(a, b, tol);
   if (!unit) return c;
   const note = `unit ${unit} ${a.unit && b.unit ? 'on both' : 'ignored'}`;
-  return { ...c, note: c.note ? `${c.note}; ${note}` : note };
+  const lenient = c.lenient ?? (c.match && !(a.unit && b.unit) ? 'unit-ignored' : undefined);
+  return { ...c, note: c.note ? `${c.note}; ${note}` : note, ...(lenient ? { lenient } : {}) };
 }
 
 function compareNumbers(a: ParsedNumber, b: ParsedNumber, tol: number): Comparison {
@@ -279,7 +287,7 @@ function compareNumbers(a: ParsedNumber, b: ParsedNumber, tol: number): Comparis
   // one side has %, the other not: "50%" equals 50 and 0.5
   const p = a.percent ? a : b;
   const q = a.percent ? b : a;
-  if (numbersClose(p.value, q.value, tol)) return { match: true, how: 'numeric', note: `${fmt(p.value)}% read as ${fmt(p.value)}` };
+  if (numbersClose(p.value, q.value, tol)) return { match: true, how: 'numeric', note: `${fmt(p.value)}% read as ${fmt(p.value)}`, lenient: 'percent-sign-ignored' };
   if (numbersClose(p.value / 100, q.value, tol)) return { match: true, how: 'numeric', note: `${fmt(p.value)}% read as ${fmt(p.value / 100)}` };
   return { match: false, how: 'numeric', note: `${fmt(p.value)}% is neither ${fmt(q.value)} nor ${fmt(q.value)}%` };
 }

@@ -219,6 +219,22 @@ export class TraceFile {
     }
   }
 
+  /**
+   * Every entry in order, as `entries()` gives it, with the parsed record beside it: for readers of
+   * fields a sample does not carry (reward-model scores, per-function reward columns).
+   */
+  async *entriesWithValues(control: JobControl & { phase?: 'analyze' | 'export' } = {}): AsyncGenerator<{ entry: TraceEntry; value: unknown }> {
+    let last = 0;
+    for (let i = 0; i < this.count; i += PAGE) {
+      if (control.signal?.aborted) return;
+      for (const raw of await this.source.readRange(i, i + PAGE)) yield { entry: this.toEntry(raw), value: raw.value };
+      if (control.onProgress && Date.now() - last > 200) {
+        last = Date.now();
+        control.onProgress({ phase: control.phase ?? 'analyze', done: Math.min(this.count, i + PAGE), total: this.count, unit: 'entries', entries: this.count });
+      }
+    }
+  }
+
   /** One sample with its steps, reasoning path tree and (when `rewards` is given) the reward breakdown. */
   async detail(entry: number, sub = 0, options: { rewards?: RewardSpec; thinkTag?: string } = {}): Promise<TraceDetail> {
     const e = await this.read(entry);

@@ -14,13 +14,14 @@ import { TraceTreeProvider, type TraceNode } from './traceTree';
 import { TrainingStepsPanel } from './trainingStepsPanel';
 import { TracesWorker } from './tracesWorkerClient';
 import { workerScript } from '../shared/workerScript';
+import { findHacks, HacksPanel } from './hacksPanel';
 import { follow, openGroup, openSample, showRawJson, stopFollowing } from './viewCommands';
 
 /**
  * The Trace Explorer: one trace file open at a time, its prompts → samples tree, the stepper, group and
  * training-step panels, and the commands over them, one file per group: opening and closing files
  * (fileCommands), filters and sorting (filterCommands), best-of-n export (exportCommands), the panels
- * and follow mode (viewCommands).
+ * and follow mode (viewCommands), the reward-hacking finder (hacksPanel).
  */
 export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   private current?: TraceSession;
@@ -28,6 +29,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   readonly stepper: TraceStepperPanel;
   readonly groupPanel: TraceGroupPanel;
   readonly stepsPanel: TrainingStepsPanel;
+  readonly hacksPanel: HacksPanel;
   readonly worker: TracesWorker;
   private readonly disposables: vscode.Disposable[];
 
@@ -43,6 +45,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
     this.groupPanel = new TraceGroupPanel(extensionUri, (s, ref) => this.stepper.show(s, ref.entry, ref.sub), this.worker, log);
     this.stepper = new TraceStepperPanel(extensionUri, (s, key) => this.groupPanel.show(s, key), stepScorer, log);
     this.stepsPanel = new TrainingStepsPanel(extensionUri, log);
+    this.hacksPanel = new HacksPanel(extensionUri, this, log);
     this.setContext();
     const command = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) => vscode.commands.registerCommand(id, this.guarded(fn));
     this.disposables = [
@@ -52,6 +55,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       this.stepper,
       this.groupPanel,
       this.stepsPanel,
+      this.hacksPanel,
       // only the message: a full refresh would re-create the items under a click in flight
       view.onDidChangeVisibility(() => this.tree.updateMessage()),
       command('reasoningLab.traces.open', (uri?: vscode.Uri) => openTrace(this, uri)),
@@ -66,6 +70,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       command('reasoningLab.traces.follow', () => follow(this)),
       command('reasoningLab.traces.stopFollowing', () => stopFollowing(this)),
       command('reasoningLab.traces.showTrainingSteps', () => this.stepsPanel.show(this.need())),
+      command('reasoningLab.traces.findHacks', () => findHacks(this, this.hacksPanel)),
       command('reasoningLab.traces.close', () => closeTrace(this)),
     ];
   }

@@ -3,6 +3,7 @@ import type { RewardSpec } from '../../core/rewards/types';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
 import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, PassControl, TraceAnalysis } from '../../core/traces';
 import type { WordDiffPart } from '../../core/traces/wordDiff';
+import type { HackFinding, HackRuleId, HackScanResult, HackThresholds } from '../../core/hacks';
 
 type Request = HostToWorker extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -45,6 +46,20 @@ export class TracesWorker {
       // cancelled while the worker was still opening the file: nothing was written
       if (signal?.aborted) return { groups: 0, groupsKept: 0, written: 0, skipped: { noReward: 0, incorrect: 0, unjudged: 0, badFormat: 0, beyondK: 0 }, meanRewardWritten: null, cancelled: true };
       throw e;
+    });
+  }
+
+  /**
+   * The reward-hacking finder over `trace`, in the worker: `onFindings` gets provisional batches as the
+   * pass finds them; the result is the final ranked list (summary.cancelled when the signal aborted).
+   */
+  findHacks(trace: TraceFileRef, spec: RewardSpec, thresholds: HackThresholds, control: JobControl & { rules?: HackRuleId[]; onFindings?: (batch: HackFinding[]) => void } = {}): Promise<HackScanResult> {
+    return this.run({ type: 'findHacks', trace, spec, thresholds, rules: control.rules }, control, (m) => {
+      if (m.type === 'hackFindings') {
+        control.onFindings?.(m.findings);
+        return undefined;
+      }
+      return m.type === 'hacksFound' ? { value: { findings: m.findings, summary: m.summary } } : undefined;
     });
   }
 
