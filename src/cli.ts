@@ -8,13 +8,14 @@ import { evalCommand } from './cli/eval';
 import { endQuietlyWhenStdoutCloses, stdoutClosed, UsageError, type CliCommand } from './cli/common';
 import { OutputExistsError } from './core/shared/safeOutput';
 import { tracesCommand } from './cli/traces';
+import { compareCommand } from './cli/compare';
 import { judgeCommand } from './cli/judge';
 import { rmEvalCommand } from './cli/rmEval';
 import { runsCommand } from './cli/runs';
 import { solveCommand } from './cli/solve';
 import { trainCommand } from './cli/train';
 
-const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, evalCommand, runsCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
+const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, compareCommand, evalCommand, runsCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
        reasoning-lab <command> --help     one command's options

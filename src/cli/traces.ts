@@ -73,7 +73,7 @@ interface TracesOptions {
     | { kind: 'samples'; filter: SampleFilter; sort: SampleSort };
 }
 
-function parseFields(list: string[] | undefined): FieldMapping {
+export function parseFields(list: string[] | undefined): FieldMapping {
   const out: Record<string, string> = {};
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
