@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { COMPARE_METRICS, compareCheckpoints, DEFAULT_TOP, type CheckpointComparison, type CompareMetric, type CurvePoint, type JoinBy, type MetricDeltas, type PromptComparison } from '../core/compare';
 import { errorMessage } from '../core/shared/errors';
 import type { FieldMapping, TraceProgress } from '../core/traces';
-import { integerFlag, onInterrupt, progressReporter, terminalSafe, UsageError, writeStdout, type CliCommand } from './common';
+import { integerFlag, joinNegativeNumbers, onInterrupt, progressReporter, terminalSafe, UsageError, writeStdout, type CliCommand } from './common';
 import { parseFields } from './traces';
 
 const JOINS: JoinBy[] = ['auto', 'id', 'prompt'];
@@ -41,7 +41,7 @@ export const compareCommand: CliCommand = {
 
 export function parseCompareArgs(args: string[]): CompareCliOptions {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinNegativeNumbers(args, ['top']),
     allowPositionals: true,
     options: {
       top: { type: 'string' },
@@ -128,7 +128,7 @@ export async function runCompare(o: CompareCliOptions): Promise<number> {
           current = o.files[++fileIndex] ?? '';
         },
         onFileError: (file, message) => {
-          process.stderr.write(`${progress.done()}${file}: cannot be compared: ${message.startsWith(file) ? message.slice(file.length).replace(/^:\s*/, '') : message}\n`);
+          process.stderr.write(`${progress.done()}${file}: cannot be compared: ${terminalSafe(message.startsWith(file) ? message.slice(file.length).replace(/^:?\s*/, '') : message)}\n`);
           current = o.files[++fileIndex] ?? '';
         },
       },

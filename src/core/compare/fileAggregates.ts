@@ -100,6 +100,10 @@ export async function aggregateFile(file: string, options: AggregateOptions = {}
       }
     }
     if (control.signal?.aborted) throw abortError();
+    if (!samples) {
+      const bad = tf.malformed;
+      throw new Error(bad.length ? `${file}: no readable samples (${bad.length} unreadable entries; line ${bad[0].line}: ${bad[0].reason})` : `${file}: no samples (the file is empty)`);
+    }
     return { file, format: tf.shape.format, samples, prompts, malformed: tf.malformed, binaryRewards: binary && fileRewards > 0, allIds };
   } finally {
     await tf.close();
