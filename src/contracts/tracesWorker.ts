@@ -8,6 +8,14 @@
 import type { ExportBestOptions, ExportSummary, FieldMapping, TraceAnalysis, TraceProgress } from '../core/traces/types';
 import type { RewardSpec } from '../core/rewards/types';
 import type { WordDiffPart } from '../core/traces/wordDiff';
+import type { CheckpointComparison, CompareMetric, JoinBy, SampleRef } from '../core/compare/types';
+import type { SampleSummary, TraceSample } from '../core/traces/types';
+
+/** One sample fetched for the compared Group View: the sample and its summary (steps, tokens, reflections). */
+export interface ComparedSample {
+  sample: TraceSample;
+  summary: SampleSummary;
+}
 
 /** The file the worker opens (its own index: nothing is shared with the host but the path). */
 export interface TraceFileRef {
@@ -26,6 +34,12 @@ export type HostToWorker =
   | { type: 'exportBest'; id: number; trace: TraceFileRef; out: string; options: Omit<ExportBestOptions, 'signal' | 'onProgress'> }
   /** A word diff of two completions, each cut to maxChars. */
   | { type: 'wordDiff'; id: number; a: string; b: string; maxChars: number }
+  /** Checkpoint comparison of `files` in order: a partial comparison after each file, then the whole one. */
+  | { type: 'compare'; id: number; files: string[]; by: CompareMetric; join: JoinBy; top: number }
+  /** The last comparison ranked again by another metric (no file is read again). */
+  | { type: 'rerank'; id: number; by: CompareMetric; top: number }
+  /** Samples of compared files by position, per file (null: the file lacks the prompt). */
+  | { type: 'comparedSamples'; id: number; files: string[]; refs: Array<SampleRef[] | null> }
   | { type: 'cancel'; id: number };
 
 export type WorkerToHost =
@@ -37,4 +51,9 @@ export type WorkerToHost =
   | { type: 'textMatches'; id: number; keys?: string[] }
   | { type: 'exported'; id: number; summary: ExportSummary }
   | { type: 'wordDiff'; id: number; parts: WordDiffPart[]; truncated: boolean }
+  /** compare: after each file read (partial from the second file on), a file that could not be read, then the result. */
+  | { type: 'compareFile'; id: number; index: number; partial?: CheckpointComparison }
+  | { type: 'compareFileError'; id: number; file: string; message: string }
+  | { type: 'compared'; id: number; comparison: CheckpointComparison }
+  | { type: 'comparedSamples'; id: number; samples: Array<Array<ComparedSample | { error: string }> | null> }
   | { type: 'error'; id: number; message: string };

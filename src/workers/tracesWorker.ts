@@ -9,6 +9,8 @@ import type { HostToWorker, TraceFileRef, WorkerToHost } from '../contracts/trac
 import { errorMessage } from '../core/shared/errors';
 import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, type TraceFile, type TraceProgress } from '../core/traces';
 import { wordDiff } from '../core/traces/wordDiff';
+import { buildComparison, compareCheckpoints, type FileAggregates, type JoinBy } from '../core/compare';
+import { summarizeTraceSample } from '../core/traces/traceFile';
 
 const port = parentPort;
 if (!port) throw new Error('tracesWorker must run in a worker thread');
@@ -36,6 +38,26 @@ async function traceFile(ref: TraceFileRef, signal: AbortSignal): Promise<TraceF
   return file;
 }
 
+/** The last comparison's aggregates (a few numbers per prompt), so that ranking by another metric reads nothing again. */
+let compared: { aggregates: FileAggregates[]; join: JoinBy } | undefined;
+/** The compared files, opened on the first sample fetched from them (one index pass each), until the next comparison. */
+const comparedFiles = new Map<string, Promise<TraceFile>>();
+
+function closeComparedFiles(): void {
+  for (const f of comparedFiles.values()) void f.then((tf) => tf.close(), () => undefined);
+  comparedFiles.clear();
+}
+
+async function comparedFile(file: string, signal: AbortSignal): Promise<TraceFile> {
+  let tf = comparedFiles.get(file);
+  if (!tf) {
+    tf = openTraceFile(file, {}, { signal });
+    comparedFiles.set(file, tf);
+    tf.catch(() => comparedFiles.delete(file));
+  }
+  return tf;
+}
+
 async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: AbortSignal): Promise<WorkerToHost> {
   const onProgress = (progress: TraceProgress) => post({ type: 'progress', id: m.id, progress });
   // the filter passes report a fraction
@@ -51,6 +73,39 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
       return { type: 'exported', id: m.id, summary: await exportBestOfNToFile(await traceFile(m.trace, signal), m.out, { ...m.options, signal, onProgress }) };
     case 'languageShares':
       return { type: 'languageShares', id: m.id, shares: await filePasses(await traceFile(m.trace, signal)).languageShares(control) };
+    case 'compare': {
+      closeComparedFiles();
+      compared = undefined;
+      const options = { by: m.by, join: m.join, top: m.top };
+      const r = await compareCheckpoints(m.files, options, {
+        signal,
+        onProgress,
+        onFile: (index, partial) => post({ type: 'compareFile', id: m.id, index, partial }),
+        onFileError: (file, message) => post({ type: 'compareFileError', id: m.id, file, message }),
+      });
+      compared = { aggregates: r.aggregates, join: m.join };
+      return { type: 'compared', id: m.id, comparison: r.comparison };
+    }
+    case 'rerank':
+      if (!compared) throw new Error('no comparison to rank again: compare the files first');
+      return { type: 'compared', id: m.id, comparison: buildComparison(compared.aggregates, { by: m.by, top: m.top, join: compared.join }) };
+    case 'comparedSamples': {
+      const samples = await Promise.all(
+        m.refs.map(async (refs, i) => {
+          if (!refs) return null;
+          const tf = await comparedFile(m.files[i], signal);
+          return Promise.all(
+            refs.map(async (ref) => {
+              const e = await tf.read(ref.entry);
+              const sample = e.samples[ref.sub];
+              if (!sample) return { error: `line ${e.line}: ${e.error ?? `no sample ${ref.sub}`}` };
+              return { sample, summary: summarizeTraceSample(sample, undefined, false) };
+            }),
+          );
+        }),
+      );
+      return { type: 'comparedSamples', id: m.id, samples };
+    }
     case 'textMatches':
       return { type: 'textMatches', id: m.id, keys: await filePasses(await traceFile(m.trace, signal)).textMatches(m.text, control) };
   }

@@ -8,6 +8,8 @@ import { exportBest } from './exportCommands';
 import { closeTrace, openLine, openTrace, RECORD_SCHEME, recordDocuments } from './fileCommands';
 import { applyFilter, pickFilter, pickSort } from './filterCommands';
 import { TraceGroupPanel } from './traceGroupPanel';
+import { CheckpointComparePanel } from './checkpointComparePanel';
+import { compareCheckpoints } from './compareCommands';
 import type { TraceSession } from './traceSession';
 import { TraceStepperPanel } from './traceStepperPanel';
 import { TraceTreeProvider, type TraceNode } from './traceTree';
@@ -28,6 +30,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   readonly stepper: TraceStepperPanel;
   readonly groupPanel: TraceGroupPanel;
   readonly stepsPanel: TrainingStepsPanel;
+  readonly comparePanel: CheckpointComparePanel;
   readonly worker: TracesWorker;
   private readonly disposables: vscode.Disposable[];
 
@@ -43,6 +46,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
     this.groupPanel = new TraceGroupPanel(extensionUri, (s, ref) => this.stepper.show(s, ref.entry, ref.sub), this.worker, log);
     this.stepper = new TraceStepperPanel(extensionUri, (s, key) => this.groupPanel.show(s, key), stepScorer, log);
     this.stepsPanel = new TrainingStepsPanel(extensionUri, log);
+    this.comparePanel = new CheckpointComparePanel(extensionUri, this.worker, this.groupPanel, log);
     this.setContext();
     const command = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) => vscode.commands.registerCommand(id, this.guarded(fn));
     this.disposables = [
@@ -52,6 +56,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       this.stepper,
       this.groupPanel,
       this.stepsPanel,
+      this.comparePanel,
       // only the message: a full refresh would re-create the items under a click in flight
       view.onDidChangeVisibility(() => this.tree.updateMessage()),
       command('reasoningLab.traces.open', (uri?: vscode.Uri) => openTrace(this, uri)),
@@ -67,6 +72,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       command('reasoningLab.traces.stopFollowing', () => stopFollowing(this)),
       command('reasoningLab.traces.showTrainingSteps', () => this.stepsPanel.show(this.need())),
       command('reasoningLab.traces.close', () => closeTrace(this)),
+      command('reasoningLab.compareCheckpoints', (uri?: vscode.Uri, selected?: vscode.Uri[]) => compareCheckpoints(this.comparePanel, uri, selected)),
     ];
   }
 
