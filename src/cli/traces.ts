@@ -28,7 +28,8 @@ import {
   type TraceFormat,
   type TraceProgress,
 } from '../core/traces';
-import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand, onInterrupt, writeStdout } from './common';
+import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand, onInterrupt, terminalSafe, writeStdout } from './common';
+import { RewardFunctionRunner } from '../core/rewards/workspace/runner';
 import { errorMessage } from '../core/shared/errors';
 import { readTextBounded, statInputFileSync } from '../core/shared/inputFile';
 import { LIMIT_NAMES, parseLimit, readLimits, type ReadLimits } from '../core/shared/readLimits';
@@ -208,6 +209,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
   const progress = progressReporter();
   const onProgress = (p: TraceProgress) => progress.tick(() => describe(p));
   const started = Date.now();
+  let runner: RewardFunctionRunner | undefined;
   let tf;
   try {
     tf = await openTraceFile(input, { fields: o.fields, format: o.format, follow: o.mode.kind === 'follow', limits: o.limits }, { onProgress, signal: controller.signal });
@@ -247,7 +249,15 @@ async function runTraces(o: TracesOptions): Promise<number> {
       return summary.written > 0 ? 0 : 1;
     }
     if (o.mode.kind === 'samples') return await listSamples(tf, spec, o.mode, { onProgress, signal: controller.signal }, progress);
-    const a = await tf.analyze({ rewards: spec, rescore: o.mode.kind === 'stats' && o.mode.rescore, keepSamples: false, onProgress, signal: controller.signal });
+    // the spec's workspace reward functions run in the sandbox, as in `score` (modules relative to the working folder)
+    runner = spec.functions?.length ? new RewardFunctionRunner() : undefined;
+    if (runner) process.stderr.write(`reward functions ${spec.functions!.map((f) => f.name).join(', ')} run in the sandbox (modules relative to ${process.cwd()})\n`);
+    const a = await tf.analyze({ rewards: spec, rescore: o.mode.kind === 'stats' && o.mode.rescore, keepSamples: false, onProgress, signal: controller.signal, functions: runner && { runner, root: process.cwd() } });
+    if (a.functionFailures) {
+      for (const f of a.functionFailures.shown) process.stderr.write(terminalSafe(`${progress.done()}${input}:${f.line}: reward function "${f.function}" failed on sample "${f.id}": ${f.message}`) + '\n');
+      const more = a.functionFailures.count - a.functionFailures.shown.length;
+      if (more > 0) process.stderr.write(`${input}: ${more} more failures of reward functions (counted, not shown)\n`);
+    }
     const result = {
       file: input,
       format: tf.shape.format,
@@ -261,6 +271,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
       reflections: a.reflections,
       zeroAdvantageGroups: a.zeroAdvantageGroups,
       rewards: a.rewards,
+      ...(a.functionFailures ? { functionFailures: a.functionFailures.count } : {}),
       trainingSteps: a.trainingSteps.length ? a.trainingSteps : undefined,
       timing: { indexMs: a.timing.indexMs, analyzeMs: a.timing.analyzeMs, totalMs: Date.now() - started },
       ...(a.cancelled ? { cancelled: true } : {}),
@@ -270,6 +281,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
     if (a.cancelled) return 130;
     return a.records > 0 ? 0 : 1;
   } finally {
+    await runner?.close();
     releaseInterrupt();
     await out?.abandon(); // an export that failed midway leaves nothing behind (a no-op after a commit)
     await tf.close();
