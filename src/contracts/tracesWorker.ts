@@ -17,6 +17,12 @@ export interface ComparedSample {
   summary: SampleSummary;
 }
 
+/**
+ * The spec's workspace reward functions in an analysis: run in the sandbox with modules relative to
+ * `root` (a trusted workspace), or not run, for the reason given (each is then an error on every sample).
+ */
+export type WorkspaceFunctionsRun = { root: string } | { notRun: string };
+
 /** The file the worker opens (its own index: nothing is shared with the host but the path). */
 export interface TraceFileRef {
   file: string;
@@ -25,7 +31,7 @@ export interface TraceFileRef {
 
 export type HostToWorker =
   /** The explorer's analysis (groups, summaries, rewards scored with `spec`, badges). */
-  | { type: 'analyze'; id: number; trace: TraceFileRef; spec: RewardSpec }
+  | { type: 'analyze'; id: number; trace: TraceFileRef; spec: RewardSpec; functions?: WorkspaceFunctionsRun }
   /** Every sample's share of target-language words (the language filter). */
   | { type: 'languageShares'; id: number; trace: TraceFileRef }
   /** The samples whose prompt or completion contains `text`, any case (the text filter). */

@@ -11,6 +11,7 @@ import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, typ
 import { wordDiff } from '../core/traces/wordDiff';
 import { buildComparison, compareCheckpoints, type FileAggregates, type JoinBy } from '../core/compare';
 import { summarizeTraceSample } from '../core/traces/traceFile';
+import { RewardFunctionRunner } from '../core/rewards/workspace/runner';
 
 const port = parentPort;
 if (!port) throw new Error('tracesWorker must run in a worker thread');
@@ -37,6 +38,9 @@ async function traceFile(ref: TraceFileRef, signal: AbortSignal): Promise<TraceF
   void previous?.then((tf) => tf.close(), () => undefined);
   return file;
 }
+
+/** Runs the workspace reward functions of an analysis in the sandbox (started on first use). */
+let functionRunner: RewardFunctionRunner | undefined;
 
 /** The last comparison's aggregates (a few numbers per prompt), so that ranking by another metric reads nothing again. */
 let compared: { aggregates: FileAggregates[]; join: JoinBy } | undefined;
@@ -67,7 +71,8 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
       return { type: 'wordDiff', id: m.id, ...wordDiff(m.a, m.b, m.maxChars) };
     case 'analyze': {
       const tf = await traceFile(m.trace, signal);
-      return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress }) };
+      const fx = m.functions && 'root' in m.functions ? { functions: { runner: (functionRunner ??= new RewardFunctionRunner()), root: m.functions.root } } : { functionsNotRun: m.functions && 'notRun' in m.functions ? m.functions.notRun : undefined };
+      return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress, ...fx }) };
     }
     case 'exportBest':
       return { type: 'exported', id: m.id, summary: await exportBestOfNToFile(await traceFile(m.trace, signal), m.out, { ...m.options, signal, onProgress }) };

@@ -67,3 +67,24 @@ test('the analysis runs the functions through the runner it is given, and withou
     await tf.close();
   }
 });
+
+test('the Trace Explorer\'s analysis in the traces worker runs the functions in a trusted workspace, and says why not otherwise', { timeout: 120_000 }, async () => {
+  const { TracesWorker } = await import('../../src/vscode/traces/tracesWorkerClient');
+  const worker = new TracesWorker(path.join(__dirname, '..', '..', 'src', 'workers', 'tracesWorker.ts'));
+  const spec = { name: 'workspace', components: { format: { weight: 1 } }, functions: [{ name: 'picky', weight: 1, module: 'rewards/broken/bad_returns.py', function: 'raises_with_escapes', style: 'verl' }] } as RewardSpec;
+  try {
+    // no rewards in the file: the explorer scores every sample with the spec
+    const file = path.join(ws, 'unrewarded.jsonl');
+    fs.writeFileSync(file, JSON.stringify({ prompt_id: 'p1', prompt: 'What is 2 + 2?', answer: '4', completions: ['#### 4', '#### 5', 'escape #### 4'] }) + '\n');
+    const trusted = await worker.analyze({ file }, spec, {}, { root: ws });
+    assert.equal(trusted.functionFailures?.count, 1);
+    assert.deepEqual(trusted.sampleSummaries.map((x) => x.reward), [1, 1, 0], 'format 0 (no <think>) + picky 1, and the failed one left out');
+    assert.deepEqual(trusted.functionFailures?.shown.map((f) => [f.line, f.id, f.function]), [[1, 'p1#2', 'picky']]);
+    assert.match(trusted.functionFailures!.shown[0].message, /ValueError/);
+    const untrusted = await worker.analyze({ file }, spec, {}, { notRun: 'not run: untrusted workspace' });
+    assert.equal(untrusted.functionFailures?.count, 3);
+    assert.equal(untrusted.functionFailures?.shown[0].message, 'not run: untrusted workspace');
+  } finally {
+    worker.dispose();
+  }
+});

@@ -288,7 +288,7 @@ export class TraceFile {
         scoring.forEach((p, k) => {
           const scores: Record<string, FunctionScore> = {};
           for (const f of spec!.functions!) {
-            const score = runs?.get(f.name)?.scores[k] ?? { value: null, detail: 'not run', error: { kind: 'not-run' as const, message: 'workspace reward functions are not run here' } };
+            const score = runs?.get(f.name)?.scores[k] ?? { value: null, detail: 'not run', error: { kind: 'not-run' as const, message: options.functionsNotRun ?? 'not run: no runner for workspace reward functions was given' } };
             scores[f.name] = score;
             if (score.error) {
               failureCount++;

@@ -181,6 +181,8 @@ export interface AnalyzeOptions extends JobControl {
    * each is an error on every sample it would have scored (never a 0).
    */
   functions?: { runner: { score(req: ScoreFunctionsRequest): Promise<Map<string, FunctionRun>> }; root: string };
+  /** Why the functions are not run, when `functions` is not given (the error each of them is on every sample). */
+  functionsNotRun?: string;
 }
 
 /** A workspace reward function that failed on a sample during an analysis. */

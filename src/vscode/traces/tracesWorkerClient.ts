@@ -1,4 +1,4 @@
-import type { ComparedSample, HostToWorker, TraceFileRef, WorkerToHost } from '../../contracts/tracesWorker';
+import type { ComparedSample, HostToWorker, TraceFileRef, WorkerToHost, WorkspaceFunctionsRun } from '../../contracts/tracesWorker';
 import type { CheckpointComparison, CompareMetric, JoinBy, SampleRef } from '../../core/compare/types';
 import type { RewardSpec } from '../../core/rewards/types';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
@@ -19,8 +19,8 @@ export class TracesWorker {
   constructor(private readonly script: string) {}
 
   /** The explorer's analysis of `trace` (SampleSet is built from it); cancelled: true when the signal aborted. */
-  async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}): Promise<TraceAnalysis> {
-    return this.run({ type: 'analyze', trace, spec }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
+  async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}, functions?: WorkspaceFunctionsRun): Promise<TraceAnalysis> {
+    return this.run({ type: 'analyze', trace, spec, functions }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
   }
 
   /** The filter passes over `trace`, run in the worker. */
