@@ -44,7 +44,8 @@ export const tracesCommand: CliCommand = {
     --correct-only           with --export-best: only correct samples (the file's own verdict or 0/1 reward, else accuracy
                              against the reference; unknown when neither), well-formatted when the file uses <think>
     --follow                 print a JSON line per batch of new records (per-step reward and CoT length) until Ctrl+C
-    --rewards <preset|file>  score samples that have no reward in the file (default r1); --rescore scores all
+    --rewards <preset|file>  score samples that have no reward in the file (default r1); --rescore scores all. A spec's
+                             workspace reward functions run in the sandbox; each failure is named on stderr per sample
     --field name=path        map a field when detection guesses wrong (${FIELD_NAMES.join(', ')}); repeatable
     --format <name>          force the format: ${FORMATS.join(' | ')}
     --limit name=value       raise or lower a read limit (${Object.keys(LIMIT_NAMES).join(', ')}), e.g. record=256MB; repeatable
