@@ -75,7 +75,7 @@ function header(s: CompareState): HTMLElement {
       'ol',
       { id: 'files', class: 'files' },
       ...s.files.map((name, i) => {
-        const f = files?.find((x) => x.file.endsWith(name));
+        const f = files?.find((x) => x.file === s.paths[i]);
         return el(
           'li',
           { 'data-file': String(i) },

@@ -5,8 +5,10 @@ export type { CheckpointComparison, CompareMetric, CurvePoint, MetricDeltas, Pro
 
 /** What the panel shows: the files, how far reading them is, and the comparison so far. */
 export interface CompareState {
-  /** The files' names, in training order. */
+  /** The files' names (relative to the workspace), in training order. */
   files: string[];
+  /** Their paths, as the comparison's `files[].file` names them (a file left out is not there). */
+  paths: string[];
   phase: 'reading' | 'done' | 'cancelled' | 'failed';
   /** While reading: which file (0-based) and how far into it (0…1). */
   reading?: { index: number; fraction: number };

@@ -38,7 +38,7 @@ for (const theme of ['Default Light Modern', 'Default Dark Modern']) {
     const panel = new ComparePanel(vs);
     await panel.waitForOpen();
     await eventually(async () => (await panel.text('#common')) === '12', { timeout: 30000, what: '12 prompts in common' });
-    assert.deepEqual(await panel.$('#files li .file-name').allTextContents(), ['reflexion-gpt4.jsonl', 'reflexion-gpt35.jsonl']);
+    assert.deepEqual(await panel.$('#files li .file-name').allTextContents(), ['rollouts/reflexion-gpt4.jsonl', 'rollouts/reflexion-gpt35.jsonl']);
     assert.equal(await panel.$('#curve-table tbody tr').count(), 2);
     const pass = (v) => `${((100 * [...v.values()].filter(Boolean).length) / 12).toFixed(1)}%`;
     assert.match(await panel.text('#curve-table tbody tr[data-file="0"] td:nth-child(3)'), new RegExp(`^${pass(gpt4).replace('.', '\\.')}`));
@@ -58,7 +58,7 @@ for (const theme of ['Default Light Modern', 'Default Dark Modern']) {
     await eventually(async () => (await group.rows().count()) === 2, { what: 'one sample from each file' });
     const ids = await group.$('#rows .vlist-row a.sample-link').allTextContents();
     assert.deepEqual(ids.map((t) => t.slice(0, 4)), ['[1] ', '[2] ']);
-    assert.match(await group.text('#group-files'), /\[1\] reflexion-gpt4\.jsonl: 1 samples, mean 1\.00.*\[2\] reflexion-gpt35\.jsonl: 1 samples, mean 0\.00/s);
+    assert.match(await group.text('#group-files'), /\[1\] rollouts\/reflexion-gpt4\.jsonl: 1 samples, mean 1\.00.*\[2\] rollouts\/reflexion-gpt35\.jsonl: 1 samples, mean 0\.00/s);
     await group.$('#diff ins.added, #diff del.removed').first().waitFor({ timeout: 20000 });
     assert.match(await group.text('#diff-title'), /A = HumanEval\/\d+, B = HumanEval\/\d+/);
     await shot('group');

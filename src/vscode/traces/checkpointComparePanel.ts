@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointCompareEvents, CheckpointCompareRequests, CompareState } from '../../contracts/checkpointCompare';
 import { distinctDecimals } from '../../contracts/numberFormat';
@@ -24,7 +23,6 @@ export class CheckpointComparePanel implements vscode.Disposable {
   static readonly viewType = 'reasoningLab.checkpointCompare';
   private readonly panel: SingleWebviewPanel<CheckpointCompareRequests, CheckpointCompareEvents>;
   private state: CompareState | null = null;
-  private files: string[] = [];
   private controller?: AbortController;
 
   constructor(
@@ -53,8 +51,7 @@ export class CheckpointComparePanel implements vscode.Disposable {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    this.files = files;
-    const state: CompareState = { files: files.map((f) => path.basename(f)), phase: 'reading', reading: { index: 0, fraction: 0 }, errors: [], comparison: null };
+    const state: CompareState = { files: files.map((f) => vscode.workspace.asRelativePath(f)), paths: files, phase: 'reading', reading: { index: 0, fraction: 0 }, errors: [], comparison: null };
     this.state = state;
     this.panel.show('Compare Checkpoints');
     this.emit();
@@ -75,7 +72,7 @@ export class CheckpointComparePanel implements vscode.Disposable {
           this.emit();
         },
         onFileError: (file, message) => {
-          state.errors.push({ file: path.basename(file), message });
+          state.errors.push({ file: vscode.workspace.asRelativePath(file), message });
           this.log(`compare: ${file}: ${message}`);
           this.emit();
         },
@@ -119,8 +116,9 @@ export class CheckpointComparePanel implements vscode.Disposable {
   /** The prompt's samples from every file, side by side in the Group View (read in the worker). */
   private async openPrompt(key: string): Promise<void> {
     const row = this.row(key);
-    const files = this.files;
-    const labels = this.state!.files;
+    // the comparison's files: those read, in order (a file left out has no column)
+    const files = this.state!.comparison!.files.map((f) => f.file);
+    const labels = files.map((f) => vscode.workspace.asRelativePath(f));
     const fetched = await this.worker.comparedSamples(files, row.refs);
     const samples = new Map<string, TraceSample>();
     const rows: TraceGroupRow[] = [];
