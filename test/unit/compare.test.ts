@@ -6,12 +6,20 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { aggregateFile, compareCheckpoints } from '../../src/core/compare';
 import { ROOT } from './helpers/runCli';
 
 const FIX = path.join(ROOT, 'test', 'fixtures', 'traces');
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rl-compare-'));
+const made: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-compare-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 const jsonl = (file: string, rows: unknown[]) => fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 const think = (body: string, answer: string) => `<think>\n${body}\n</think>\n\nThe answer is ${answer}.`;
 
