@@ -9,13 +9,14 @@ import { endQuietlyWhenStdoutCloses, stdoutClosed, UsageError, type CliCommand }
 import { OutputExistsError } from './core/shared/safeOutput';
 import { tracesCommand } from './cli/traces';
 import { hacksCommand } from './cli/hacks';
+import { compareCommand } from './cli/compare';
 import { judgeCommand } from './cli/judge';
 import { rmEvalCommand } from './cli/rmEval';
 import { runsCommand } from './cli/runs';
 import { solveCommand } from './cli/solve';
 import { trainCommand } from './cli/train';
 
-const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, hacksCommand, evalCommand, runsCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
+const COMMANDS: CliCommand[] = [scoreCommand, tracesCommand, hacksCommand, compareCommand, evalCommand, runsCommand, judgeCommand, rmEvalCommand, solveCommand, trainCommand, presetsCommand];
 
 const USAGE = `Usage: reasoning-lab <command> [options]
        reasoning-lab <command> --help     one command's options

@@ -29,7 +29,7 @@ void rpc.request('ready', {}).then((v) => {
 });
 
 const fmt = (v: number | null, d = 2) => formatNumber(v, d);
-const same = (x: TraceSampleRef | null, y: TraceSampleRef) => !!x && x.entry === y.entry && x.sub === y.sub;
+const same = (x: TraceSampleRef | null, y: TraceSampleRef) => !!x && x.entry === y.entry && x.sub === y.sub && x.file === y.file;
 
 function showError(message: string): void {
   const e = document.getElementById('error');
@@ -74,6 +74,13 @@ function render(): void {
     ...nodes(
     el('div', { id: 'error', role: 'alert', class: 'error', hidden: true }),
     el('header', { class: 'header' }, el('div', { id: 'group-prompt', class: 'prompt' }, v.prompt), stats),
+    v.files
+      ? el(
+          'div',
+          { id: 'group-files', class: 'stats files' },
+          ...v.files.map((f, i) => el('span', { class: 'file-stats' }, el('span', { class: 'file-tag' }, `[${i + 1}]`), ` ${f.label}: ${f.size} samples, mean ${fmt(f.mean, v.rewardDecimals)}, std ${fmt(f.std)}`)),
+        )
+      : null,
     v.zeroAdvantage ? el('p', { id: 'zero-advantage', class: 'warning' }, 'All rewards in this group are equal: every advantage is 0, so GRPO learns nothing from it.') : null,
     el('p', { class: 'muted small' }, 'Pick A and B to diff two samples; double-click a row (or its id) to open it in the Trace Stepper.'),
     head,
@@ -90,7 +97,7 @@ function render(): void {
     pageSize: 50,
     load: (from, to) => rpc.request('rows', { from, to }),
     render: (r) => {
-      const ref = { entry: r.entry, sub: r.sub };
+      const ref: TraceSampleRef = r.file === undefined ? { entry: r.entry, sub: r.sub } : { entry: r.entry, sub: r.sub, file: r.file };
       const pickA = el('input', { type: 'radio', name: 'diff-a', class: 'pick-a', title: 'Diff: A', checked: same(pair.a, ref) });
       const pickB = el('input', { type: 'radio', name: 'diff-b', class: 'pick-b', title: 'Diff: B', checked: same(pair.b, ref) });
       pickA.addEventListener('change', () => choose('a', ref));
@@ -103,7 +110,7 @@ function render(): void {
         (advBar.firstChild as HTMLElement).style.width = `${w}%`;
         (advBar.firstChild as HTMLElement).style.left = adv >= 0 ? '50%' : `${50 - w}%`;
       }
-      const id = el('a', { class: 'c-id sample-link', href: '#', title: 'Open in the Trace Stepper' }, r.id);
+      const id = el('a', { class: 'c-id sample-link', href: '#', title: r.file === undefined ? 'Open in the Trace Stepper' : `Open in ${v.files?.[r.file]?.label ?? 'its file'}` }, r.file === undefined ? r.id : `[${r.file + 1}] ${r.id}`);
       id.addEventListener('click', (ev) => {
         ev.preventDefault();
         void rpc.request('openSample', ref).catch((e: Error) => showError(e.message));

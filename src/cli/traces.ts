@@ -28,7 +28,8 @@ import {
   type TraceFormat,
   type TraceProgress,
 } from '../core/traces';
-import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand, onInterrupt, writeStdout } from './common';
+import { commitOutput, openOutput, progressReporter, UsageError, type CliCommand, onInterrupt, terminalSafe, writeStdout } from './common';
+import { RewardFunctionRunner } from '../core/rewards/workspace/runner';
 import { errorMessage } from '../core/shared/errors';
 import { readTextBounded, statInputFileSync } from '../core/shared/inputFile';
 import { LIMIT_NAMES, parseLimit, readLimits, type ReadLimits } from '../core/shared/readLimits';
@@ -43,7 +44,8 @@ export const tracesCommand: CliCommand = {
     --correct-only           with --export-best: only correct samples (the file's own verdict or 0/1 reward, else accuracy
                              against the reference; unknown when neither), well-formatted when the file uses <think>
     --follow                 print a JSON line per batch of new records (per-step reward and CoT length) until Ctrl+C
-    --rewards <preset|file>  score samples that have no reward in the file (default r1); --rescore scores all
+    --rewards <preset|file>  score samples that have no reward in the file (default r1); --rescore scores all. A spec's
+                             workspace reward functions run in the sandbox; each failure is named on stderr per sample
     --field name=path        map a field when detection guesses wrong (${FIELD_NAMES.join(', ')}); repeatable
     --format <name>          force the format: ${FORMATS.join(' | ')}
     --limit name=value       raise or lower a read limit (${Object.keys(LIMIT_NAMES).join(', ')}), e.g. record=256MB; repeatable
@@ -208,6 +210,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
   const progress = progressReporter();
   const onProgress = (p: TraceProgress) => progress.tick(() => describe(p));
   const started = Date.now();
+  let runner: RewardFunctionRunner | undefined;
   let tf;
   try {
     tf = await openTraceFile(input, { fields: o.fields, format: o.format, follow: o.mode.kind === 'follow', limits: o.limits }, { onProgress, signal: controller.signal });
@@ -247,7 +250,15 @@ async function runTraces(o: TracesOptions): Promise<number> {
       return summary.written > 0 ? 0 : 1;
     }
     if (o.mode.kind === 'samples') return await listSamples(tf, spec, o.mode, { onProgress, signal: controller.signal }, progress);
-    const a = await tf.analyze({ rewards: spec, rescore: o.mode.kind === 'stats' && o.mode.rescore, keepSamples: false, onProgress, signal: controller.signal });
+    // the spec's workspace reward functions run in the sandbox, as in `score` (modules relative to the working folder)
+    runner = spec.functions?.length ? new RewardFunctionRunner() : undefined;
+    if (runner) process.stderr.write(`reward functions ${spec.functions!.map((f) => f.name).join(', ')} run in the sandbox (modules relative to ${process.cwd()})\n`);
+    const a = await tf.analyze({ rewards: spec, rescore: o.mode.kind === 'stats' && o.mode.rescore, keepSamples: false, onProgress, signal: controller.signal, functions: runner && { runner, root: process.cwd() } });
+    if (a.functionFailures) {
+      for (const f of a.functionFailures.shown) process.stderr.write(terminalSafe(`${progress.done()}${input}:${f.line}: reward function "${f.function}" failed on sample "${f.id}": ${f.message}`) + '\n');
+      const more = a.functionFailures.count - a.functionFailures.shown.length;
+      if (more > 0) process.stderr.write(`${input}: ${more} more failures of reward functions (counted, not shown)\n`);
+    }
     const result = {
       file: input,
       format: tf.shape.format,
@@ -261,6 +272,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
       reflections: a.reflections,
       zeroAdvantageGroups: a.zeroAdvantageGroups,
       rewards: a.rewards,
+      ...(a.functionFailures ? { functionFailures: a.functionFailures.count } : {}),
       trainingSteps: a.trainingSteps.length ? a.trainingSteps : undefined,
       timing: { indexMs: a.timing.indexMs, analyzeMs: a.timing.analyzeMs, totalMs: Date.now() - started },
       ...(a.cancelled ? { cancelled: true } : {}),
@@ -270,6 +282,7 @@ async function runTraces(o: TracesOptions): Promise<number> {
     if (a.cancelled) return 130;
     return a.records > 0 ? 0 : 1;
   } finally {
+    await runner?.close();
     releaseInterrupt();
     await out?.abandon(); // an export that failed midway leaves nothing behind (a no-op after a commit)
     await tf.close();

@@ -11,6 +11,8 @@ export type StepKindLetter = 'r' | 'f' | 'b' | 'v' | 'c';
 export interface TraceSampleRef {
   entry: number;
   sub: number;
+  /** In a compared prompt's Group View: which of the compared files (0-based, in their order). */
+  file?: number;
 }
 
 /** The reasoning path tree, laid out for drawing: one lane per attempt, x = depth on the path. */
@@ -140,6 +142,8 @@ export interface TraceGroupView {
   rewardDecimals: number;
   /** Two samples to diff first (the top and the bottom by reward), when the group has two. */
   defaultPair: [TraceSampleRef, TraceSampleRef] | null;
+  /** A prompt of compared checkpoint files: each file's group (rows carry `file`; advantages are within a file's group). */
+  files?: Array<{ label: string; size: number; mean: number | null; std: number | null }>;
 }
 
 export interface TraceGroupRow extends TraceSampleRef {

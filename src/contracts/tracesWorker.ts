@@ -11,6 +11,21 @@ import type { WordDiffPart } from '../core/traces/wordDiff';
 import type { HackFinding, HackRuleId, HackScanSummary } from '../core/hacks/types';
 import type { HackThresholds } from '../core/hacks/thresholds';
 
+import type { CheckpointComparison, CompareMetric, JoinBy, SampleRef } from '../core/compare/types';
+import type { SampleSummary, TraceSample } from '../core/traces/types';
+
+/** One sample fetched for the compared Group View: the sample and its summary (steps, tokens, reflections). */
+export interface ComparedSample {
+  sample: TraceSample;
+  summary: SampleSummary;
+}
+
+/**
+ * The spec's workspace reward functions in an analysis: run in the sandbox with modules relative to
+ * `root` (a trusted workspace), or not run, for the reason given (each is then an error on every sample).
+ */
+export type WorkspaceFunctionsRun = { root: string } | { notRun: string };
+
 /** The file the worker opens (its own index: nothing is shared with the host but the path). */
 export interface TraceFileRef {
   file: string;
@@ -19,7 +34,7 @@ export interface TraceFileRef {
 
 export type HostToWorker =
   /** The explorer's analysis (groups, summaries, rewards scored with `spec`, badges). */
-  | { type: 'analyze'; id: number; trace: TraceFileRef; spec: RewardSpec }
+  | { type: 'analyze'; id: number; trace: TraceFileRef; spec: RewardSpec; functions?: WorkspaceFunctionsRun }
   /** Every sample's share of target-language words (the language filter). */
   | { type: 'languageShares'; id: number; trace: TraceFileRef }
   /** The samples whose prompt or completion contains `text`, any case (the text filter). */
@@ -30,6 +45,12 @@ export type HostToWorker =
   | { type: 'wordDiff'; id: number; a: string; b: string; maxChars: number }
   /** The reward-hacking finder over `trace` (samples without a reward scored with `spec`). */
   | { type: 'findHacks'; id: number; trace: TraceFileRef; spec: RewardSpec; thresholds: HackThresholds; rules?: HackRuleId[] }
+  /** Checkpoint comparison of `files` in order: a partial comparison after each file, then the whole one. */
+  | { type: 'compare'; id: number; files: string[]; by: CompareMetric; join: JoinBy; top: number }
+  /** The last comparison ranked again by another metric (no file is read again). */
+  | { type: 'rerank'; id: number; by: CompareMetric; top: number }
+  /** Samples of compared files by position, per file (null: the file lacks the prompt). */
+  | { type: 'comparedSamples'; id: number; files: string[]; refs: Array<SampleRef[] | null> }
   | { type: 'cancel'; id: number };
 
 export type WorkerToHost =
@@ -45,4 +66,9 @@ export type WorkerToHost =
   | { type: 'hackFindings'; id: number; findings: HackFinding[] }
   /** findHacks: the final ranked list (summary.cancelled when the host cancelled it). */
   | { type: 'hacksFound'; id: number; findings: HackFinding[]; summary: HackScanSummary }
+  /** compare: after each file read (partial from the second file on), a file that could not be read, then the result. */
+  | { type: 'compareFile'; id: number; index: number; partial?: CheckpointComparison }
+  | { type: 'compareFileError'; id: number; file: string; message: string }
+  | { type: 'compared'; id: number; comparison: CheckpointComparison }
+  | { type: 'comparedSamples'; id: number; samples: Array<Array<ComparedSample | { error: string }> | null> }
   | { type: 'error'; id: number; message: string };

@@ -10,6 +10,9 @@ import { errorMessage } from '../core/shared/errors';
 import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, type TraceFile, type TraceProgress } from '../core/traces';
 import { wordDiff } from '../core/traces/wordDiff';
 import { scanForHacks } from '../core/hacks';
+import { buildComparison, compareCheckpoints, type FileAggregates, type JoinBy } from '../core/compare';
+import { summarizeTraceSample } from '../core/traces/traceFile';
+import { RewardFunctionRunner } from '../core/rewards/workspace/runner';
 
 const port = parentPort;
 if (!port) throw new Error('tracesWorker must run in a worker thread');
@@ -37,6 +40,29 @@ async function traceFile(ref: TraceFileRef, signal: AbortSignal): Promise<TraceF
   return file;
 }
 
+/** Runs the workspace reward functions of an analysis in the sandbox (started on first use). */
+let functionRunner: RewardFunctionRunner | undefined;
+
+/** The last comparison's aggregates (a few numbers per prompt), so that ranking by another metric reads nothing again. */
+let compared: { aggregates: FileAggregates[]; join: JoinBy } | undefined;
+/** The compared files, opened on the first sample fetched from them (one index pass each), until the next comparison. */
+const comparedFiles = new Map<string, Promise<TraceFile>>();
+
+function closeComparedFiles(): void {
+  for (const f of comparedFiles.values()) void f.then((tf) => tf.close(), () => undefined);
+  comparedFiles.clear();
+}
+
+async function comparedFile(file: string, signal: AbortSignal): Promise<TraceFile> {
+  let tf = comparedFiles.get(file);
+  if (!tf) {
+    tf = openTraceFile(file, {}, { signal });
+    comparedFiles.set(file, tf);
+    tf.catch(() => comparedFiles.delete(file));
+  }
+  return tf;
+}
+
 async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: AbortSignal): Promise<WorkerToHost> {
   const onProgress = (progress: TraceProgress) => post({ type: 'progress', id: m.id, progress });
   // the filter passes report a fraction
@@ -46,7 +72,8 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
       return { type: 'wordDiff', id: m.id, ...wordDiff(m.a, m.b, m.maxChars) };
     case 'analyze': {
       const tf = await traceFile(m.trace, signal);
-      return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress }) };
+      const fx = m.functions && 'root' in m.functions ? { functions: { runner: (functionRunner ??= new RewardFunctionRunner()), root: m.functions.root } } : { functionsNotRun: m.functions && 'notRun' in m.functions ? m.functions.notRun : undefined };
+      return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress, ...fx }) };
     }
     case 'exportBest':
       return { type: 'exported', id: m.id, summary: await exportBestOfNToFile(await traceFile(m.trace, signal), m.out, { ...m.options, signal, onProgress }) };
@@ -63,6 +90,39 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
         onFindings: (batch) => post({ type: 'hackFindings', id: m.id, findings: batch }),
       });
       return { type: 'hacksFound', id: m.id, findings, summary };
+    }
+    case 'compare': {
+      closeComparedFiles();
+      compared = undefined;
+      const options = { by: m.by, join: m.join, top: m.top };
+      const r = await compareCheckpoints(m.files, options, {
+        signal,
+        onProgress,
+        onFile: (index, partial) => post({ type: 'compareFile', id: m.id, index, partial }),
+        onFileError: (file, message) => post({ type: 'compareFileError', id: m.id, file, message }),
+      });
+      compared = { aggregates: r.aggregates, join: m.join };
+      return { type: 'compared', id: m.id, comparison: r.comparison };
+    }
+    case 'rerank':
+      if (!compared) throw new Error('no comparison to rank again: compare the files first');
+      return { type: 'compared', id: m.id, comparison: buildComparison(compared.aggregates, { by: m.by, top: m.top, join: compared.join }) };
+    case 'comparedSamples': {
+      const samples = await Promise.all(
+        m.refs.map(async (refs, i) => {
+          if (!refs) return null;
+          const tf = await comparedFile(m.files[i], signal);
+          return Promise.all(
+            refs.map(async (ref) => {
+              const e = await tf.read(ref.entry);
+              const sample = e.samples[ref.sub];
+              if (!sample) return { error: `line ${e.line}: ${e.error ?? `no sample ${ref.sub}`}` };
+              return { sample, summary: summarizeTraceSample(sample, undefined, false) };
+            }),
+          );
+        }),
+      );
+      return { type: 'comparedSamples', id: m.id, samples };
     }
     case 'textMatches':
       return { type: 'textMatches', id: m.id, keys: await filePasses(await traceFile(m.trace, signal)).textMatches(m.text, control) };

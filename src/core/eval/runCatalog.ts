@@ -72,6 +72,13 @@ export class RunCatalog {
     return this.run(file)?.info;
   }
 
+  /** A run's per-problem rows (samples judged and passed), or why the file is not a readable run: checkpoint comparison joins runs on them. */
+  problemRows(file: string): { rows: EvalProblemRow[]; label: string } | { reason: string } {
+    const loaded = this.load(file);
+    if (!loaded) return { reason: 'the file does not exist' };
+    return 'reason' in loaded ? { reason: loaded.reason } : { rows: loaded.rows, label: loaded.info.label };
+  }
+
   /** A readable run, or undefined (deleted, or not a run file: list() says why). */
   private run(file: string): LoadedRun | undefined {
     const loaded = this.load(file);

@@ -169,7 +169,7 @@ let lastPrompt: string | undefined;
 let lastPromptKey = '';
 
 /** The group of a prompt (the samples of a group share it, one after another: the last one is kept). */
-function promptKey(prompt: string): string {
+export function promptKey(prompt: string): string {
   if (prompt !== lastPrompt) {
     lastPromptKey = 'prompt:' + createHash('sha1').update(prompt).digest('base64url').slice(0, 16);
     lastPrompt = prompt;

@@ -12,7 +12,7 @@ import { groupStats, type GroupMember } from './groups';
 import { compareSamples, formatFailed, LANGUAGE_MIXED_BELOW, type SampleFilter, type SampleSort } from './sampleFilter';
 import { summarizeTraceSample, TraceFile } from './traceFile';
 import { TrainingStepCurve } from './trainingSteps';
-import type { GroupStats, JobControl, SampleSummary, TraceAnalysis, TraceEntry, TraceSample, TrainingStepPoint } from './types';
+import type { AnalyzeOptions, GroupStats, JobControl, SampleSummary, TraceAnalysis, TraceEntry, TraceSample, TrainingStepPoint } from './types';
 
 /** Format and accuracy for the badges and the format filter: R1's strict template and answer check, whatever spec gives the reward. */
 export const BADGE_JUDGE: RewardSpec = PRESETS.r1;
@@ -40,7 +40,7 @@ const FIRST_PAGE_BYTES = 2 << 20;
  * The explorer's analysis of a file: rewards from the file, else scored with `spec`; badges judged by
  * BADGE_JUDGE; summaries kept. What SampleSet is built from, in this thread or in the traces worker.
  */
-export function analyzeForExplorer(file: TraceFile, spec: RewardSpec, control: JobControl = {}): Promise<TraceAnalysis> {
+export function analyzeForExplorer(file: TraceFile, spec: RewardSpec, control: JobControl & Pick<AnalyzeOptions, 'functions' | 'functionsNotRun'> = {}): Promise<TraceAnalysis> {
   return file.analyze({ rewards: spec, judge: BADGE_JUDGE, ...control });
 }
 

@@ -12,7 +12,8 @@
  *   that share a group id, a prompt id or the same prompt text (and the same training step, when the
  *   records carry one).
  */
-import type { CompositeScore, RewardSpec } from '../rewards/types';
+import type { CompositeScore, FunctionScore, RewardSpec } from '../rewards/types';
+import type { FunctionRun, ScoreFunctionsRequest } from '../rewards/workspace/runner';
 import type { Step } from '../rewards/reasoningSteps';
 import type { ReadLimits } from '../shared/readLimits';
 
@@ -119,6 +120,8 @@ export interface TraceSample {
   verdictScorer?: string;
   /** The file's own scorers (Inspect samples), in the file's order. */
   fileScores?: FileScore[];
+  /** The workspace reward functions' scores, when an analysis ran them (the reward engine reads them). */
+  functionScores?: Record<string, FunctionScore>;
 }
 
 /** One entry as read on demand. `error` set means the entry was skipped (also listed in `malformed`). */
@@ -172,6 +175,22 @@ export interface AnalyzeOptions extends JobControl {
   judge?: RewardSpec;
   /** Keep per-sample summaries in the result (default true; the CLI's --stats turns it off). */
   keepSamples?: boolean;
+  /**
+   * Runs the spec's workspace reward functions (in the sandbox) on the samples it scores, a batch at a
+   * time; `root` is the workspace folder their modules are relative to. Without it they are not run, and
+   * each is an error on every sample it would have scored (never a 0).
+   */
+  functions?: { runner: { score(req: ScoreFunctionsRequest): Promise<Map<string, FunctionRun>> }; root: string };
+  /** Why the functions are not run, when `functions` is not given (the error each of them is on every sample). */
+  functionsNotRun?: string;
+}
+
+/** A workspace reward function that failed on a sample during an analysis. */
+export interface FunctionFailure {
+  line: number;
+  id: string;
+  function: string;
+  message: string;
 }
 
 /** A sample's summary for the explorer's prompts → samples tree (badges, filters, sorting). */
@@ -251,6 +270,8 @@ export interface TraceAnalysis {
   trainingSteps: TrainingStepPoint[];
   /** Empty when AnalyzeOptions.keepSamples is false. */
   sampleSummaries: SampleSummary[];
+  /** Failures of the spec's workspace reward functions: how many, and the first MAX_FUNCTION_FAILURES_SHOWN. */
+  functionFailures?: { count: number; shown: FunctionFailure[] };
   timing: { indexMs: number; analyzeMs: number };
   /** True when the job was cancelled: the numbers cover what was read before. */
   cancelled: boolean;

@@ -11,9 +11,8 @@ const FIELDS_SETTING = 'reasoningLab.traces.fields';
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-async function pickTraceFile(): Promise<vscode.Uri | undefined> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active?.scheme === 'file' && /\.(jsonl|json|gz|parquet|eval)$/i.test(active.fsPath)) return active;
+/** The workspace's files that may be rollout logs, by path (at most 500). */
+export async function findTraceFiles(): Promise<vscode.Uri[]> {
   const exclude = '**/{node_modules,.git,.vscode,.reasoning-lab}/**';
   const [candidates, models] = await Promise.all([
     vscode.workspace.findFiles(TRACE_FILE_GLOB, exclude, 500),
@@ -23,6 +22,13 @@ async function pickTraceFile(): Promise<vscode.Uri | undefined> {
   const modelDirs = new Set(models.map((m) => path.dirname(m.fsPath)));
   const found = candidates.filter((uri) => !modelDirs.has(path.dirname(uri.fsPath)));
   found.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  return found;
+}
+
+async function pickTraceFile(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file' && /\.(jsonl|json|gz|parquet|eval)$/i.test(active.fsPath)) return active;
+  const found = await findTraceFiles();
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
   const items = [...found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), browse];
   const pick = await vscode.window.showQuickPick(items, { title: 'Open Trace File', placeHolder: 'A rollout log: JSONL, JSON, gzipped, Parquet or Inspect .eval' });

@@ -8,6 +8,8 @@ import { exportBest } from './exportCommands';
 import { closeTrace, openLine, openTrace, RECORD_SCHEME, recordDocuments } from './fileCommands';
 import { applyFilter, pickFilter, pickSort } from './filterCommands';
 import { TraceGroupPanel } from './traceGroupPanel';
+import { CheckpointComparePanel } from './checkpointComparePanel';
+import { compareCheckpoints } from './compareCommands';
 import type { TraceSession } from './traceSession';
 import { TraceStepperPanel } from './traceStepperPanel';
 import { TraceTreeProvider, type TraceNode } from './traceTree';
@@ -30,6 +32,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
   readonly groupPanel: TraceGroupPanel;
   readonly stepsPanel: TrainingStepsPanel;
   readonly hacksPanel: HacksPanel;
+  readonly comparePanel: CheckpointComparePanel;
   readonly worker: TracesWorker;
   private readonly disposables: vscode.Disposable[];
 
@@ -46,6 +49,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
     this.stepper = new TraceStepperPanel(extensionUri, (s, key) => this.groupPanel.show(s, key), stepScorer, log);
     this.stepsPanel = new TrainingStepsPanel(extensionUri, log);
     this.hacksPanel = new HacksPanel(extensionUri, this, log);
+    this.comparePanel = new CheckpointComparePanel(extensionUri, this.worker, this.groupPanel, log);
     this.setContext();
     const command = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) => vscode.commands.registerCommand(id, this.guarded(fn));
     this.disposables = [
@@ -56,6 +60,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       this.groupPanel,
       this.stepsPanel,
       this.hacksPanel,
+      this.comparePanel,
       // only the message: a full refresh would re-create the items under a click in flight
       view.onDidChangeVisibility(() => this.tree.updateMessage()),
       command('reasoningLab.traces.open', (uri?: vscode.Uri) => openTrace(this, uri)),
@@ -72,6 +77,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       command('reasoningLab.traces.showTrainingSteps', () => this.stepsPanel.show(this.need())),
       command('reasoningLab.traces.findHacks', () => findHacks(this, this.hacksPanel)),
       command('reasoningLab.traces.close', () => closeTrace(this)),
+      command('reasoningLab.compareCheckpoints', (uri?: vscode.Uri, selected?: vscode.Uri[]) => compareCheckpoints(this.comparePanel, uri, selected)),
     ];
   }
 

@@ -11,13 +11,15 @@ import {
   type SampleFilter,
   type SampleSort,
   type SampleSummary,
+  type TraceAnalysis,
   type TraceFile,
   type TraceSample,
   type TrainingStepPoint,
   type VisibleGroup,
 } from '../../core/traces';
 import { errorMessage } from '../../core/shared/errors';
-import type { TraceFileRef } from '../../contracts/tracesWorker';
+import type { TraceFileRef, WorkspaceFunctionsRun } from '../../contracts/tracesWorker';
+import { UNTRUSTED_MESSAGE } from '../rewards/workspaceFunctions';
 import type { TracesWorker } from './tracesWorkerClient';
 
 /** Where the analysis of the whole file stands: running (with its progress), done, cancelled or failed. */
@@ -93,6 +95,16 @@ export class TraceSession implements vscode.Disposable {
     this.analysisControl.abort();
   }
 
+  /** Failures of the spec's workspace reward functions in the last analysis (each sample's reward leaves the function out). */
+  functionFailures?: TraceAnalysis['functionFailures'];
+
+  /** The spec's workspace reward functions: run in the sandbox only in a trusted workspace (they are its own code). */
+  private get functions(): WorkspaceFunctionsRun | undefined {
+    if (!this.spec.functions?.length) return undefined;
+    if (!vscode.workspace.isTrusted) return { notRun: UNTRUSTED_MESSAGE };
+    return { root: vscode.workspace.getWorkspaceFolder(this.uri)?.uri.fsPath ?? path.dirname(this.uri.fsPath) };
+  }
+
   /** The file as the traces worker opens it. */
   get trace(): TraceFileRef {
     return { file: this.uri.fsPath, fields: this.fields };
@@ -111,13 +123,14 @@ export class TraceSession implements vscode.Disposable {
             this.changed.fire({});
           }
         },
-      });
+      }, this.functions);
       if (a.cancelled || signal.aborted) {
         this.analysisState = { kind: 'cancelled' };
         return false;
       }
       this.samples.load(a);
       this.file.adoptMalformed(a.malformed);
+      this.functionFailures = a.functionFailures;
       this.analysisState = { kind: 'done' };
       return true;
     } catch (e) {
@@ -204,7 +217,7 @@ export class TraceSession implements vscode.Disposable {
         for await (const batch of followTraceFile(this.file, { signal: controller.signal, fromStart: false, pollMs: 500 })) {
           if (batch.reset) {
             // rewritten or truncated: analyze again from scratch
-            const a = await this.worker.analyze(this.trace, this.spec, { signal: controller.signal });
+            const a = await this.worker.analyze(this.trace, this.spec, { signal: controller.signal }, this.functions);
             if (a.cancelled) break;
             this.samples.load(a);
             this.file.adoptMalformed(a.malformed);

@@ -77,7 +77,8 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
     this.view.message =
       `${s.label}: ${plural(s.sampleCount, 'sample')} in ${plural(s.groupCount, 'group')} (${s.file.shape.format})` +
       (filter ? ` · filter: ${filter} → ${shown} shown` : '') +
-      (s.sort !== 'file' ? ` · sorted by ${s.sort.replace('-desc', ' ↓').replace('-asc', ' ↑')}` : '');
+      (s.sort !== 'file' ? ` · sorted by ${s.sort.replace('-desc', ' ↓').replace('-asc', ' ↑')}` : '') +
+      (s.functionFailures?.count ? ` · ${functionFailureNote(s.functionFailures)}` : '');
   }
 
   getChildren(node?: TraceNode): TraceNode[] {
@@ -180,4 +181,11 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
     this.sessionSub?.dispose();
     this.changed.dispose();
   }
+}
+
+/** Workspace reward function failures in the view's message: how many, and the first with its sample and line. */
+function functionFailureNote(f: NonNullable<TraceSession['functionFailures']>): string {
+  const first = f.shown[0];
+  const where = first ? ` (first: "${first.function}" on ${first.id}, line ${first.line}: ${first.message.replace(/\s+/g, ' ').slice(0, 160)})` : '';
+  return `${plural(f.count, 'reward function failure')}${where}: those rewards leave the function out`;
 }

@@ -1,4 +1,5 @@
-import type { HostToWorker, TraceFileRef, WorkerToHost } from '../../contracts/tracesWorker';
+import type { ComparedSample, HostToWorker, TraceFileRef, WorkerToHost, WorkspaceFunctionsRun } from '../../contracts/tracesWorker';
+import type { CheckpointComparison, CompareMetric, JoinBy, SampleRef } from '../../core/compare/types';
 import type { RewardSpec } from '../../core/rewards/types';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
 import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, PassControl, TraceAnalysis } from '../../core/traces';
@@ -19,8 +20,8 @@ export class TracesWorker {
   constructor(private readonly script: string) {}
 
   /** The explorer's analysis of `trace` (SampleSet is built from it); cancelled: true when the signal aborted. */
-  async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}): Promise<TraceAnalysis> {
-    return this.run({ type: 'analyze', trace, spec }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
+  async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}, functions?: WorkspaceFunctionsRun): Promise<TraceAnalysis> {
+    return this.run({ type: 'analyze', trace, spec, functions }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
   }
 
   /** The filter passes over `trace`, run in the worker. */
@@ -61,6 +62,33 @@ export class TracesWorker {
       }
       return m.type === 'hacksFound' ? { value: { findings: m.findings, summary: m.summary } } : undefined;
     });
+  }
+
+  /**
+   * Checkpoint comparison of `files` in order, in the worker: `onPartial` after each file (the comparison
+   * of the files read so far, from the second on), `onFileError` for a file left out, then the result.
+   */
+  compare(
+    files: string[],
+    options: { by: CompareMetric; join: JoinBy; top: number },
+    control: JobControl & { onFile?: (index: number, partial?: CheckpointComparison) => void; onFileError?: (file: string, message: string) => void } = {},
+  ): Promise<CheckpointComparison> {
+    return this.run({ type: 'compare', files, ...options }, control, (m) => {
+      if (m.type === 'compareFile') control.onFile?.(m.index, m.partial);
+      else if (m.type === 'compareFileError') control.onFileError?.(m.file, m.message);
+      else if (m.type === 'compared') return { value: m.comparison };
+      return undefined;
+    });
+  }
+
+  /** The last comparison ranked by another metric (nothing is read again). */
+  rerank(by: CompareMetric, top: number): Promise<CheckpointComparison> {
+    return this.run({ type: 'rerank', by, top }, {}, (m) => (m.type === 'compared' ? { value: m.comparison } : undefined));
+  }
+
+  /** Samples of the compared files by position (null where a file lacks the prompt). */
+  comparedSamples(files: string[], refs: Array<SampleRef[] | null>): Promise<Array<Array<ComparedSample | { error: string }> | null>> {
+    return this.run({ type: 'comparedSamples', files, refs }, {}, (m) => (m.type === 'comparedSamples' ? { value: m.samples } : undefined));
   }
 
   wordDiff(a: string, b: string, maxChars: number): Promise<{ parts: WordDiffPart[]; truncated: boolean }> {

@@ -1,0 +1,90 @@
+/**
+ * `traces --rescore` with workspace reward functions in the spec, as a user runs it (a child process in
+ * a workspace with its own functions): they run in the sandbox as in `score`, their values enter the
+ * rescored rewards, and a failure is named per sample on stderr, never a silent 0. Without a runner (the
+ * core's analysis alone) every function is an error on every sample it would have scored.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from './helpers/runCli';
+import { makeWorkspace, removeWorkspace } from './helpers/rewardFunctions';
+import { openTraceFile } from '../../src/core/traces';
+import type { RewardSpec } from '../../src/core/rewards/types';
+import { RewardFunctionRunner } from '../../src/core/rewards/workspace/runner';
+
+let ws: string;
+const SPEC = {
+  components: {
+    format: { weight: 1 },
+    gsm8k: { weight: 1, module: 'rewards/verl_rewards.py', function: 'compute_score', style: 'verl' },
+    picky: { weight: 1, module: 'rewards/broken/bad_returns.py', function: 'raises_with_escapes', style: 'verl' },
+  },
+};
+
+before(() => {
+  ws = makeWorkspace('rl-traces-rescore-fn-');
+  fs.mkdirSync(path.join(ws, '.reasoning-lab'));
+  fs.writeFileSync(path.join(ws, '.reasoning-lab', 'rewards.json'), JSON.stringify(SPEC));
+  // one GRPO group of three completions with rewards in the file (rescored), then a broken line
+  const lines = [
+    JSON.stringify({ prompt_id: 'p1', prompt: 'What is 2 + 2?', data_source: 'openai/gsm8k', answer: '4', completions: ['<think>\n2 + 2 = 4\n</think>\nSo #### 4', '<think>\nhmm\n</think>\n#### 5', '<think>\nescape\n</think>\n#### 4'], rewards: [0.1, 0.2, 0.3] }),
+    '{"prompt_id": "p2", ',
+  ];
+  fs.writeFileSync(path.join(ws, 'rollouts.jsonl'), lines.join('\n') + '\n');
+});
+after(() => removeWorkspace(ws));
+
+test('traces --rescore: workspace functions score the samples in the sandbox; a failure is named per sample, never a 0', async () => {
+  const r = await runCli(['traces', 'rollouts.jsonl', '--stats', '--rescore', '--rewards', '.reasoning-lab/rewards.json'], undefined, { cwd: ws });
+  assert.equal(r.code, 0, r.stderr);
+  const o = JSON.parse(r.stdout);
+  assert.equal(o.samples, 3);
+  assert.equal(o.rewards.scored, 3);
+  assert.equal(o.functionFailures, 1);
+  // format 1 each; gsm8k 1, 0, 1; picky 1, 1 and an error (left out of the total, not counted as 0)
+  assert.ok(Math.abs(o.rewards.mean - (3 + 2 + 2) / 3) < 1e-9, `mean ${o.rewards.mean}`);
+  assert.match(r.stderr, /reward functions gsm8k, picky run in the sandbox/);
+  assert.match(r.stderr, /rollouts\.jsonl:1: reward function "picky" failed on sample "p1#2": ValueError: \\x1b\]0;pwned\\x07\\x1b\[2J no answer/);
+  assert.ok(!r.stderr.includes('\x1b]'), 'no raw escape reaches the terminal');
+});
+
+test('the analysis runs the functions through the runner it is given, and without one each function is an error on every sample it scores', async () => {
+  const spec: RewardSpec = { name: 'workspace', components: { format: { weight: 1 } }, functions: [{ name: 'gsm8k', weight: 1, module: 'rewards/verl_rewards.py', function: 'compute_score', style: 'verl' }] } as RewardSpec;
+  const tf = await openTraceFile(path.join(ws, 'rollouts.jsonl'));
+  const runner = new RewardFunctionRunner();
+  try {
+    const a = await tf.analyze({ rewards: spec, rescore: true, functions: { runner, root: ws } });
+    assert.deepEqual(a.sampleSummaries.map((s) => s.reward), [2, 1, 2]);
+    assert.deepEqual(a.functionFailures, { count: 0, shown: [] });
+    const without = await tf.analyze({ rewards: spec, rescore: true });
+    assert.equal(without.functionFailures?.count, 3);
+    assert.match(without.functionFailures!.shown[0].message, /not run/);
+    assert.deepEqual(without.sampleSummaries.map((s) => s.reward), [1, 1, 1], 'the functions are left out of the totals, not scored 0 into them');
+  } finally {
+    await runner.close();
+    await tf.close();
+  }
+});
+
+test('the Trace Explorer\'s analysis in the traces worker runs the functions in a trusted workspace, and says why not otherwise', { timeout: 120_000 }, async () => {
+  const { TracesWorker } = await import('../../src/vscode/traces/tracesWorkerClient');
+  const worker = new TracesWorker(path.join(__dirname, '..', '..', 'src', 'workers', 'tracesWorker.ts'));
+  const spec = { name: 'workspace', components: { format: { weight: 1 } }, functions: [{ name: 'picky', weight: 1, module: 'rewards/broken/bad_returns.py', function: 'raises_with_escapes', style: 'verl' }] } as RewardSpec;
+  try {
+    // no rewards in the file: the explorer scores every sample with the spec
+    const file = path.join(ws, 'unrewarded.jsonl');
+    fs.writeFileSync(file, JSON.stringify({ prompt_id: 'p1', prompt: 'What is 2 + 2?', answer: '4', completions: ['#### 4', '#### 5', 'escape #### 4'] }) + '\n');
+    const trusted = await worker.analyze({ file }, spec, {}, { root: ws });
+    assert.equal(trusted.functionFailures?.count, 1);
+    assert.deepEqual(trusted.sampleSummaries.map((x) => x.reward), [1, 1, 0], 'format 0 (no <think>) + picky 1, and the failed one left out');
+    assert.deepEqual(trusted.functionFailures?.shown.map((f) => [f.line, f.id, f.function]), [[1, 'p1#2', 'picky']]);
+    assert.match(trusted.functionFailures!.shown[0].message, /ValueError/);
+    const untrusted = await worker.analyze({ file }, spec, {}, { notRun: 'not run: untrusted workspace' });
+    assert.equal(untrusted.functionFailures?.count, 3);
+    assert.equal(untrusted.functionFailures?.shown[0].message, 'not run: untrusted workspace');
+  } finally {
+    worker.dispose();
+  }
+});
