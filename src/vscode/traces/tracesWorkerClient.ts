@@ -1,7 +1,7 @@
 import type { HostToWorker, TraceFileRef, WorkerToHost } from '../../contracts/tracesWorker';
 import type { RewardSpec } from '../../core/rewards/types';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
-import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, PassControl, TraceAnalysis } from '../../core/traces';
+import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, NewSample, PassControl, TraceAnalysis } from '../../core/traces';
 import type { WordDiffPart } from '../../core/traces/wordDiff';
 
 type Request = HostToWorker extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -20,6 +20,17 @@ export class TracesWorker {
   /** The explorer's analysis of `trace` (SampleSet is built from it); cancelled: true when the signal aborted. */
   async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}): Promise<TraceAnalysis> {
     return this.run({ type: 'analyze', trace, spec }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
+  }
+
+  /**
+   * Follow: the samples of `trace`'s records [from, to), which the file gained since the analysis,
+   * summarized in the worker (SampleSet.addSummaries takes them); undefined when cancelled.
+   */
+  summarizeNew(trace: TraceFileRef, spec: RewardSpec, from: number, to: number, control: JobControl = {}): Promise<NewSample[] | undefined> {
+    return this.run({ type: 'summarizeNew', trace, spec, from, to }, control, (m) => (m.type === 'newSamples' ? { value: control.signal?.aborted ? undefined : m.samples } : undefined)).catch((e) => {
+      if (control.signal?.aborted) return undefined; // cancelled while the worker was opening the file
+      throw e;
+    });
   }
 
   /** The filter passes over `trace`, run in the worker. */
