@@ -198,7 +198,36 @@ async function realTraces(dir: string): Promise<void> {
   }
 }
 
+/**
+ * `traces --stats` on small files of the repository, against the same bare parse pass: the 23 KB
+ * Game-of-24 log (short plain-ASCII records) and the 0.47 MB R1-Distill document. Milliseconds, so the
+ * best of SMALL_ROUNDS.
+ */
+async function smallFiles(): Promise<void> {
+  const SMALL_ROUNDS = 50;
+  for (const file of [path.join(__dirname, '..', 'examples', 'rollouts', 'game24-gpt4-cot.jsonl'), path.join(FIXTURES, 'traces', 'r1_distill_llama70b_outputs.json')]) {
+    const tf = await openTraceFile(file);
+    try {
+      let parse = Infinity;
+      let stats = Infinity;
+      for (let r = 0; r < SMALL_ROUNDS; r++) {
+        let c0 = process.cpuUsage();
+        parsePass(file);
+        parse = Math.min(parse, cpuSeconds(c0));
+        c0 = process.cpuUsage();
+        await tf.analyze({ rewards: PRESETS.r1, keepSamples: false });
+        stats = Math.min(stats, cpuSeconds(c0));
+      }
+      const kb = fs.statSync(file).size / 1024;
+      console.log(`small file ${path.basename(file)} (${kb.toFixed(0)} KB): read + JSON.parse CPU ${(parse * 1000).toFixed(2)} ms; traces --stats CPU ${(stats * 1000).toFixed(2)} ms = ${(stats / parse).toFixed(2)}× (goal ≤ 3×) ${stats <= 3 * parse ? 'OK' : 'OVER'}`);
+    } finally {
+      await tf.close();
+    }
+  }
+}
+
 async function main() {
+  await smallFiles();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-traces-'));
   try {
     const file = path.join(dir, 'rollouts.jsonl');

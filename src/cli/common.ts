@@ -155,11 +155,5 @@ export function workerScript(name: 'modelWorker'): string {
   return fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', 'workers', `${name}.ts`);
 }
 
-/**
- * Text from programs or data files, made safe for a terminal: control characters (escape sequences
- * that retitle the window, clear the screen or move the cursor) are shown as \xNN, never sent raw.
- */
-export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Text from programs or data files, made safe for a terminal (control characters shown as \xNN). */
+export { showControlChars as terminalSafe } from '../core/shared/controlChars';

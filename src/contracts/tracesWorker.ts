@@ -6,6 +6,7 @@
  * error. A `cancel` with the request's id stops a pass over the file (its result says cancelled).
  */
 import type { ExportBestOptions, ExportSummary, FieldMapping, TraceAnalysis, TraceProgress } from '../core/traces/types';
+import type { NewSample } from '../core/traces/sampleSet';
 import type { RewardSpec } from '../core/rewards/types';
 import type { WordDiffPart } from '../core/traces/wordDiff';
 import type { HackFinding, HackRuleId, HackScanSummary } from '../core/hacks/types';
@@ -35,6 +36,8 @@ export interface TraceFileRef {
 export type HostToWorker =
   /** The explorer's analysis (groups, summaries, rewards scored with `spec`, badges). */
   | { type: 'analyze'; id: number; trace: TraceFileRef; spec: RewardSpec; functions?: WorkspaceFunctionsRun }
+  /** Follow: the samples of records [from, to) of a file that grew, summarized as `analyze` does. */
+  | { type: 'summarizeNew'; id: number; trace: TraceFileRef; spec: RewardSpec; from: number; to: number }
   /** Every sample's share of target-language words (the language filter). */
   | { type: 'languageShares'; id: number; trace: TraceFileRef }
   /** The samples whose prompt or completion contains `text`, any case (the text filter). */
@@ -57,6 +60,8 @@ export type WorkerToHost =
   | { type: 'progress'; id: number; progress: TraceProgress }
   /** analyze: the analysis (cancelled: true when the host cancelled it). */
   | { type: 'analysis'; id: number; analysis: TraceAnalysis }
+  /** summarizeNew: the new samples; undefined when cancelled. */
+  | { type: 'newSamples'; id: number; samples?: NewSample[] }
   /** languageShares: [sample, share] pairs; textMatches: sample names ("entry/sub"); undefined when cancelled. */
   | { type: 'languageShares'; id: number; shares?: [string, number | null][] }
   | { type: 'textMatches'; id: number; keys?: string[] }

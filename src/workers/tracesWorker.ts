@@ -7,7 +7,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { HostToWorker, TraceFileRef, WorkerToHost } from '../contracts/tracesWorker';
 import { errorMessage } from '../core/shared/errors';
-import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, type TraceFile, type TraceProgress } from '../core/traces';
+import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, summarizeNewSamples, type NewSample, type TraceFile, type TraceProgress } from '../core/traces';
+import type { RewardSpec } from '../core/rewards/types';
 import { wordDiff } from '../core/traces/wordDiff';
 import { scanForHacks } from '../core/hacks';
 import { buildComparison, compareCheckpoints, type FileAggregates, type JoinBy } from '../core/compare';
@@ -75,6 +76,8 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
       const fx = m.functions && 'root' in m.functions ? { functions: { runner: (functionRunner ??= new RewardFunctionRunner()), root: m.functions.root } } : { functionsNotRun: m.functions && 'notRun' in m.functions ? m.functions.notRun : undefined };
       return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress, ...fx }) };
     }
+    case 'summarizeNew':
+      return { type: 'newSamples', id: m.id, samples: await summarizeNew(await traceFile(m.trace, signal), m.spec, m.from, m.to, signal, onProgress) };
     case 'exportBest':
       return { type: 'exported', id: m.id, summary: await exportBestOfNToFile(await traceFile(m.trace, signal), m.out, { ...m.options, signal, onProgress }) };
     case 'languageShares':
@@ -127,6 +130,21 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
     case 'textMatches':
       return { type: 'textMatches', id: m.id, keys: await filePasses(await traceFile(m.trace, signal)).textMatches(m.text, control) };
   }
+}
+
+/** Records read and summarized at a time: between two reads a cancel is seen. */
+const FOLLOW_CHUNK = 200;
+
+/** The followed file's new records [from, to), summarized; undefined when cancelled. */
+async function summarizeNew(tf: TraceFile, spec: RewardSpec, from: number, to: number, signal: AbortSignal, onProgress: (p: TraceProgress) => void): Promise<NewSample[] | undefined> {
+  const out: NewSample[] = [];
+  const end = Math.min(to, tf.count);
+  for (let i = from; i < end; i += FOLLOW_CHUNK) {
+    if (signal.aborted) return undefined;
+    out.push(...summarizeNewSamples(await tf.readRange(i, Math.min(end, i + FOLLOW_CHUNK)), spec));
+    onProgress({ phase: 'analyze', done: Math.min(end, i + FOLLOW_CHUNK) - from, total: end - from, unit: 'entries', entries: Math.min(end, i + FOLLOW_CHUNK) - from });
+  }
+  return signal.aborted ? undefined : out;
 }
 
 port.on('message', (m: HostToWorker) => {

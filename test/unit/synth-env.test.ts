@@ -117,6 +117,32 @@ test('reward: partial credit by similarity, line cost, held-back check decides "
   assert.ok(partial.reward > 0 && partial.reward < 0.5, `partial credit ${partial.reward}`);
 });
 
+test('problems: a problem folder shows the agent all of its visible tests (MBPP\'s three), then holds back only those past the fifth', () => {
+  // MBPP task 66 (pos_count, CC-BY-4.0) as a workspace problem folder: its three asserts as io tests
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-mbpp-'));
+  try {
+    const problem = path.join(dir, 'pos-count');
+    fs.mkdirSync(problem);
+    fs.writeFileSync(path.join(problem, 'problem.md'), '---\nid: Mbpp/66\ntitle: Count Positives\n---\nWrite a python function to count the number of positive numbers in a list.\n');
+    fs.writeFileSync(path.join(problem, 'signature.json'), JSON.stringify({ python: { entry: 'pos_count', params: ['list'] } }));
+    const tests = [
+      { input: [[1, -2, 3, -4]], expected: 2 },
+      { input: [[3, 4, 5, -1]], expected: 3 },
+      { input: [[1, 2, 3, 4]], expected: 4 },
+    ];
+    fs.writeFileSync(path.join(problem, 'tests.json'), JSON.stringify(tests));
+    const [p] = loadSynthProblems(problem).problems;
+    assert.deepEqual(p.shown, tests.map((t) => ({ input: t.input, output: t.expected })), 'all three, in the file\'s order');
+    assert.deepEqual(p.heldOut, []);
+    // eight tests: the first five shown, the last three held back
+    fs.writeFileSync(path.join(problem, 'tests.json'), JSON.stringify(Array.from({ length: 8 }, (_, i) => ({ input: [[i, -i]], expected: 1 }))));
+    const [q] = loadSynthProblems(problem).problems;
+    assert.deepEqual([q.shown.map((e) => (e.input[0] as number[])[0]), q.heldOut.map((e) => (e.input[0] as number[])[0])], [[0, 1, 2, 3, 4], [5, 6, 7]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('problems: workspace folders (built-ins), problems.jsonl bad lines named by line number', () => {
   const builtin = loadSynthProblems(path.join(ROOT, 'problems', 'builtin'));
   assert.ok(builtin.problems.length >= 20);

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PRESETS } from '../../src/core/rewards';
-import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, type TraceAnalysis } from '../../src/core/traces';
+import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, SampleSet, watchTraceFile, type TraceAnalysis } from '../../src/core/traces';
 import { wordDiff } from '../../src/core/traces/wordDiff';
 import { TracesWorker } from '../../src/vscode/traces/tracesWorkerClient';
 // @ts-expect-error a plain .mjs script without types
@@ -96,9 +96,47 @@ test('a cancelled analysis stops and says so; a missing file is a clear error; t
   }
 });
 
-test("the editor's trace adapters run no whole-file pass and no diff on the extension host", () => {
+test('following: the records a file gains are read and summarized in the worker; added, they give what one analysis gives; a cancel says so', { timeout: 120_000 }, async () => {
+  const worker = new TracesWorker(SCRIPT);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-traces-worker-'));
+  try {
+    const lines = fs.readFileSync(GAME24, 'utf8').trim().split('\n').map((l, i) => JSON.stringify({ ...JSON.parse(l), step: Math.floor(i / 20) }));
+    const file = path.join(dir, 'live.jsonl');
+    fs.writeFileSync(file, lines.slice(0, 30).join('\n') + '\n');
+    const tf = await openTraceFile(file, { follow: true });
+    const live = new SampleSet(await worker.analyze({ file }, PRESETS.r1));
+    const control = new AbortController();
+    const growths = watchTraceFile(tf, { signal: control.signal, fromStart: false, pollMs: 20 });
+    for (const [from, to] of [[30, 31], [31, 55], [55, 72]]) {
+      fs.appendFileSync(file, lines.slice(from, to).join('\n') + '\n');
+      // the host only indexes: the worker reads and summarizes what the index says is new
+      const g = (await growths.next()).value!;
+      assert.deepEqual([g.from, g.to, g.reset], [from, to, false]);
+      live.addSummaries((await worker.summarizeNew({ file }, PRESETS.r1, g.from, g.to))!);
+    }
+    control.abort();
+    await growths.return(undefined);
+    const whole = new SampleSet(await worker.analyze({ file }, PRESETS.r1));
+    assert.equal(live.sampleCount, 72);
+    assert.deepEqual(live.trainingSteps, whole.trainingSteps);
+    const strip = (groups: ReturnType<SampleSet['visibleGroups']>) => groups.map((g) => ({ stats: g.stats, samples: g.samples }));
+    assert.deepEqual(strip(live.visibleGroups({}, 'advantage-desc')), strip(whole.visibleGroups({}, 'advantage-desc')));
+
+    const cancelled = new AbortController();
+    const pending = worker.summarizeNew({ file }, PRESETS.r1, 0, 72, { signal: cancelled.signal });
+    cancelled.abort();
+    assert.equal(await pending, undefined);
+    assert.equal((await worker.summarizeNew({ file }, PRESETS.r1, 70, 72))!.length, 2, 'the worker keeps serving');
+    await tf.close();
+  } finally {
+    worker.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the editor's trace adapters run no whole-file pass, no diff and no summary of followed records on the extension host", () => {
   const dir = path.join(ROOT, 'src', 'vscode', 'traces');
-  const heavy = [/(?<!\.)\bwordDiff\(/, /(?<!this\.worker|this)\.analyze\(/, /\banalyzeForExplorer\b/, /\bexportBestOfN(ToFile)?\(/, /\bfilePasses\(/, /\.reanalyze\(/, /\.prepare\(\s*this\.file\b/, /\bSampleSet\.analyze\b/];
+  const heavy = [/\bfollowTraceFile\(/, /\bsummarize(TraceSample|NewSamples)\(/, /\.add\(\s*(batch\.)?entries\b/, /(?<!\.)\bwordDiff\(/, /(?<!this\.worker|this)\.analyze\(/, /\banalyzeForExplorer\b/, /\bexportBestOfN(ToFile)?\(/, /\bfilePasses\(/, /\.reanalyze\(/, /\.prepare\(\s*this\.file\b/, /\bSampleSet\.analyze\b/];
   for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'tracesWorkerClient.ts')) {
     const text = fs.readFileSync(path.join(dir, name), 'utf8');
     for (const re of heavy) assert.doesNotMatch(text, re, `${name} runs ${re} on the extension host`);

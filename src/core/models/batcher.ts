@@ -2,7 +2,11 @@
  * Dynamic batching: score requests that arrive close together (several records, several callers)
  * are gathered and run as one batch, up to `maxBatch` items or `maxWaitMs` after the first one. The
  * pending items are sorted by length before they are cut into batches, so sequences of similar
- * length are padded together (padding is wasted work). One batch runs at a time: the session is one.
+ * length are padded together (padding is wasted work). A full batch does not start at once but at
+ * the end of the current turn of the event loop, so that everything submitted together (one
+ * `score` call's inputs, a burst of worker messages) is sorted as one: starting at the maxBatch-th
+ * item would run the first batch unsorted and pad it to its longest. A lone small input still runs
+ * after at most `maxWaitMs`. One batch runs at a time: the session is one.
  * Turned off, every item runs alone, in order.
  */
 import { cancelledError } from './errors';
@@ -26,6 +30,7 @@ interface Pending<I, O> {
 export class DynamicBatcher<I, O> {
   private queue: Array<Pending<I, O>> = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private running = false;
   readonly options: BatchingOptions;
 
@@ -53,12 +58,16 @@ export class DynamicBatcher<I, O> {
   }
 
   private schedule(): void {
-    if (this.running) return; // the running batch's end drains the queue
-    const size = this.options.enabled ? this.options.maxBatch : 1;
-    if (this.queue.length >= size || this.options.maxWaitMs === 0 || !this.options.enabled) {
+    if (this.running || this.immediate) return; // the running batch's end, or the coming drain, takes it
+    if (!this.options.enabled) {
+      void this.drain();
+    } else if (this.queue.length >= this.options.maxBatch || this.options.maxWaitMs === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
-      void this.drain();
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        void this.drain();
+      });
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;

@@ -228,7 +228,16 @@ export function toSamples(value: unknown, shape: TraceShape, entry: number, line
       return { error: `${error}${mapped}` };
     }
     const t = withThinking(record.completion, thinking);
-    const sample: TraceSample = { ...record, completion: t.completion, entry, sub, line, group: '' };
+    // field by field, in the record's order: spreading the record ({ ...record }) took V8's slow
+    // object-clone path and was most of the cost of reading a small file
+    const sample = { id: record.id, prompt: record.prompt, completion: t.completion } as TraceSample;
+    if (record.answer !== undefined) sample.answer = record.answer;
+    if (record.reference !== undefined) sample.reference = record.reference;
+    if (record.language !== undefined) sample.language = record.language;
+    sample.entry = entry;
+    sample.sub = sub;
+    sample.line = line;
+    sample.group = '';
     if (t.thinking !== undefined) sample.thinking = t.thinking;
     const r = rewardValue(reward);
     if (r !== undefined) sample.reward = r;

@@ -35,31 +35,26 @@ export interface FollowBatch {
 
 const BATCH = 1000;
 
-export async function* followTraceFile(tf: TraceFile, options: FollowOptions = {}): AsyncGenerator<FollowBatch> {
+/**
+ * What changed in a followed file, without reading it: records [from, to) are new (after a reset,
+ * every record). The Trace Explorer reads and summarizes them in its worker; followTraceFile reads
+ * them here.
+ */
+export interface FileGrowth {
+  change: FileChange | 'initial';
+  from: number;
+  to: number;
+  /** Entries were re-indexed from scratch (file truncated or rewritten): drop what was shown. */
+  reset: boolean;
+  message?: string;
+}
+
+/** Watches `tf` and refreshes its index as it grows; yields each change (records are not read). */
+export async function* watchTraceFile(tf: TraceFile, options: FollowOptions = {}): AsyncGenerator<FileGrowth> {
   const signal = options.signal;
   const pollMs = options.pollMs ?? 1000;
-  const curve = new TrainingStepCurve();
-  const feed = (entries: TraceEntry[]) => {
-    for (const e of entries) for (const s of e.samples) {
-      const sum = summarizeTraceSample(s, undefined, false);
-      curve.add(s.step, sum.reward, sum.cotTokens);
-    }
-  };
-  async function* range(from: number, to: number, change: FollowBatch['change'], reset: boolean, message?: string): AsyncGenerator<FollowBatch> {
-    if (from >= to) {
-      if (reset || message) yield { change, entries: [], reset, message, trainingSteps: curve.points(), count: tf.count };
-      return;
-    }
-    for (let i = from; i < to; i += BATCH) {
-      const entries = await tf.readRange(i, Math.min(to, i + BATCH));
-      feed(entries);
-      yield { change, entries, reset: reset && i === from, message: i === from ? message : undefined, trainingSteps: curve.points(), count: tf.count };
-    }
-  }
-
-  let seen = options.fromStart === false ? tf.count : 0;
-  if (seen < tf.count || options.fromStart !== false) yield* range(0, tf.count, 'initial', false);
-  seen = tf.count;
+  if (options.fromStart !== false) yield { change: 'initial', from: 0, to: tf.count, reset: false };
+  let seen = tf.count;
 
   let wake: (() => void) | undefined;
   let watcher: fs.FSWatcher | undefined;
@@ -87,21 +82,39 @@ export async function* followTraceFile(tf: TraceFile, options: FollowOptions = {
       if (signal?.aborted) break;
       const r = await tf.refresh({ follow: true, signal });
       if (r.change === 'deleted') {
-        yield { change: r.change, entries: [], reset: false, message: r.message ?? `${tf.path} was deleted`, trainingSteps: curve.points(), count: tf.count };
-        continue;
-      }
-      if (r.change === 'truncated' || r.change === 'rewritten') {
-        curve.clear();
-        seen = 0;
-        yield* range(0, tf.count, r.change, true, r.message);
+        yield { change: r.change, from: seen, to: seen, reset: false, message: r.message ?? `${tf.path} was deleted` };
+      } else if (r.change === 'truncated' || r.change === 'rewritten') {
+        yield { change: r.change, from: 0, to: tf.count, reset: true, message: r.message };
         seen = tf.count;
       } else if (tf.count > seen) {
-        yield* range(seen, tf.count, r.change, false);
+        yield { change: r.change, from: seen, to: tf.count, reset: false };
         seen = tf.count;
       }
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
     watcher?.close();
+  }
+}
+
+export async function* followTraceFile(tf: TraceFile, options: FollowOptions = {}): AsyncGenerator<FollowBatch> {
+  const curve = new TrainingStepCurve();
+  const feed = (entries: TraceEntry[]) => {
+    for (const e of entries) for (const s of e.samples) {
+      const sum = summarizeTraceSample(s, undefined, false);
+      curve.add(s.step, sum.reward, sum.cotTokens);
+    }
+  };
+  for await (const g of watchTraceFile(tf, options)) {
+    if (g.reset) curve.clear();
+    if (g.from >= g.to) {
+      if (g.reset || g.message) yield { change: g.change, entries: [], reset: g.reset, message: g.message, trainingSteps: curve.points(), count: tf.count };
+      continue;
+    }
+    for (let i = g.from; i < g.to; i += BATCH) {
+      const entries = await tf.readRange(i, Math.min(g.to, i + BATCH));
+      feed(entries);
+      yield { change: g.change, entries, reset: g.reset && i === g.from, message: i === g.from ? g.message : undefined, trainingSteps: curve.points(), count: tf.count };
+    }
   }
 }

@@ -32,6 +32,20 @@ export interface VisibleGroup {
 
 const key = (entry: number, sub: number) => `${entry}/${sub}`;
 
+/** A new record's sample as SampleSet.addSummaries takes it: its summary and the start of its prompt (for a new group). */
+export interface NewSample {
+  summary: SampleSummary;
+  /** The first 200 characters of the prompt. */
+  prompt: string;
+}
+
+/** The samples of new records (follow), summarized as the explorer's analysis does: rewards from the file, else scored with `spec`; badges judged by BADGE_JUDGE. */
+export function summarizeNewSamples(entries: readonly TraceEntry[], spec: RewardSpec): NewSample[] {
+  const out: NewSample[] = [];
+  for (const e of entries) for (const s of e.samples) out.push({ summary: summarizeTraceSample(s, spec, false, BADGE_JUDGE), prompt: s.prompt.slice(0, 200) });
+  return out;
+}
+
 /** The first page (SampleSet.firstPage): at most this many records, up to about this many bytes. */
 const FIRST_PAGE_RECORDS = 32;
 const FIRST_PAGE_BYTES = 2 << 20;
@@ -226,22 +240,27 @@ export class SampleSet {
     return true;
   }
 
-  /** New records (follow): summarized, their groups' statistics and advantages updated, the step curve recomputed. */
+  /** New records (follow), summarized here: see `addSummaries`. */
   add(entries: readonly TraceEntry[], spec: RewardSpec): void {
+    this.addSummaries(summarizeNewSamples(entries, spec));
+  }
+
+  /**
+   * New records (follow), summarized by summarizeNewSamples (the editor does it in the traces worker):
+   * their groups' statistics and advantages updated, the step curve recomputed.
+   */
+  addSummaries(samples: readonly NewSample[]): void {
     const touched = new Set<string>();
-    for (const e of entries) {
-      for (const s of e.samples) {
-        const sum = summarizeTraceSample(s, spec, false, BADGE_JUDGE);
-        this.summaries.set(key(s.entry, s.sub), sum);
-        let g = this.groups.get(s.group);
-        if (!g) {
-          g = { prompt: s.prompt.slice(0, 200), step: s.step, members: [], stats: groupStats(s.group, s.prompt, [], s.step) };
-          this.groups.set(s.group, g);
-          this.groupOrder.push(s.group);
-        }
-        g.members.push({ entry: s.entry, sub: s.sub, id: s.id, reward: sum.reward });
-        touched.add(s.group);
+    for (const { summary: sum, prompt } of samples) {
+      this.summaries.set(key(sum.entry, sum.sub), sum);
+      let g = this.groups.get(sum.group);
+      if (!g) {
+        g = { prompt, step: sum.step, members: [], stats: groupStats(sum.group, prompt, [], sum.step) };
+        this.groups.set(sum.group, g);
+        this.groupOrder.push(sum.group);
       }
+      g.members.push({ entry: sum.entry, sub: sum.sub, id: sum.id, reward: sum.reward });
+      touched.add(sum.group);
     }
     for (const k of touched) {
       const g = this.groups.get(k)!;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SolveOutcome } from '../../contracts/agentWorker';
 import { listProblems, type ProblemInfo } from '../eval/builtinCatalog';
-import { solutionsDir } from '../eval/evalSettings';
+import { builtinProblemSet, solutionsDir } from '../eval/evalSettings';
 import type { SolutionOutcome } from '../eval/problemTests';
 import { agentSettings, agentsDir, listRuns } from './agentSettings';
 import { solveInWorker } from './agentWorkerClient';
@@ -148,18 +148,30 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
     if (choice === 'Open Episodes') await openEpisodes(tracesFile);
   }
 
-  /** Problems of the workspace (folders with problem.md, signature.json, tests.json). */
+  /** Problems of the workspace (folders with problem.md, signature.json, tests.json), then the built-in ones. */
   private async pickProblem(): Promise<string | undefined> {
     const files = await vscode.workspace.findFiles('**/problem.md', FIND_EXCLUDE, 5000);
-    const dirs = files.map((u) => problemFolderOf(u)).filter((d): d is string => !!d);
-    if (!dirs.length) {
-      void vscode.window.showWarningMessage('No problem folder in this workspace (a folder with problem.md, signature.json and tests.json).');
+    const builtinSet = builtinProblemSet(this.context.extensionPath);
+    const dirs = files
+      .map((u) => problemFolderOf(u))
+      .filter((d): d is string => !!d && path.dirname(d) !== builtinSet)
+      .sort();
+    type Item = vscode.QuickPickItem & { dir?: string };
+    const items: Item[] = dirs.map((d) => ({ label: listProblems(d)[0]?.title ?? path.basename(d), description: vscode.workspace.asRelativePath(d), dir: d }));
+    const builtins = listProblems(builtinSet);
+    if (builtins.length) {
+      items.push({ label: 'Built-in problems', kind: vscode.QuickPickItemKind.Separator });
+      for (const p of builtins) items.push({ label: p.title, description: `${p.id} · built-in${p.difficulty ? ` · ${p.difficulty}` : ''}`, detail: p.tags.join(', '), dir: p.dir });
+    }
+    if (!items.length) {
+      void vscode.window.showWarningMessage('No problem to solve: no problem folder in this workspace (a folder with problem.md, signature.json and tests.json) and no built-in problems.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(
-      dirs.sort().map((d) => ({ label: listProblems(d)[0]?.title ?? path.basename(d), description: vscode.workspace.asRelativePath(d), dir: d })),
-      { title: 'Solve with Agent', placeHolder: 'Which problem', matchOnDescription: true },
-    );
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Solve with Agent',
+      placeHolder: dirs.length ? 'Which problem (this workspace\'s first, then the built-in ones)' : 'Which built-in problem (no problem folder in this workspace)',
+      matchOnDescription: true,
+    });
     return pick?.dir;
   }
 

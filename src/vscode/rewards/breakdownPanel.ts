@@ -3,6 +3,7 @@ import type { BreakdownEvents, BreakdownRequests, BreakdownView } from '../../co
 import type { ScoredDocument, ScoredDocuments } from './scoredDocuments';
 import { SPEC_SETTING, type RewardSpecSource } from './rewardSpecSource';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
+import { withVisibleControlChars } from './breakdownText';
 
 /**
  * The Reward Breakdown panel: one webview that shows the score of one scored document (the one scored
@@ -27,7 +28,10 @@ export class BreakdownPanel implements vscode.Disposable {
       {
         ready: () => this.currentView(),
         // Rescore is explicit: the judge (if any) runs again too
-        rescore: () => (this.current ? this.scored.rescore(this.current, true)?.view ?? null : null),
+        rescore: () => {
+          const view = this.current ? this.scored.rescore(this.current, true)?.view : undefined;
+          return view ? withVisibleControlChars(view) : null;
+        },
         cancelModels: () => {
           if (this.current) this.scored.cancelModels(this.current);
         },
@@ -56,11 +60,12 @@ export class BreakdownPanel implements vscode.Disposable {
   }
 
   private currentView(): BreakdownView | null {
-    return (this.current && this.scored.get(this.current)?.view) || null;
+    const view = this.current && this.scored.get(this.current)?.view;
+    return view ? withVisibleControlChars(view) : null;
   }
 
   private push(doc: ScoredDocument): void {
-    if (doc.view) this.view.emit('breakdown', doc.view);
+    if (doc.view) this.view.emit('breakdown', withVisibleControlChars(doc.view));
     if (doc.error) this.view.emit('error', { message: doc.error });
   }
 

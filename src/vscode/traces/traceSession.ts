@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { RewardSpec } from '../../core/rewards/types';
 import {
   describeFilter,
-  followTraceFile,
   openTraceFile,
   SampleSet,
   type FieldMapping,
@@ -16,6 +15,7 @@ import {
   type TraceSample,
   type TrainingStepPoint,
   type VisibleGroup,
+  watchTraceFile,
 } from '../../core/traces';
 import { errorMessage } from '../../core/shared/errors';
 import type { TraceFileRef, WorkspaceFunctionsRun } from '../../contracts/tracesWorker';
@@ -205,30 +205,35 @@ export class TraceSession implements vscode.Disposable {
     return s;
   }
 
-  /** Follow the file: new records are summarized, their groups' statistics updated, listeners told. */
+  /**
+   * Follow the file: its index grows here (the stepper reads records by it); the new records are read
+   * and summarized in the traces worker, then join their groups; listeners are told.
+   */
   startFollowing(log: (message: string) => void): void {
     if (this.following) return;
     const controller = new AbortController();
+    const signal = controller.signal;
     this.follow = controller;
     void (async () => {
       try {
         // new records join the groups of the whole file's analysis
         await this.analyzed;
-        for await (const batch of followTraceFile(this.file, { signal: controller.signal, fromStart: false, pollMs: 500 })) {
-          if (batch.reset) {
+        for await (const growth of watchTraceFile(this.file, { signal, fromStart: false, pollMs: 500 })) {
+          if (growth.reset) {
             // rewritten or truncated: analyze again from scratch
-            const a = await this.worker.analyze(this.trace, this.spec, { signal: controller.signal }, this.functions);
+            const a = await this.worker.analyze(this.trace, this.spec, { signal }, this.functions);
             if (a.cancelled) break;
             this.samples.load(a);
             this.file.adoptMalformed(a.malformed);
-            this.changed.fire({ message: batch.message });
-            continue;
+          } else if (growth.to > growth.from) {
+            const added = await this.worker.summarizeNew(this.trace, this.spec, growth.from, growth.to, { signal });
+            if (!added) break;
+            this.samples.addSummaries(added);
           }
-          this.samples.add(batch.entries, this.spec);
-          this.changed.fire({ message: batch.message });
+          this.changed.fire({ message: growth.message });
         }
       } catch (e) {
-        log(`following ${this.label} stopped: ${errorMessage(e)}`);
+        if (!signal.aborted) log(`following ${this.label} stopped: ${errorMessage(e)}`);
       } finally {
         if (this.follow === controller) this.follow = undefined;
         this.changed.fire({});

@@ -2,7 +2,7 @@ import type { ComparedSample, HostToWorker, TraceFileRef, WorkerToHost, Workspac
 import type { CheckpointComparison, CompareMetric, JoinBy, SampleRef } from '../../core/compare/types';
 import type { RewardSpec } from '../../core/rewards/types';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
-import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, PassControl, TraceAnalysis } from '../../core/traces';
+import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, NewSample, PassControl, TraceAnalysis } from '../../core/traces';
 import type { WordDiffPart } from '../../core/traces/wordDiff';
 import type { HackFinding, HackRuleId, HackScanResult, HackThresholds } from '../../core/hacks';
 
@@ -22,6 +22,17 @@ export class TracesWorker {
   /** The explorer's analysis of `trace` (SampleSet is built from it); cancelled: true when the signal aborted. */
   async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}, functions?: WorkspaceFunctionsRun): Promise<TraceAnalysis> {
     return this.run({ type: 'analyze', trace, spec, functions }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
+  }
+
+  /**
+   * Follow: the samples of `trace`'s records [from, to), which the file gained since the analysis,
+   * summarized in the worker (SampleSet.addSummaries takes them); undefined when cancelled.
+   */
+  summarizeNew(trace: TraceFileRef, spec: RewardSpec, from: number, to: number, control: JobControl = {}): Promise<NewSample[] | undefined> {
+    return this.run({ type: 'summarizeNew', trace, spec, from, to }, control, (m) => (m.type === 'newSamples' ? { value: control.signal?.aborted ? undefined : m.samples } : undefined)).catch((e) => {
+      if (control.signal?.aborted) return undefined; // cancelled while the worker was opening the file
+      throw e;
+    });
   }
 
   /** The filter passes over `trace`, run in the worker. */
