@@ -12,7 +12,9 @@ import { parseArgs } from 'node:util';
 import { CodeAgent, type CodeEpisodeRecord } from '../core/agents/code/agent';
 import { codeTask, type CodeTask, type EnvConfig } from '../core/agents/code/env';
 import { CodeExecutor } from '../core/agents/code/executor';
+import { candidateTraces, codeEpisodeTrace } from '../core/agents/code/traces';
 import { loadCodeCheckpoint, saveCodeCheckpoint, solveCodeTasks, trainCodeAgent } from '../core/agents/code/train';
+import { TraceWriter } from '../core/agents/synth/traces';
 import { loadProblemSet } from '../core/eval/problems';
 import type { ProblemSet } from '../core/eval/types';
 import type { TextGenerator } from '../core/models/generation';
@@ -27,6 +29,7 @@ export const TRAIN_CODE_USAGE = `train code-agent --problems <problems> --genera
     --seed S                 seed (default 1)
     --budget N               candidate runs per problem in training episodes (default 20)
     --resume <checkpoint>    continue a checkpoint
+    --traces <file.jsonl>    append every episode as a trace record (a reasoning path in the Trace Explorer)
     --force                  replace an existing --out
   Exit codes: 0 done, 1 unreadable problems, generations or checkpoint, 2 bad usage, 130 interrupted (checkpoint still written).`;
 
@@ -35,6 +38,7 @@ export const SOLVE_CODE_USAGE = `solve <problems> --agent <checkpoint> --generat
                              llama.cpp, LM Studio; key from --key-env), local:<dir> (a local ONNX causal LM)
     --budget N               candidate runs per problem (default 20)
     --key-env <VAR>          the OpenAI-compatible server's API key, read from this environment variable
+    --traces <file.jsonl>    append each problem's episode and its candidates as trace records (Trace Explorer)
     --force                  replace an existing --out`;
 
 export type GeneratorSpec = { kind: 'replay'; file: string } | { kind: 'openai'; url: string; model: string } | { kind: 'local'; dir: string };
@@ -97,6 +101,7 @@ export interface TrainCodeOptions {
   budget: number;
   out: string;
   resume?: string;
+  traces?: string;
   force: boolean;
 }
 
@@ -104,7 +109,7 @@ export function parseTrainCodeAgentArgs(args: string[]): TrainCodeOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeNumbers(args, ['steps', 'seed', 'budget']),
     allowPositionals: true,
-    options: { problems: { type: 'string' }, generator: { type: 'string' }, steps: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, resume: { type: 'string' }, force: { type: 'boolean', default: false } },
+    options: { problems: { type: 'string' }, generator: { type: 'string' }, steps: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, resume: { type: 'string' }, traces: { type: 'string' }, force: { type: 'boolean', default: false } },
   });
   if (positionals.length) throw new UsageError(`train code-agent: unexpected argument "${positionals[0]}"`);
   if (!values.problems) throw new UsageError('train code-agent needs --problems <problems.jsonl|dir>');
@@ -113,7 +118,7 @@ export function parseTrainCodeAgentArgs(args: string[]): TrainCodeOptions {
   if (generator.kind !== 'replay') throw new UsageError('train code-agent trains on recorded generations: --generator replay:<file>');
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got ${values.seed}`);
-  return { problems: values.problems, generator, steps: integerFlag(values.steps, 'steps', 1)!, seed, budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, resume: values.resume, force: values.force! };
+  return { problems: values.problems, generator, steps: integerFlag(values.steps, 'steps', 1)!, seed, budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, resume: values.resume, traces: values.traces, force: values.force! };
 }
 
 export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
@@ -142,7 +147,10 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
   process.once('SIGINT', onSigint);
   const executor = await CodeExecutor.create();
   const progress = progressReporter();
+  let traces: TraceWriter | undefined;
   try {
+    traces = o.traces ? new TraceWriter(o.traces) : undefined;
+    let episode = resume?.state.episodes ?? 0;
     const tasks = await prepareTasks(executor, { ...set, problems: usable });
     const result = await trainCodeAgent(
       { seed: o.seed, steps: o.steps, env: { budget: o.budget } },
@@ -152,6 +160,7 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
         executor,
         resume,
         signal: controller.signal,
+        onEpisode: traces ? (rec) => traces!.write(codeEpisodeTrace(rec, { id: `train-${++episode}`, mode: 'train', step: episode })) : undefined,
         onProgress: (p) => progress.tick(() => `step ${p.step}/${o.steps}, ${p.episodes} episodes, solve rate ${p.solveRate.toFixed(2)}`),
       },
     );
@@ -167,6 +176,7 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
     process.stdout.write(`${progress.done()}${JSON.stringify({ steps: st.step, episodes: st.episodes, problems: tasks.length, solveRateLast100: solveRate, programsExecuted: executor.executions, out: o.out, stopped: result.stopped })}\n`);
     return result.stopped ? 130 : 0;
   } finally {
+    traces?.close();
     process.off('SIGINT', onSigint);
     await executor.close();
   }
@@ -179,6 +189,7 @@ export interface SolveCodeOptions {
   budget: number;
   out: string;
   keyEnv?: string;
+  traces?: string;
   force: boolean;
 }
 
@@ -186,12 +197,12 @@ export function parseSolveCodeArgs(args: string[]): SolveCodeOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeNumbers(args, ['budget']),
     allowPositionals: true,
-    options: { agent: { type: 'string' }, generator: { type: 'string' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, 'key-env': { type: 'string' }, force: { type: 'boolean', default: false } },
+    options: { agent: { type: 'string' }, generator: { type: 'string' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, 'key-env': { type: 'string' }, traces: { type: 'string' }, force: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new UsageError('solve needs exactly one problem set (a problems.jsonl file or a folder)');
   if (!values.agent) throw new UsageError('solve needs --agent <checkpoint> (train one with: train code-agent --out <checkpoint>)');
   if (!values.out) throw new UsageError('solve --generator needs --out <submissions.jsonl>');
-  return { problems: positionals[0], agent: values.agent, generator: parseGeneratorSpec(values.generator), budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, keyEnv: values['key-env'], force: values.force! };
+  return { problems: positionals[0], agent: values.agent, generator: parseGeneratorSpec(values.generator), budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, keyEnv: values['key-env'], traces: values.traces, force: values.force! };
 }
 
 export async function runSolveCode(o: SolveCodeOptions): Promise<number> {
@@ -217,11 +228,14 @@ export async function runSolveCode(o: SolveCodeOptions): Promise<number> {
   process.once('SIGINT', onSigint);
   const executor = await CodeExecutor.create();
   let records: CodeEpisodeRecord[] = [];
+  let traces: TraceWriter | undefined;
   try {
+    traces = o.traces ? new TraceWriter(o.traces) : undefined;
     const tasks = await prepareTasks(executor, set);
     records = await solveCodeTasks(agent, tasks, opened.generator, executor, env, {
       signal: controller.signal,
-      onEpisode: (r) => {
+      onEpisode: (r, i) => {
+        if (traces) for (const t of [codeEpisodeTrace(r, { id: `solve-${i + 1}`, mode: 'solve' }), ...candidateTraces(r, `solve-${i + 1}`)]) traces.write(t);
         const o2 = r.outcome;
         out.write(JSON.stringify({ task_id: r.problemId, completion: o2.submitted?.sample.code ?? '' }) + '\n');
         process.stdout.write(JSON.stringify({ task_id: r.problemId, solved: o2.solved, verdict: o2.verdict?.verdict ?? 'no submission', runs: o2.runs, candidates: o2.candidates, tests: o2.tests, llmCalls: o2.llmCalls, tokens: o2.tokens }) + '\n');
@@ -232,6 +246,7 @@ export async function runSolveCode(o: SolveCodeOptions): Promise<number> {
     process.stderr.write(`error: ${errorMessage(err)}\n`);
     return 1;
   } finally {
+    traces?.close();
     process.off('SIGINT', onSigint);
     await executor.close().catch(() => undefined);
     await opened.dispose();

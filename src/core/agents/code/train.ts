@@ -15,7 +15,7 @@ import type { TextGenerator } from '../../models/generation';
 import { errorMessage } from '../../shared/errors';
 import { Rng, type RngState } from '../../shared/rng';
 import { writeFileSafely, type OutputOptions } from '../../shared/safeOutput';
-import { CODE_AGENT_DEFAULTS, CodeAgent, type CodeAgentConfig, type CodeEpisodeRecord } from './agent';
+import { CODE_AGENT_DEFAULTS, CodeAgent, type CodeAgentConfig, type CodeDecision, type CodeEpisodeRecord } from './agent';
 import { CodeEpisode, ENV_DEFAULTS, REWARD_DEFAULTS, type CodeTask, type EnvConfig, type RewardWeights } from './env';
 import type { CodeExecutor } from './executor';
 
@@ -145,12 +145,12 @@ export async function solveCodeTasks(
   generator: TextGenerator,
   executor: CodeExecutor,
   env: EnvConfig,
-  hooks: { signal?: AbortSignal; onEpisode?: (e: CodeEpisodeRecord, i: number) => void } = {},
+  hooks: { signal?: AbortSignal; onEpisode?: (e: CodeEpisodeRecord, i: number) => void; onDecision?: (d: CodeDecision, i: number) => void } = {},
 ): Promise<CodeEpisodeRecord[]> {
   const out: CodeEpisodeRecord[] = [];
   for (const [i, task] of tasks.entries()) {
     if (hooks.signal?.aborted) break;
-    const rec = await agent.runEpisode(new CodeEpisode(task, generator, executor, env, hooks.signal), { kind: 'greedy' });
+    const rec = await agent.runEpisode(new CodeEpisode(task, generator, executor, env, hooks.signal), { kind: 'greedy' }, { onDecision: (d) => hooks.onDecision?.(d, i) });
     out.push(rec);
     hooks.onEpisode?.(rec, i);
   }
