@@ -12,15 +12,14 @@ import { parseArgs } from 'node:util';
 import { CodeAgent, type CodeEpisodeRecord } from '../core/agents/code/agent';
 import { codeTask, type CodeTask, type EnvConfig } from '../core/agents/code/env';
 import { CodeExecutor } from '../core/agents/code/executor';
+import { openCodeGenerator, type OpenedGenerator } from '../core/agents/code/generators';
 import { candidateTraces, codeEpisodeTrace } from '../core/agents/code/traces';
 import { loadCodeCheckpoint, saveCodeCheckpoint, solveCodeTasks, trainCodeAgent } from '../core/agents/code/train';
 import { TraceWriter } from '../core/agents/synth/traces';
 import { loadProblemSet } from '../core/eval/problems';
 import type { ProblemSet } from '../core/eval/types';
 import type { TextGenerator } from '../core/models/generation';
-import { OpenAiChatGenerator } from '../core/models/generators/openai';
 import { ReplayGenerator } from '../core/models/generators/replay';
-import { ModelHost } from '../core/models/modelHost';
 import { errorMessage } from '../core/shared/errors';
 import { commitOutput, integerFlag, joinNegativeNumbers, openOutput, progressReporter, UsageError, workerScript } from './common';
 
@@ -59,24 +58,15 @@ export function parseGeneratorSpec(text: string | undefined): GeneratorSpec {
 }
 
 /** The generator, opened; a generator that cannot be opened is an error naming it (exit 1). */
-async function openGenerator(spec: GeneratorSpec, keyEnv?: string): Promise<{ generator: TextGenerator; dispose(): Promise<void> }> {
-  if (spec.kind === 'replay') {
-    const g = ReplayGenerator.load(spec.file);
-    for (const w of g.warnings) process.stderr.write(`${w}\n`);
-    return { generator: g, dispose: async () => undefined };
+async function openGenerator(spec: GeneratorSpec, keyEnv?: string): Promise<OpenedGenerator> {
+  let apiKey: string | undefined;
+  if (spec.kind === 'openai' && keyEnv) {
+    apiKey = process.env[keyEnv];
+    if (!apiKey) throw new UsageError(`--key-env ${keyEnv}: that environment variable is not set`);
   }
-  if (spec.kind === 'openai') {
-    const apiKey = keyEnv ? process.env[keyEnv] : undefined;
-    if (keyEnv && !apiKey) throw new UsageError(`--key-env ${keyEnv}: that environment variable is not set`);
-    return { generator: new OpenAiChatGenerator({ baseUrl: spec.url, model: spec.model, ...(apiKey ? { apiKey } : {}) }), dispose: async () => undefined };
-  }
-  const host = new ModelHost(workerScript('modelWorker'));
-  try {
-    return { generator: await host.openLocalLm(spec.dir), dispose: () => host.dispose() };
-  } catch (err) {
-    await host.dispose();
-    throw err;
-  }
+  const opened = await openCodeGenerator(spec.kind === 'openai' && apiKey ? { ...spec, apiKey } : spec, workerScript('modelWorker'));
+  for (const w of opened.warnings) process.stderr.write(`${w}\n`);
+  return opened;
 }
 
 function readProblems(file: string): ProblemSet {
@@ -210,7 +200,7 @@ export async function runSolveCode(o: SolveCodeOptions): Promise<number> {
   let set: ProblemSet;
   let agent: CodeAgent;
   let env: EnvConfig;
-  let opened: { generator: TextGenerator; dispose(): Promise<void> };
+  let opened: OpenedGenerator;
   try {
     set = readProblems(o.problems);
     const loaded = loadCodeCheckpoint(o.agent);

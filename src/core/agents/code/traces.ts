@@ -54,11 +54,14 @@ export interface CodeEpisodeTrace {
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
 
+/** The path move of a macro action. */
+export const macroMove = (actionIndex: number): PathMove => MOVES[MACRO_NAMES[actionIndex]] ?? 'expand';
+
 /** The move of each decision: a micro decision continues the macro action before it. */
 function movesOf(decisions: CodeDecision[]): PathMove[] {
   let last: PathMove = 'expand';
   return decisions.map((d) => {
-    if (d.layer === 'macro') last = MOVES[MACRO_NAMES[d.actionIndex]] ?? 'expand';
+    if (d.layer === 'macro') last = macroMove(d.actionIndex);
     return last;
   });
 }
