@@ -107,7 +107,7 @@ test('agents: Solve with Agent, code agent with an OpenAI-compatible endpoint, u
     assert.match(code, /def add_two\(x\):\n {4}return x \+ 2\n/);
     const requests = server.current.completions();
     assert.ok(requests.length >= 1, 'the endpoint wrote the candidates');
-    assert.ok(requests.some((r) => /add_two/.test(JSON.stringify(r.messages))), 'the problem went to the endpoint');
+    assert.ok(requests.some((r) => /add_two/.test(JSON.stringify(r.body))), 'the problem went to the endpoint');
     await eventually(async () => (await vs.codeLenses().allTextContents()).find((t) => /Passed/.test(t)), { timeout: 30000, what: 'a Passed CodeLens on the solution' });
     await showTab(vs, 'Trace: ');
     const stepper = new StepperPanel(vs);
