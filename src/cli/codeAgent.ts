@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { CodeAgent, type CodeEpisodeRecord } from '../core/agents/code/agent';
 import { codeTask, type CodeTask, type EnvConfig } from '../core/agents/code/env';
 import { CodeExecutor } from '../core/agents/code/executor';
+import { exportCodePolicies } from '../core/agents/code/exportOnnx';
 import { openCodeGenerator, type OpenedGenerator } from '../core/agents/code/generators';
 import { candidateTraces, codeEpisodeTrace } from '../core/agents/code/traces';
 import { loadCodeCheckpoint, saveCodeCheckpoint, solveCodeTasks, trainCodeAgent } from '../core/agents/code/train';
@@ -29,6 +30,7 @@ export const TRAIN_CODE_USAGE = `train code-agent --problems <problems> --genera
     --budget N               candidate runs per problem in training episodes (default 20)
     --resume <checkpoint>    continue a checkpoint
     --traces <file.jsonl>    append every episode as a trace record (a reasoning path in the Trace Explorer)
+    --onnx <dir>             also export the two policies (macro-policy.onnx: PPO actor; micro-q.onnx: DQN Q-network, both with the action mask)
     --force                  replace an existing --out
   Exit codes: 0 done, 1 unreadable problems, generations or checkpoint, 2 bad usage, 130 interrupted (checkpoint still written).`;
 
@@ -92,6 +94,7 @@ export interface TrainCodeOptions {
   out: string;
   resume?: string;
   traces?: string;
+  onnx?: string;
   force: boolean;
 }
 
@@ -99,7 +102,7 @@ export function parseTrainCodeAgentArgs(args: string[]): TrainCodeOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeNumbers(args, ['steps', 'seed', 'budget']),
     allowPositionals: true,
-    options: { problems: { type: 'string' }, generator: { type: 'string' }, steps: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, resume: { type: 'string' }, traces: { type: 'string' }, force: { type: 'boolean', default: false } },
+    options: { problems: { type: 'string' }, generator: { type: 'string' }, steps: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, resume: { type: 'string' }, traces: { type: 'string' }, onnx: { type: 'string' }, force: { type: 'boolean', default: false } },
   });
   if (positionals.length) throw new UsageError(`train code-agent: unexpected argument "${positionals[0]}"`);
   if (!values.problems) throw new UsageError('train code-agent needs --problems <problems.jsonl|dir>');
@@ -108,7 +111,7 @@ export function parseTrainCodeAgentArgs(args: string[]): TrainCodeOptions {
   if (generator.kind !== 'replay') throw new UsageError('train code-agent trains on recorded generations: --generator replay:<file>');
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got ${values.seed}`);
-  return { problems: values.problems, generator, steps: integerFlag(values.steps, 'steps', 1)!, seed, budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, resume: values.resume, traces: values.traces, force: values.force! };
+  return { problems: values.problems, generator, steps: integerFlag(values.steps, 'steps', 1)!, seed, budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, resume: values.resume, traces: values.traces, onnx: values.onnx, force: values.force! };
 }
 
 export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
@@ -154,8 +157,10 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
         onProgress: (p) => progress.tick(() => `step ${p.step}/${o.steps}, ${p.episodes} episodes, solve rate ${p.solveRate.toFixed(2)}`),
       },
     );
+    let onnx: { macro: string; micro: string } | undefined;
     try {
       saveCodeCheckpoint(o.out, result.checkpoint, { replace: true });
+      if (o.onnx) onnx = exportCodePolicies(result.agent, o.onnx, { steps: String(result.checkpoint.state.step), seed: String(result.checkpoint.config.seed) });
     } catch (err) {
       process.stderr.write(`${progress.done()}error: ${errorMessage(err)}\n`);
       return 1;
@@ -163,7 +168,7 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
     const st = result.checkpoint.state;
     const recent = st.recent;
     const solveRate = recent.length ? recent.filter((r) => r.solved).length / recent.length : 0;
-    process.stdout.write(`${progress.done()}${JSON.stringify({ steps: st.step, episodes: st.episodes, problems: tasks.length, solveRateLast100: solveRate, programsExecuted: executor.executions, out: o.out, stopped: result.stopped })}\n`);
+    process.stdout.write(`${progress.done()}${JSON.stringify({ steps: st.step, episodes: st.episodes, problems: tasks.length, solveRateLast100: solveRate, programsExecuted: executor.executions, out: o.out, stopped: result.stopped, ...(onnx ? { onnx } : {}) })}\n`);
     return result.stopped ? 130 : 0;
   } finally {
     traces?.close();
