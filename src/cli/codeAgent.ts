@@ -15,7 +15,9 @@ import { CodeExecutor } from '../core/agents/code/executor';
 import { exportCodePolicies } from '../core/agents/code/exportOnnx';
 import { openCodeGenerator, type OpenedGenerator } from '../core/agents/code/generators';
 import { candidateTraces, codeEpisodeTrace } from '../core/agents/code/traces';
-import { loadCodeCheckpoint, saveCodeCheckpoint, solveCodeTasks, trainCodeAgent } from '../core/agents/code/train';
+import { learnCodeOffline, readCodeEpisodes } from '../core/agents/code/offline';
+import { loadCodeCheckpoint, resolveCodeTrainConfig, saveCodeCheckpoint, solveCodeTasks, trainCodeAgent, type CodeCheckpoint } from '../core/agents/code/train';
+import { Rng } from '../core/shared/rng';
 import { TraceWriter } from '../core/agents/synth/traces';
 import { loadProblemSet } from '../core/eval/problems';
 import type { ProblemSet } from '../core/eval/types';
@@ -30,6 +32,8 @@ export const TRAIN_CODE_USAGE = `train code-agent --problems <problems> --genera
     --budget N               candidate runs per problem in training episodes (default 20)
     --resume <checkpoint>    continue a checkpoint
     --traces <file.jsonl>    append every episode as a trace record (a reasoning path in the Trace Explorer)
+    --offline <episodes.jsonl>  learn from logged episodes (traces of earlier runs) instead of playing new ones:
+                             replayed against the same recorded generations, importance-weighted PPO + DQN replay
     --onnx <dir>             also export the two policies (macro-policy.onnx: PPO actor; micro-q.onnx: DQN Q-network, both with the action mask)
     --force                  replace an existing --out
   Exit codes: 0 done, 1 unreadable problems, generations or checkpoint, 2 bad usage, 130 interrupted (checkpoint still written).`;
@@ -95,6 +99,7 @@ export interface TrainCodeOptions {
   resume?: string;
   traces?: string;
   onnx?: string;
+  offline?: string;
   force: boolean;
 }
 
@@ -102,7 +107,7 @@ export function parseTrainCodeAgentArgs(args: string[]): TrainCodeOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeNumbers(args, ['steps', 'seed', 'budget']),
     allowPositionals: true,
-    options: { problems: { type: 'string' }, generator: { type: 'string' }, steps: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, resume: { type: 'string' }, traces: { type: 'string' }, onnx: { type: 'string' }, force: { type: 'boolean', default: false } },
+    options: { problems: { type: 'string' }, generator: { type: 'string' }, steps: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' }, budget: { type: 'string', default: '20' }, out: { type: 'string' }, resume: { type: 'string' }, traces: { type: 'string' }, onnx: { type: 'string' }, offline: { type: 'string' }, force: { type: 'boolean', default: false } },
   });
   if (positionals.length) throw new UsageError(`train code-agent: unexpected argument "${positionals[0]}"`);
   if (!values.problems) throw new UsageError('train code-agent needs --problems <problems.jsonl|dir>');
@@ -111,7 +116,7 @@ export function parseTrainCodeAgentArgs(args: string[]): TrainCodeOptions {
   if (generator.kind !== 'replay') throw new UsageError('train code-agent trains on recorded generations: --generator replay:<file>');
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got ${values.seed}`);
-  return { problems: values.problems, generator, steps: integerFlag(values.steps, 'steps', 1)!, seed, budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, resume: values.resume, traces: values.traces, onnx: values.onnx, force: values.force! };
+  return { problems: values.problems, generator, steps: integerFlag(values.steps, 'steps', 1)!, seed, budget: integerFlag(values.budget, 'budget', 1)!, out: values.out, resume: values.resume, traces: values.traces, onnx: values.onnx, offline: values.offline, force: values.force! };
 }
 
 export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
@@ -145,6 +150,7 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
     traces = o.traces ? new TraceWriter(o.traces) : undefined;
     let episode = resume?.state.episodes ?? 0;
     const tasks = await prepareTasks(executor, { ...set, problems: usable });
+    if (o.offline) return await learnFromLog(o, o.offline, tasks, generator, executor, resume);
     const result = await trainCodeAgent(
       { seed: o.seed, steps: o.steps, env: { budget: o.budget } },
       {
@@ -175,6 +181,34 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
     process.off('SIGINT', onSigint);
     await executor.close();
   }
+}
+
+/** --offline: importance-weighted, clipped updates from logged episodes, replayed against the recorded generations. */
+async function learnFromLog(o: TrainCodeOptions, log: string, tasks: CodeTask[], generator: ReplayGenerator, executor: CodeExecutor, resume: CodeCheckpoint | undefined): Promise<number> {
+  const warnings: string[] = [];
+  let text: string;
+  try {
+    text = fs.readFileSync(log, 'utf8');
+  } catch (err) {
+    process.stderr.write(`error: cannot read ${log}: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  const logged = readCodeEpisodes(text, log, warnings).map((x) => ({ ...x, file: log }));
+  const config = resume?.config ?? resolveCodeTrainConfig({ seed: o.seed, steps: o.steps, env: { budget: o.budget } });
+  const agent = resume ? CodeAgent.fromJSON(resume.agent, 'checkpoint.agent') : new CodeAgent(config.agent, config.seed);
+  const stats = await learnCodeOffline(agent, logged, { tasks: new Map(tasks.map((t) => [t.problem.id, t])), generator, executor, env: config.env });
+  for (const w of [...warnings, ...stats.warnings]) process.stderr.write(`${w}\n`);
+  const checkpoint: CodeCheckpoint = resume
+    ? { ...resume, agent: agent.toJSON() }
+    : { kind: 'reasoning-lab/code-agent', version: 1, config, agent: agent.toJSON(), state: { step: 0, microStep: 0, episodes: 0, seen: {}, recent: [], rng: new Rng(config.seed + 3).save() } };
+  try {
+    saveCodeCheckpoint(o.out, checkpoint, { replace: true });
+  } catch (err) {
+    process.stderr.write(`error: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  process.stdout.write(JSON.stringify({ mode: 'offline', episodes: stats.episodes, decisions: stats.decisions, meanRatio: stats.meanRatio, meanWeight: stats.meanWeight, policyLoss: stats.policyLoss, tdLoss: stats.tdLoss, skipped: warnings.length + stats.warnings.length, out: o.out }) + '\n');
+  return stats.episodes ? 0 : 1;
 }
 
 export interface SolveCodeOptions {

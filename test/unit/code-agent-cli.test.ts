@@ -66,6 +66,27 @@ test('solve --generator replay: one human-eval sample per problem, the hidden ve
   assert.match(exists.stderr, /exists; pass --force/);
 });
 
+test('train code-agent --traces logs episodes that --offline learns from; --onnx exports both policies', async () => {
+  const log = path.join(dir, 'train-episodes.jsonl');
+  const logged = path.join(dir, 'logged.json');
+  const onnx = path.join(dir, 'onnx');
+  const r = await runCli(['train', 'code-agent', '--problems', PROBLEMS, '--generator', `replay:${REPLAY}`, '--steps', '40', '--budget', '4', '--seed', '3', '--out', logged, '--traces', log, '--onnx', onnx]);
+  assert.equal(r.code, 0, r.stderr);
+  const episodes = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(episodes.length, lastJson(r.stdout).episodes);
+  assert.deepEqual(lastJson(r.stdout).onnx, { macro: path.join(onnx, 'macro-policy.onnx'), micro: path.join(onnx, 'micro-q.onnx') });
+  assert.ok(fs.statSync(path.join(onnx, 'micro-q.onnx')).size > 0);
+  fs.appendFileSync(log, '{broken\n');
+  const off = await runCli(['train', 'code-agent', '--problems', PROBLEMS, '--generator', `replay:${REPLAY}`, '--offline', log, '--out', path.join(dir, 'offline.json')]);
+  assert.equal(off.code, 0, off.stderr);
+  const summary = lastJson(off.stdout);
+  assert.equal(summary.mode, 'offline');
+  assert.equal(summary.episodes, episodes.filter((e) => e.agent.decisions.length).length);
+  assert.equal(summary.skipped, 1);
+  assert.match(off.stderr, new RegExp(`train-episodes\\.jsonl:${episodes.length + 1}: skipped: not JSON`));
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'offline.json'), 'utf8')).kind, 'reasoning-lab/code-agent');
+});
+
 test('solve --generator openai: candidates and tests from a live OpenAI-compatible server, judged on the hidden tests', async () => {
   const problems = path.join(dir, 'he2.jsonl');
   fs.writeFileSync(problems, fs.readFileSync(PROBLEMS, 'utf8').split('\n').filter((l) => l.includes('"HumanEval/2"'))[0] + '\n');

@@ -37,19 +37,19 @@ test('code agent: exported macro and micro policies choose exactly what the trai
   try {
     assert.ok(macro.hasMask && micro.hasMask);
     for (const task of tasks) {
-      const ep = new CodeEpisode(task, generator, executor, env);
+      const ep: CodeEpisode = new CodeEpisode(task, generator, executor, env);
       while (ep.phase !== 'done') {
         if (ep.phase === 'macro') {
-          const obs = ep.observe();
-          const mask = ep.macroMask();
+          const obs: Float64Array = ep.observe();
+          const mask: Uint8Array = ep.macroMask();
           if (!mask.some((x) => x)) break;
           const expected = agent.macro.act(obs, mask, true).action;
           assert.equal((await macro.run(obs, 1, mask)).actions[0], expected, `${task.problem.id}: macro decision ${decisions.macro}`);
           decisions.macro++;
           await ep.macro(expected);
         } else {
-          const obs = ep.microObserve();
-          const mask = ep.microMask();
+          const obs: Float64Array = ep.microObserve();
+          const mask: Uint8Array = ep.microMask();
           const expected = agent.micro.act(obs, mask, 0, 0).action;
           assert.equal((await micro.run(obs, 1, mask)).actions[0], expected, `${task.problem.id}: micro decision ${decisions.micro}`);
           decisions.micro++;
