@@ -131,6 +131,9 @@ export async function trainCodeAgent(configIn: Parameters<typeof resolveCodeTrai
     if (agent.macro.stored >= agent.macro.batchSize) last.ppo = agent.macro.update();
     hooks.onEpisode?.(rec);
     if (st.episodes % every === 0 || st.step >= config.steps) hooks.onProgress?.(progress(st, last));
+    // cached runs and replayed generations resolve without a turn of the event loop: yield one, so a
+    // pause or stop (a worker message, Ctrl+C) is seen between episodes
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   st.rng = rng.save();
   return { agent, checkpoint: { kind: 'reasoning-lab/code-agent', version: 1, config, agent: agent.toJSON(), state: st }, stopped: st.step < config.steps };
