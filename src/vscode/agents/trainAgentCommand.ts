@@ -93,7 +93,7 @@ export class TrainAgentCommand implements vscode.Disposable {
     const stepsDefault = resume ? resume.steps : agent === 'code' ? CODE_STEPS : s.steps;
     const stepsText = await vscode.window.showInputBox({
       title: 'Train Agent (3/4)',
-      prompt: resume ? `Train ${resume.id} to this many steps in total` : agent === 'synth' ? 'Environment decisions to train for (macro and micro)' : 'Environment steps to train for',
+      prompt: resume ? `Train ${resume.id} to this many steps in total` : agent === 'synth' || agent === 'code' ? 'Environment decisions to train for (macro and micro)' : 'Environment steps to train for',
       value: String(stepsDefault),
       validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? undefined : 'a positive whole number'),
     });
