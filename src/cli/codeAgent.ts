@@ -149,6 +149,7 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
   try {
     traces = o.traces ? new TraceWriter(o.traces) : undefined;
     let episode = resume?.state.episodes ?? 0;
+    let decided = resume?.state.step ?? 0;
     const tasks = await prepareTasks(executor, { ...set, problems: usable });
     if (o.offline) return await learnFromLog(o, o.offline, tasks, generator, executor, resume);
     const result = await trainCodeAgent(
@@ -159,7 +160,8 @@ export async function runTrainCodeAgent(o: TrainCodeOptions): Promise<number> {
         executor,
         resume,
         signal: controller.signal,
-        onEpisode: traces ? (rec) => traces!.write(codeEpisodeTrace(rec, { id: `train-${++episode}`, mode: 'train', step: episode })) : undefined,
+        // step in thousands of decisions, as the synthesis agent's traces
+        onEpisode: traces ? (rec) => traces!.write(codeEpisodeTrace(rec, { id: `train-${++episode}`, mode: 'train', step: Math.floor((decided += rec.decisions.length) / 1000) })) : undefined,
         onProgress: (p) => progress.tick(() => `step ${p.step}/${o.steps}, ${p.episodes} episodes, solve rate ${p.solveRate.toFixed(2)}`),
       },
     );

@@ -333,6 +333,7 @@ async function trainCode(job: TrainJob): Promise<void> {
     const tasks = await codeTasks(executor, usable, warnings);
     if (!tasks.length) throw new Error(`${source}: no problem whose tests the sandbox can run${warnings.length ? ` (${warnings[warnings.length - 1]})` : ''}`);
     let episode = checkpoint?.state.episodes ?? 0;
+    let decided = checkpoint?.state.step ?? 0;
     const speed = new Speed();
     speed.reset(checkpoint?.state.step ?? 0);
     const config = checkpoint?.config;
@@ -360,7 +361,8 @@ async function trainCode(job: TrainJob): Promise<void> {
         signal: control.fresh(),
         progressEvery: job.progressEvery ?? 5,
         onProgress: (p) => post({ type: 'progress', point: codePoint(p, speed.at(p.step)) }),
-        onEpisode: (rec) => traces.write(codeEpisodeTrace(rec, { id: `train-${++episode}`, mode: 'train', step: episode })),
+        // step in thousands of decisions, as the synthesis agent's: a problem's episodes of a stretch of training form one group
+        onEpisode: (rec) => traces.write(codeEpisodeTrace(rec, { id: `train-${++episode}`, mode: 'train', step: Math.floor((decided += rec.decisions.length) / 1000) })),
       });
       checkpoint = result.checkpoint;
       const { step, episodes } = checkpoint.state;

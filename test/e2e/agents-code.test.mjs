@@ -175,10 +175,12 @@ test('agents: Train Agent, the code agent on recorded generations a few steps; i
   assert.equal(JSON.parse(readFileSync(checkpoint, 'utf8')).kind, 'reasoning-lab/code-agent');
   await shot('code-training');
 
-  const episodes = readFileSync(path.join(root, runId, 'episodes.jsonl'), 'utf8').trim().split('\n');
+  const episodes = readFileSync(path.join(root, runId, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   await panel.click('open-episodes');
   const tree = new TraceTree(vs);
-  await tree.waitForMessage(new RegExp(`episodes\\.jsonl: ${episodes.length} samples`));
+  // a problem's episodes form one group (the step counts thousands of decisions)
+  const groups = new Set(episodes.map((e) => e.prompt)).size;
+  await tree.waitForMessage(new RegExp(`episodes\\.jsonl: ${episodes.length} samples in ${groups} groups?`));
   await eventually(async () => (await tree.topLabels()).some((l) => /HumanEval\/\d/.test(l)), { what: 'problem groups in the tree' });
   await shot('code-episodes');
 }, { timeoutMs: 360000, prepare: copyData, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
