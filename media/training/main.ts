@@ -151,7 +151,9 @@ function renderBody(): void {
   }
   const v = view;
   const last = v.points[v.points.length - 1];
-  const synth = v.run.agent === 'synth';
+  // the code agent is a problem-solving agent too: solve rate and decisions, without a curriculum level
+  const code = v.run.agent === 'code';
+  const synth = v.run.agent === 'synth' || code;
   const cards = el(
     'div',
     { class: 'cards' },
@@ -159,7 +161,7 @@ function renderBody(): void {
     card('episodes', 'episodes', v.episodes.toLocaleString('en-US')),
     card('mean-return', synth ? 'mean return' : 'mean return (last 100)', fmt(last?.meanReturn)),
     synth ? card('solve-rate', 'solve rate', pct(last?.solveRate)) : null,
-    synth ? card('level', 'curriculum level', last?.level ? `${last.level} line${last.level === 1 ? '' : 's'}` : last ? 'fixed set' : '–') : null,
+    synth && !code ? card('level', 'curriculum level', last?.level ? `${last.level} line${last.level === 1 ? '' : 's'}` : last ? 'fixed set' : '–') : null,
     card('steps-per-second', 'steps/s', last?.stepsPerSecond ? Math.round(last.stepsPerSecond).toLocaleString('en-US') : '–'),
   );
   const progress = el('progress', { id: 'progress', max: String(v.run.totalSteps), value: String(Math.min(v.step, v.run.totalSteps)) });
@@ -176,7 +178,7 @@ function renderBody(): void {
     synth
       ? chart('chart-return', 'Return and solve rate', [series(pts, 'mean return', 'return', (p) => p.meanReturn), series(pts, 'solve rate', 'solve', (p) => p.solveRate, 'right')], { right: { min: 0, max: 1, format: (x) => `${Math.round(x * 100)}%` } })
       : chart('chart-return', 'Return (mean of the last 100 episodes)', [series(pts, 'mean return', 'return', (p) => p.meanReturn)], { left: { min: 0 } }),
-    chart('chart-length', synth ? 'Program length (lines per episode)' : 'Episode length', [series(pts, 'mean length', 'length', (p) => p.meanLength)], { left: { min: 0 } }),
+    chart('chart-length', code ? 'Candidate runs per episode' : synth ? 'Program length (lines per episode)' : 'Episode length', [series(pts, 'mean length', 'length', (p) => p.meanLength)], { left: { min: 0 } }),
     pts.some((p) => p.entropy !== null) ? chart('chart-entropy', synth ? 'Macro policy entropy' : 'Policy entropy', [series(pts, 'entropy', 'entropy', (p) => p.entropy)]) : null,
     chart(
       'chart-losses',
@@ -188,10 +190,10 @@ function renderBody(): void {
     ),
     chart(
       'chart-speed',
-      synth ? 'Steps per second and curriculum level' : 'Steps per second',
+      synth && !code ? 'Steps per second and curriculum level' : 'Steps per second',
       [series(pts, 'steps/s', 'speed', (p) => p.stepsPerSecond), ...(synth && pts.some((p) => p.level !== null) ? [series(pts, 'level', 'level', (p) => p.level, 'right')] : [])],
       { left: { min: 0, format: (x) => String(Math.round(x)) }, right: { min: 0, max: 5, format: (x) => String(Math.round(x)) } },
     ),
   );
-  body.replaceChildren(cards, progress, el('p', { class: 'muted small' }, el('span', { id: 'point-count' }, String(v.points.length)), ` curve points; each is the mean over the most recent ${synth ? '200' : '100'} episodes`), charts);
+  body.replaceChildren(cards, progress, el('p', { class: 'muted small' }, el('span', { id: 'point-count' }, String(v.points.length)), ` curve points; each is the mean over the most recent ${synth && !code ? '200' : '100'} episodes`), charts);
 }

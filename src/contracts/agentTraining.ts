@@ -1,6 +1,6 @@
 /** Messages between the host and the Agent Training webview: live learning curves, stop / resume. */
-/** Which agent a run trains: the hierarchical synthesis agent, or CartPole as the sanity check. */
-export type AgentKind = 'synth' | 'cartpole-ppo' | 'cartpole-dqn';
+/** Which agent a run trains: the hierarchical synthesis agent, the code agent, or CartPole as the sanity check. */
+export type AgentKind = 'synth' | 'code' | 'cartpole-ppo' | 'cartpole-dqn';
 
 /** One point of a run's learning curve (means over the last window of episodes). */
 export interface AgentTrainingPoint {
@@ -9,7 +9,7 @@ export interface AgentTrainingPoint {
   meanReturn: number;
   /** Share of episodes solved (held-back examples included); null for CartPole. */
   solveRate: number | null;
-  /** Program lines (synthesis) or env steps (CartPole) per episode. */
+  /** Program lines (synthesis), candidate runs (code agent) or env steps (CartPole) per episode. */
   meanLength: number;
   /** Mean entropy of the (macro) policy; null when the algorithm has none (DQN). */
   entropy: number | null;

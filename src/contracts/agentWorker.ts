@@ -1,15 +1,28 @@
 /**
  * Messages between the extension host and the agent worker thread (dist/agentWorker.js). The worker
- * trains (the synthesis agent or CartPole) or searches with a trained agent, so the networks' forward
- * and backward passes never run on the extension host's event loop.
+ * trains (the synthesis agent, the code agent or CartPole) or solves with an agent, so the networks'
+ * forward and backward passes never run on the extension host's event loop.
  */
+import type { GenerationRequest, GenerationResult } from '../core/models/generation';
 import type { AgentKind, AgentTrainingPoint } from './agentTraining';
 
 /** The files of a run folder (`.reasoning-lab/agents/<run>/`). */
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const EPISODES_FILE = 'episodes.jsonl';
 
-export type ProblemsSource = { kind: 'generated' } | { kind: 'folder'; dir: string };
+/** A folder of problem folders; for the code agent also a problems file (HumanEval / MBPP JSONL). */
+export type ProblemsSource = { kind: 'generated' } | { kind: 'folder'; dir: string } | { kind: 'file'; file: string };
+
+/**
+ * Who writes the code agent's candidates and tests: recorded generations, an OpenAI-compatible
+ * endpoint, a local ONNX causal LM (through the model worker), or the host's VS Code language model
+ * (vscode.lm lives on the extension host only: the worker asks the host for each generation).
+ */
+export type CodeGeneratorSpec =
+  | { kind: 'replay'; file: string }
+  | { kind: 'openai'; url: string; model: string; apiKey?: string }
+  | { kind: 'local'; dir: string }
+  | { kind: 'host'; label: string };
 
 export interface TrainJob {
   agent: AgentKind;
@@ -24,6 +37,8 @@ export interface TrainJob {
   resumeFrom?: string;
   /** A curve point every this many episodes (default 20). */
   progressEvery?: number;
+  /** The code agent's generator (replay) and candidate runs per episode. */
+  code?: { generator: CodeGeneratorSpec; budget: number };
 }
 
 export interface SolveJob {
@@ -35,9 +50,59 @@ export interface SolveJob {
   tracesFile: string;
 }
 
+export interface CodeSolveJob {
+  /** A problems file or folder, and the problem in it. */
+  problems: string;
+  problemId: string;
+  generator: CodeGeneratorSpec;
+  /** A code agent checkpoint; absent: the untrained policy of `seed` (said so in the outcome). */
+  checkpoint?: string;
+  seed: number;
+  /** Candidate runs. */
+  budget: number;
+  /** The episode and its candidates are appended here as traces. */
+  tracesFile: string;
+  /** dist/modelWorker.js, for a local LM. */
+  modelWorker: string;
+}
+
+export interface CodeSolveOutcome {
+  problemId: string;
+  solved: boolean;
+  /** The hidden tests' verdict of the submission ('pass', 'fail', 'error', …). */
+  verdict?: string;
+  reason?: string;
+  /** The submitted candidate: its code as generated and the whole program that was judged. */
+  submitted?: { index: number; code: string; program: string };
+  runs: number;
+  candidates: number;
+  tests: number;
+  llmCalls: number;
+  tokens: number;
+  decisions: number;
+  /** True when no checkpoint was given: the policy is the untrained one. */
+  untrained: boolean;
+  warnings: string[];
+}
+
+/** One decision of a running code agent episode, as it happens. */
+export interface CodeDecisionEvent {
+  step: number;
+  move: string;
+  layer: 'macro' | 'micro';
+  action: string;
+  prob: number;
+  note: string;
+  runs: number;
+  budget: number;
+}
+
 export type HostToWorker =
   | { type: 'train'; job: TrainJob }
   | { type: 'solve'; job: SolveJob }
+  | { type: 'solveCode'; job: CodeSolveJob }
+  /** The answer to a worker's `generate` (vscode.lm runs on the host). */
+  | { type: 'generated'; id: number; result?: GenerationResult; error?: string }
   | { type: 'pause' }
   | { type: 'resume' }
   /** Writes the checkpoint, then ends the worker. */
@@ -68,4 +133,8 @@ export type WorkerToHost =
   | { type: 'finished'; reason: 'done' | 'stopped'; step: number; episodes: number }
   | { type: 'solveProgress'; episodes: number; budget: number }
   | { type: 'solved'; outcome: SolveOutcome }
+  | { type: 'codeDecision'; decision: CodeDecisionEvent }
+  | { type: 'codeSolved'; outcome: CodeSolveOutcome }
+  /** The worker asks the host for one generation (the request without its signal). */
+  | { type: 'generate'; id: number; request: Omit<GenerationRequest, 'signal'> }
   | { type: 'error'; message: string };

@@ -1,6 +1,6 @@
 /**
- * The agent worker thread: trains one run (the hierarchical synthesis agent, or CartPole with PPO / DQN)
- * or solves one problem with a trained agent, for the extension host (see src/contracts/agentWorker.ts).
+ * The agent worker thread: trains one run (the hierarchical synthesis agent, the code agent, or
+ * CartPole with PPO / DQN) or solves one problem with an agent, for the extension host (see src/contracts/agentWorker.ts).
  * Plain Node, no 'vscode'. Pause keeps the whole training state here in memory; Stop writes the
  * checkpoint and ends the thread; a later run resumes it from the file, bit-exact.
  */
@@ -18,7 +18,17 @@ import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint, saveCheckpoint, trainSynthAgent, type SynthCheckpoint, type SynthProgress } from '../core/agents/synth/train';
 import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingLoop';
 import type { AgentTrainingPoint } from '../contracts/agentTraining';
-import { CHECKPOINT_FILE, EPISODES_FILE, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
+import { CHECKPOINT_FILE, EPISODES_FILE, type CodeSolveJob, type CodeSolveOutcome, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
+import { CodeAgent } from '../core/agents/code/agent';
+import { codeTask, type CodeTask } from '../core/agents/code/env';
+import { CodeExecutor } from '../core/agents/code/executor';
+import { openCodeGenerator, type OpenedGenerator } from '../core/agents/code/generators';
+import { candidateTraces, codeEpisodeTrace, macroMove } from '../core/agents/code/traces';
+import { loadCodeCheckpoint, resolveCodeTrainConfig, saveCodeCheckpoint, solveCodeTasks, trainCodeAgent, type CodeCheckpoint, type CodeProgress } from '../core/agents/code/train';
+import { loadProblemSet } from '../core/eval/problems';
+import type { Problem } from '../core/eval/types';
+import type { GenerationRequest, GenerationResult, TextGenerator } from '../core/models/generation';
+import { ReplayGenerator } from '../core/models/generators/replay';
 import { errorMessage } from '../core/shared/errors';
 
 const port = parentPort;
@@ -27,12 +37,41 @@ const post = (m: WorkerToHost) => port.postMessage(m);
 
 const control = new TrainingControl();
 
+/**
+ * VS Code's language models live on the extension host: each generation is asked for by message and
+ * answered there (the request's signal stays here: a cancelled solve stops waiting).
+ */
+class HostGenerator implements TextGenerator {
+  readonly id = 'vscode-lm';
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (r: GenerationResult) => void; reject: (e: Error) => void }>();
+  constructor(readonly label: string) {}
+  generate(request: GenerationRequest): Promise<GenerationResult> {
+    const { signal, ...rest } = request;
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      signal?.addEventListener('abort', () => this.answer({ type: 'generated', id, error: 'cancelled' }), { once: true });
+      post({ type: 'generate', id, request: rest });
+    });
+  }
+  answer(m: Extract<HostToWorker, { type: 'generated' }>): void {
+    const w = this.waiting.get(m.id);
+    if (!w) return;
+    this.waiting.delete(m.id);
+    if (m.result) w.resolve(m.result);
+    else w.reject(new Error(m.error ?? 'the language model gave no answer'));
+  }
+}
+let hostGenerator: HostGenerator | undefined;
+
 port.on('message', (m: HostToWorker) => {
   if (m.type === 'pause') control.pause();
   else if (m.type === 'resume') control.resume();
   else if (m.type === 'stop') control.stop();
-  else if (m.type === 'train' || m.type === 'solve') {
-    (m.type === 'train' ? train(m.job) : solve(m.job)).then(
+  else if (m.type === 'generated') hostGenerator?.answer(m);
+  else if (m.type === 'train' || m.type === 'solve' || m.type === 'solveCode') {
+    (m.type === 'train' ? train(m.job) : m.type === 'solve' ? solve(m.job) : solveCode(m.job)).then(
       () => process.exit(0),
       (err) => {
         post({ type: 'error', message: errorMessage(err) });
@@ -44,7 +83,7 @@ port.on('message', (m: HostToWorker) => {
 
 function train(job: TrainJob): Promise<void> {
   fs.mkdirSync(job.runDir, { recursive: true });
-  return job.agent === 'synth' ? trainSynth(job) : trainCartPole(job);
+  return job.agent === 'synth' ? trainSynth(job) : job.agent === 'code' ? trainCode(job) : trainCartPole(job);
 }
 
 /** Steps per second between two curve points (null for the first after a start or resume). */
@@ -239,4 +278,168 @@ async function solve(job: SolveJob): Promise<void> {
     warnings,
   };
   post({ type: 'solved', outcome });
+}
+
+function problemsPath(source: TrainJob['problems']): string {
+  if (source.kind === 'generated') throw new Error('the code agent trains on a problem set: a folder of problems or a problems file');
+  return source.kind === 'folder' ? source.dir : source.file;
+}
+
+/** The problems of a set that the sandbox can judge, as the code agent's tasks. */
+async function codeTasks(executor: CodeExecutor, problems: Problem[], warnings: string[]): Promise<CodeTask[]> {
+  const prepared = await executor.prepare(problems);
+  warnings.push(...prepared.warnings);
+  return prepared.problems.map(codeTask);
+}
+
+async function openGenerator(spec: CodeSolveJob['generator'], modelWorker: string): Promise<OpenedGenerator> {
+  if (spec.kind !== 'host') return openCodeGenerator(spec, modelWorker);
+  hostGenerator = new HostGenerator(spec.label);
+  return { generator: hostGenerator, warnings: [], dispose: async () => undefined };
+}
+
+const codePoint = (p: CodeProgress, stepsPerSecond: number | null): AgentTrainingPoint => ({
+  step: p.step,
+  episodes: p.episodes,
+  meanReturn: p.meanReturn,
+  solveRate: p.solveRate,
+  meanLength: p.meanRuns,
+  entropy: p.entropy,
+  policyLoss: p.policyLoss,
+  valueLoss: p.valueLoss,
+  tdLoss: p.tdLoss,
+  level: null,
+  stepsPerSecond,
+});
+
+async function trainCode(job: TrainJob): Promise<void> {
+  const checkpointFile = path.join(job.runDir, CHECKPOINT_FILE);
+  const warnings: string[] = [];
+  let checkpoint: CodeCheckpoint | undefined = job.resumeFrom ? loadCodeCheckpoint(job.resumeFrom).checkpoint : undefined;
+  if (!job.code || job.code.generator.kind !== 'replay') throw new Error('the code agent trains on recorded generations: pick a replay file');
+  const source = problemsPath(job.problems);
+  const set = loadProblemSet(source);
+  warnings.push(...set.warnings);
+  const opened = await openCodeGenerator(job.code.generator, '');
+  warnings.push(...opened.warnings);
+  const replay = opened.generator as ReplayGenerator;
+  const usable = set.problems.filter((p) => replay.tasks.has(p.id));
+  for (const p of set.problems) if (!replay.tasks.has(p.id)) warnings.push(`${p.id}: skipped: ${job.code.generator.file} has no recorded generations for it`);
+  if (!usable.length) throw new Error(`none of the problems of ${source} has recorded generations in ${job.code.generator.file}`);
+  const executor = await CodeExecutor.create();
+  const episodesFile = path.join(job.runDir, EPISODES_FILE);
+  const traces = new TraceWriter(episodesFile);
+  try {
+    const tasks = await codeTasks(executor, usable, warnings);
+    if (!tasks.length) throw new Error(`${source}: no problem whose tests the sandbox can run${warnings.length ? ` (${warnings[warnings.length - 1]})` : ''}`);
+    let episode = checkpoint?.state.episodes ?? 0;
+    let decided = checkpoint?.state.step ?? 0;
+    const speed = new Speed();
+    speed.reset(checkpoint?.state.step ?? 0);
+    const config = checkpoint?.config;
+    post({
+      type: 'started',
+      step: checkpoint?.state.step ?? 0,
+      episodes: episode,
+      totalSteps: Math.max(config?.steps ?? 0, job.steps),
+      seed: config?.seed ?? job.seed,
+      problems: `${source} (${tasks.length} problems)`,
+      points: [],
+      warnings,
+      episodesFile,
+    });
+    const save = (c: CodeCheckpoint) => {
+      saveCodeCheckpoint(checkpointFile, c);
+      post({ type: 'checkpoint', path: checkpointFile, step: c.state.step, savedAt: new Date().toISOString() });
+    };
+    for (;;) {
+      const result = await trainCodeAgent(checkpoint ? { steps: job.steps } : { seed: job.seed, steps: job.steps, env: { budget: job.code.budget } }, {
+        tasks,
+        generator: replay,
+        executor,
+        resume: checkpoint,
+        signal: control.fresh(),
+        progressEvery: job.progressEvery ?? 5,
+        onProgress: (p) => post({ type: 'progress', point: codePoint(p, speed.at(p.step)) }),
+        // step in thousands of decisions, as the synthesis agent's: a problem's episodes of a stretch of training form one group
+        onEpisode: (rec) => traces.write(codeEpisodeTrace(rec, { id: `train-${++episode}`, mode: 'train', step: Math.floor((decided += rec.decisions.length) / 1000) })),
+      });
+      checkpoint = result.checkpoint;
+      const { step, episodes } = checkpoint.state;
+      if (!result.stopped || control.stopped) {
+        save(checkpoint);
+        post({ type: 'finished', reason: result.stopped ? 'stopped' : 'done', step, episodes });
+        return;
+      }
+      post({ type: 'paused', step, episodes });
+      await control.waitWhilePaused();
+      speed.reset(step);
+      if (control.stopped) {
+        save(checkpoint);
+        post({ type: 'finished', reason: 'stopped', step, episodes });
+        return;
+      }
+    }
+  } finally {
+    traces.close();
+    await executor.close();
+  }
+}
+
+async function solveCode(job: CodeSolveJob): Promise<void> {
+  const warnings: string[] = [];
+  const set = loadProblemSet(job.problems);
+  const problem = set.problems.find((p) => p.id === job.problemId);
+  if (!problem) throw new Error(`${job.problems}: no readable problem ${job.problemId}${set.warnings.length ? ` (${set.warnings[0]})` : ''}`);
+  const loaded = job.checkpoint ? loadCodeCheckpoint(job.checkpoint) : undefined;
+  const config = loaded?.checkpoint.config ?? resolveCodeTrainConfig({ seed: job.seed, steps: 1 });
+  const agent = loaded?.agent ?? new CodeAgent(config.agent, job.seed);
+  const env = { ...config.env, budget: job.budget };
+  const opened = await openGenerator(job.generator, job.modelWorker);
+  warnings.push(...opened.warnings);
+  if (opened.generator instanceof ReplayGenerator && !opened.generator.tasks.has(problem.id)) {
+    await opened.dispose();
+    throw new Error(`${opened.generator.file} has no recorded generations for ${problem.id}`);
+  }
+  const executor = await CodeExecutor.create();
+  // a cancelled solve stops at its next generation or run (control.stop aborts the signal)
+  const signal = control.fresh();
+  fs.mkdirSync(path.dirname(job.tracesFile), { recursive: true });
+  const traces = new TraceWriter(job.tracesFile);
+  try {
+    const tasks = await codeTasks(executor, [problem], warnings);
+    if (!tasks.length) throw new Error(`${problem.id}: its tests cannot be run (${warnings[warnings.length - 1] ?? 'unknown reason'})`);
+    let step = 0;
+    let move = 'expand';
+    const [rec] = await solveCodeTasks(agent, tasks, opened.generator, executor, env, {
+      signal,
+      onDecision: (d) => {
+        if (d.layer === 'macro') move = macroMove(d.actionIndex);
+        post({ type: 'codeDecision', decision: { step: ++step, move, layer: d.layer, action: d.action, prob: d.prob, note: d.note, runs: d.runs, budget: env.budget } });
+      },
+    });
+    if (!rec) throw new Error('cancelled');
+    const id = `solve-${new Date().toISOString()}`;
+    for (const t of [codeEpisodeTrace(rec, { id, mode: 'solve' }), ...candidateTraces(rec, id)]) traces.write(t);
+    const o = rec.outcome;
+    const outcome: CodeSolveOutcome = {
+      problemId: problem.id,
+      solved: o.solved,
+      ...(o.verdict ? { verdict: o.verdict.verdict, ...(o.verdict.reason ? { reason: o.verdict.reason } : {}) } : {}),
+      ...(o.submitted ? { submitted: { index: o.submitted.index, code: o.submitted.sample.code, program: o.submitted.program } } : {}),
+      runs: o.runs,
+      candidates: o.candidates,
+      tests: o.tests,
+      llmCalls: o.llmCalls,
+      tokens: o.tokens,
+      decisions: rec.decisions.length,
+      untrained: !loaded,
+      warnings,
+    };
+    post({ type: 'codeSolved', outcome });
+  } finally {
+    traces.close();
+    await executor.close();
+    await opened.dispose();
+  }
 }

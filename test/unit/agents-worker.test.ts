@@ -105,3 +105,74 @@ test('solve: a corrupt checkpoint is a clear error; a trained agent writes reada
   assert.equal(traces.length, o.episodes);
   assert.equal(JSON.parse(traces[0]).agent.mode, 'solve');
 });
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+const HUMANEVAL = path.join(FIXTURES, 'eval', 'humaneval_5.jsonl');
+const CODET = path.join(FIXTURES, 'code-agent', 'codet_3.jsonl');
+
+test('code agent training: stop writes a checkpoint, a new worker resumes it exactly', async (t) => {
+  // the sandbox's result cache stays in this test's folder (the worker shares the process's environment)
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = tmp();
+  t.after(() => (saved === undefined ? delete process.env.XDG_CACHE_HOME : (process.env.XDG_CACHE_HOME = saved)));
+  const code = { generator: { kind: 'replay' as const, file: CODET }, budget: 4 };
+  const base = { agent: 'code' as const, problems: { kind: 'file' as const, file: HUMANEVAL }, steps: 300, seed: 2, progressEvery: 2, code };
+  const straight = tmp();
+  const a = await runWorker({ type: 'train', job: { ...base, runDir: straight } });
+  assert.equal(a.find((m) => m.type === 'error'), undefined, JSON.stringify(a.find((m) => m.type === 'error')));
+  const started = a.find((m) => m.type === 'started') as Extract<WorkerToHost, { type: 'started' }>;
+  assert.match(started.warnings.join('\n'), /HumanEval\/1: skipped: .*codet_3\.jsonl has no recorded generations for it/);
+  assert.ok(a.some((m) => m.type === 'progress' && m.point.solveRate !== null && m.point.meanLength >= 0));
+  // the episodes file: one reasoning path per episode
+  const episodes = fs.readFileSync(path.join(straight, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(episodes.length, (a.at(-1) as { episodes: number }).episodes);
+  assert.ok(episodes.every((e) => e.agent.kind === 'code' && e.agent.mode === 'train'));
+
+  const interrupted = tmp();
+  let stopped = false;
+  const b = await runWorker({ type: 'train', job: { ...base, runDir: interrupted } }, (m, send) => {
+    // at the start: with the sandbox's results cached, the whole run takes a few milliseconds
+    if (m.type === 'started' && !stopped) {
+      stopped = true;
+      send({ type: 'stop' });
+    }
+  });
+  const stop = b.at(-1) as Extract<WorkerToHost, { type: 'finished' }>;
+  assert.equal(stop.reason, 'stopped');
+  assert.ok(stop.step < 300);
+  const checkpoint = path.join(interrupted, 'checkpoint.json');
+  const c = await runWorker({ type: 'train', job: { ...base, runDir: interrupted, resumeFrom: checkpoint } });
+  assert.deepEqual(c.at(-1), a.at(-1));
+  assert.equal(agentOf(checkpoint), agentOf(path.join(straight, 'checkpoint.json')), 'the resumed run ends bit-identical to the uninterrupted one');
+});
+
+test('code agent solve: a host-side generator (as vscode.lm) answers the worker; the outcome and the traces', async (t) => {
+  const dir = tmp();
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = dir;
+  t.after(() => (saved === undefined ? delete process.env.XDG_CACHE_HOME : (process.env.XDG_CACHE_HOME = saved)));
+  const tracesFile = path.join(dir, 'solve.jsonl');
+  const asked: string[] = [];
+  const seen = await runWorker(
+    { type: 'solveCode', job: { problems: HUMANEVAL, problemId: 'HumanEval/2', generator: { kind: 'host', label: 'stand-in' }, seed: 1, budget: 3, tracesFile, modelWorker: '' } },
+    (m, send) => {
+      if (m.type !== 'generate') return;
+      const user = m.request.messages.at(-1)?.content ?? '';
+      asked.push(user);
+      const text = user.includes('# check the correctness of truncate_number') ? 'assert truncate_number(3.5) == 0.5' : '```python\ndef truncate_number(number: float) -> float:\n    return number % 1.0\n```';
+      send({ type: 'generated', id: m.id, result: { text, finishReason: 'stop', model: 'stand-in', usage: { promptTokens: 10, completionTokens: 12 } as never, latencyMs: 1, attempts: 1 } });
+    },
+  );
+  assert.equal(seen.find((m) => m.type === 'error'), undefined, JSON.stringify(seen.find((m) => m.type === 'error')));
+  const decisions = seen.filter((m) => m.type === 'codeDecision');
+  assert.ok(decisions.length >= 2);
+  const done = seen.at(-1) as Extract<WorkerToHost, { type: 'codeSolved' }>;
+  assert.equal(done.type, 'codeSolved');
+  assert.equal(done.outcome.untrained, true);
+  assert.equal(done.outcome.solved, true);
+  assert.equal(done.outcome.llmCalls, asked.length);
+  assert.match(done.outcome.submitted!.program, /return number % 1\.0/);
+  const traces = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(traces[0].agent.decisions.length, decisions.length);
+  assert.equal(traces.length, 1 + done.outcome.candidates);
+});

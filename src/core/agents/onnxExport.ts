@@ -10,6 +10,8 @@
  * model of this shape needs; the schema text lives in this file because the protobufjs-generated
  * `onnx-proto` package is unmaintained and pinned to protobufjs 6.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 import type * as Ort from 'onnxruntime-node';
 import { loadOrt, openSession, runSession, type SessionOptions } from '../models/onnxSession';
@@ -145,6 +147,31 @@ export function policyToOnnx(net: Mlp, options: PolicyExportOptions = {}): Uint8
 /** Writes the policy model to `file` through the safe output (replacing a file there unless `output` says not to). */
 export function exportPolicy(net: Mlp, file: string, options: PolicyExportOptions = {}, output: OutputOptions = { replace: true }): void {
   writeFileSafely(file, policyToOnnx(net, options), output);
+}
+
+export const MACRO_ONNX = 'macro-policy.onnx';
+export const MICRO_ONNX = 'micro-q.onnx';
+
+/** What a two-layer agent's exported models say about themselves (ONNX metadata). */
+export interface LayeredPolicyInfo {
+  env: string;
+  macro: { obs: number; actions: string };
+  micro: { obs: number; actions: string };
+}
+
+/**
+ * A hierarchical agent's two policies: `dir`/macro-policy.onnx (the PPO actor) and `dir`/micro-q.onnx
+ * (the DQN Q-network), each with the action mask input, so an exported agent picks exactly the greedy
+ * decisions the training code would (argmax of the masked logits / Q-values). Replaces earlier exports there.
+ */
+export function exportLayeredPolicies(agent: { macro: { actor: Mlp }; micro: { qNetwork: Mlp } }, dir: string, info: LayeredPolicyInfo, metadata: Record<string, string> = {}): { macro: string; micro: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const macro = path.join(dir, MACRO_ONNX);
+  const micro = path.join(dir, MICRO_ONNX);
+  const common = { ...metadata, env: info.env };
+  exportPolicy(agent.macro.actor, macro, { mask: true, metadata: { ...common, layer: 'macro', algo: 'ppo', obs: String(info.macro.obs), actions: info.macro.actions } });
+  exportPolicy(agent.micro.qNetwork, micro, { mask: true, metadata: { ...common, layer: 'micro', algo: 'dqn', obs: String(info.micro.obs), actions: info.micro.actions, outputs: 'logits are Q-values' } });
+  return { macro, micro };
 }
 
 function floatTensor(name: string, dims: number[], values: ArrayLike<number>): object {

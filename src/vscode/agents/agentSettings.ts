@@ -17,6 +17,7 @@ export function agentSettings() {
     steps: int('steps', 200_000, 1),
     seed: int('seed', 1, 0),
     budget: int('budget', 1000, 1),
+    codeBudget: int('codeBudget', 20, 1),
     checkpointDir: c.get<string>('checkpointDir') || path.join('.reasoning-lab', 'agents'),
   };
 }
@@ -31,6 +32,7 @@ export function agentsDir(context: vscode.ExtensionContext): string {
 
 export const AGENT_LABELS: Record<AgentKind, string> = {
   synth: 'Hierarchical synthesis agent (PPO macro + DQN micro)',
+  code: 'Code agent (a language model proposes, PPO macro + DQN micro decide, the sandbox judges)',
   'cartpole-ppo': 'CartPole-v1 with PPO',
   'cartpole-dqn': 'CartPole-v1 with DQN',
 };
@@ -42,6 +44,9 @@ export interface RunInfo {
   seed: number;
   steps: number;
   createdAt: string;
+  /** The code agent's recorded generations and candidate runs per episode. */
+  replay?: string;
+  budget?: number;
 }
 
 export interface RunFolder extends RunInfo {
@@ -67,7 +72,7 @@ export function listRuns(root: string): RunFolder[] {
     let info: RunInfo;
     try {
       info = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILE), 'utf8')) as RunInfo;
-      if (!info || !['synth', 'cartpole-ppo', 'cartpole-dqn'].includes(info.agent)) continue;
+      if (!info || !(Object.keys(AGENT_LABELS) as string[]).includes(info.agent)) continue;
     } catch {
       continue;
     }
@@ -105,7 +110,7 @@ export function createRunFolder(root: string, info: RunInfo): RunFolder {
 
 /** Records a run's new step target (after a resume that trains longer). */
 export function updateRunInfo(run: RunFolder, patch: Partial<RunInfo>): void {
-  const info: RunInfo = { agent: run.agent, problems: run.problems, seed: run.seed, steps: run.steps, createdAt: run.createdAt, ...patch };
+  const info: RunInfo = { agent: run.agent, problems: run.problems, seed: run.seed, steps: run.steps, createdAt: run.createdAt, ...(run.replay ? { replay: run.replay, budget: run.budget } : {}), ...patch };
   Object.assign(run, patch);
   writeFileSafely(path.join(run.dir, RUN_FILE), JSON.stringify(info, null, 2) + '\n', { replace: true }); // whole, never half-written
 }

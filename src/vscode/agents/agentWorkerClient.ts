@@ -1,4 +1,6 @@
-import type { HostToWorker, SolveJob, SolveOutcome, TrainJob, WorkerToHost } from '../../contracts/agentWorker';
+import type { CodeDecisionEvent, CodeSolveJob, CodeSolveOutcome, HostToWorker, SolveJob, SolveOutcome, TrainJob, WorkerToHost } from '../../contracts/agentWorker';
+import type { GenerationRequest, GenerationResult } from '../../core/models/generation';
+import { errorMessage } from '../../core/shared/errors';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
 
 /**
@@ -44,6 +46,48 @@ export function solveInWorker(
         (m) => {
           if (m.type === 'solveProgress') hooks.onProgress?.(m.episodes, m.budget);
           else if (m.type === 'solved') return { value: m.outcome };
+          else if (m.type === 'error') return { error: new Error(m.message) };
+          return undefined;
+        },
+      )
+      .then(resolve, reject)
+      .finally(() => sub?.dispose());
+  });
+}
+
+/**
+ * Runs one code agent episode in a worker; resolves with its outcome, or undefined when cancelled
+ * (cancel asks the worker to stop, so its sandbox runs end cleanly, and ends the thread if it lingers).
+ * `generate` answers the worker's generations when the generator lives on the host (vscode.lm).
+ */
+export function solveCodeInWorker(
+  script: string,
+  job: CodeSolveJob,
+  hooks: {
+    onDecision?: (d: CodeDecisionEvent) => void;
+    generate?: (request: Omit<GenerationRequest, 'signal'>) => Promise<GenerationResult>;
+    cancel?: { onCancellationRequested(listener: () => void): { dispose(): void } };
+  } = {},
+): Promise<CodeSolveOutcome | undefined> {
+  const worker = startAgentWorker(script);
+  return new Promise((resolve, reject) => {
+    const sub = hooks.cancel?.onCancellationRequested(() => {
+      resolve(undefined);
+      worker.post({ type: 'stop' });
+      setTimeout(() => void worker.terminate(), 5000).unref();
+    });
+    worker
+      .call<CodeSolveOutcome>(
+        () => ({ type: 'solveCode', job }),
+        (m) => {
+          if (m.type === 'codeDecision') hooks.onDecision?.(m.decision);
+          else if (m.type === 'generate') {
+            const answer = hooks.generate ? hooks.generate(m.request) : Promise.reject(new Error('no generator on the host'));
+            answer.then(
+              (result) => worker.post({ type: 'generated', id: m.id, result }),
+              (err) => worker.post({ type: 'generated', id: m.id, error: errorMessage(err) }),
+            );
+          } else if (m.type === 'codeSolved') return { value: m.outcome };
           else if (m.type === 'error') return { error: new Error(m.message) };
           return undefined;
         },

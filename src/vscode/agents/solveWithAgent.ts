@@ -3,14 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SolveOutcome } from '../../contracts/agentWorker';
 import { listProblems, type ProblemInfo } from '../eval/builtinCatalog';
-import { builtinProblemSet, solutionsDir } from '../eval/evalSettings';
-import type { SolutionOutcome } from '../eval/problemTests';
+import { builtinProblemSet } from '../eval/evalSettings';
 import { agentSettings, agentsDir, listRuns } from './agentSettings';
 import { solveInWorker } from './agentWorkerClient';
 import { workerScript } from '../shared/workerScript';
 import { openEpisodes } from './trainingPanel';
+import { writeAgentSolution } from './agentSolutionFile';
+import { SolveWithCodeAgent } from './solveWithCodeAgent';
 import { errorMessage } from '../../core/shared/errors';
-import { OutputExistsError, writeFileSafely } from '../../core/shared/safeOutput';
 
 const PROBLEM_FILES = ['problem.md', 'signature.json', 'tests.json'];
 const FIND_EXCLUDE = '**/{node_modules,.git,.reasoning-lab}/**';
@@ -36,7 +36,11 @@ export function problemFolderOf(uri: vscode.Uri | undefined): string | undefined
  * problem.md offers it.
  */
 export class SolveWithAgent implements vscode.CodeLensProvider {
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: (m: string) => void) {}
+  private readonly code: SolveWithCodeAgent;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: (m: string) => void) {
+    this.code = new SolveWithCodeAgent(context, log, () => this.problemFolders());
+  }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (path.basename(document.uri.fsPath) !== 'problem.md' || !problemFolderOf(document.uri)) return [];
@@ -44,15 +48,21 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
   }
 
   async run(arg?: vscode.Uri): Promise<void> {
-    const dir = problemFolderOf(arg instanceof vscode.Uri ? arg : undefined) ?? problemFolderOf(vscode.window.activeTextEditor?.document.uri) ?? (await this.pickProblem());
+    const given = problemFolderOf(arg instanceof vscode.Uri ? arg : undefined) ?? problemFolderOf(vscode.window.activeTextEditor?.document.uri);
+    const agent = await this.pickCheckpoint();
+    if (!agent) return;
+    if (agent.kind === 'code') {
+      await this.code.run(given, agent.file);
+      return;
+    }
+    const checkpoint = agent.file!;
+    const dir = given ?? (await this.pickProblem());
     if (!dir) return;
     const problem = listProblems(dir)[0];
     if (!problem) {
       void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(dir)}: not a readable problem folder (problem.md with front matter, signature.json, tests.json)`);
       return;
     }
-    const checkpoint = await this.pickCheckpoint();
-    if (!checkpoint) return;
     const { budget } = agentSettings();
     const stamp = new Date().toISOString().replace(/\.\d+Z$/, '').replace(/[:T]/g, '-');
     const tracesFile = path.join(agentsDir(this.context), 'solves', `${problem.id}-${stamp}.jsonl`);
@@ -108,54 +118,21 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
   /** Writes the program as the problem's solution file (asking before replacing one), opens it and runs its tests. */
   private async writeAndTest(problem: ProblemInfo, o: SolveOutcome, tracesFile: string): Promise<void> {
     const lang = problem.signature.python ? 'python' : 'javascript';
-    const ext = lang === 'python' ? '.py' : '.js';
-    const dir = solutionsDir(this.context);
-    let file = path.join(dir, `${problem.id}${ext}`);
-    let replace = false;
-    if (fs.existsSync(file)) {
-      const replaceLabel = 'Replace';
-      const beside = `Write ${problem.id}.agent${ext}`;
-      const choice = await vscode.window.showWarningMessage(
-        `${vscode.workspace.asRelativePath(file)} already exists. Replace it with the agent's program?`,
-        { modal: true, detail: `The agent's program:\n${o.program!.dsl}` },
-        replaceLabel,
-        beside,
-      );
-      if (choice === beside) file = path.join(dir, `${problem.id}.agent${ext}`);
-      else if (choice === replaceLabel) replace = true;
-      else {
-        void vscode.window.showInformationMessage(`Kept ${vscode.workspace.asRelativePath(file)}; the agent's program was not written.`);
-        return;
-      }
-    }
     const header = lang === 'python' ? '#' : '//';
     const code = `${header} Written by the Reasoning Lab agent for ${problem.id} (${o.solved ? 'passes shown and held-back examples' : o.matchedShown ? 'matches the shown examples' : `best found, score ${o.reward.toFixed(2)}`}; ${o.programsExecuted} programs executed).\n${header} DSL: ${o.program!.dsl.split('\n').join(`\n${header}      `)}\n\n${lang === 'python' ? o.program!.python : o.program!.javascript}`;
-    fs.mkdirSync(dir, { recursive: true });
-    // written whole or not at all; a file that appeared meanwhile is kept unless the person agreed to replace it
-    try {
-      writeFileSafely(file, code, { replace });
-    } catch (err) {
-      void vscode.window.showWarningMessage(err instanceof OutputExistsError ? `Kept ${vscode.workspace.asRelativePath(file)}, which appeared meanwhile; the agent's program was not written.` : `The agent's program was not written: ${errorMessage(err)}`);
-      return;
-    }
-    const doc = await vscode.workspace.openTextDocument(file);
-    await vscode.window.showTextDocument(doc, { preview: false });
-    const tests = (await vscode.commands.executeCommand<SolutionOutcome | undefined>('reasoningLab.runProblemTests', vscode.Uri.file(file))) ?? undefined;
-    const rel = vscode.workspace.asRelativePath(file);
-    const what = tests ? `tests ${tests.passed ? 'passed' : 'failed'}: ${tests.summary}` : 'tests not run (see the Testing view)';
-    const message = `Agent's solution for ${problem.id} written to ${rel} after ${o.programsExecuted} programs; ${what}`;
-    const choice = tests && !tests.passed ? await vscode.window.showWarningMessage(message, 'Open Episodes') : await vscode.window.showInformationMessage(message, 'Open Episodes');
-    if (choice === 'Open Episodes') await openEpisodes(tracesFile);
+    await writeAgentSolution(this.context, { problemId: problem.id, ext: lang === 'python' ? '.py' : '.js', code, preview: `The agent's program:\n${o.program!.dsl}`, spent: `${o.programsExecuted} programs`, tracesFile, runTests: true });
+  }
+
+  /** Problem folders of the workspace (folders with problem.md, signature.json, tests.json). */
+  private async problemFolders(): Promise<string[]> {
+    const files = await vscode.workspace.findFiles('**/problem.md', FIND_EXCLUDE, 5000);
+    return files.map((u) => problemFolderOf(u)).filter((d): d is string => !!d);
   }
 
   /** Problems of the workspace (folders with problem.md, signature.json, tests.json), then the built-in ones. */
   private async pickProblem(): Promise<string | undefined> {
-    const files = await vscode.workspace.findFiles('**/problem.md', FIND_EXCLUDE, 5000);
     const builtinSet = builtinProblemSet(this.context.extensionPath);
-    const dirs = files
-      .map((u) => problemFolderOf(u))
-      .filter((d): d is string => !!d && path.dirname(d) !== builtinSet)
-      .sort();
+    const dirs = (await this.problemFolders()).filter((d) => path.dirname(d) !== builtinSet).sort();
     type Item = vscode.QuickPickItem & { dir?: string };
     const items: Item[] = dirs.map((d) => ({ label: listProblems(d)[0]?.title ?? path.basename(d), description: vscode.workspace.asRelativePath(d), dir: d }));
     const builtins = listProblems(builtinSet);
@@ -175,19 +152,40 @@ export class SolveWithAgent implements vscode.CodeLensProvider {
     return pick?.dir;
   }
 
-  /** A synthesis checkpoint: the latest by default, any other run's, or a file. */
-  private async pickCheckpoint(): Promise<string | undefined> {
-    const runs = listRuns(agentsDir(this.context)).filter((r) => r.agent === 'synth' && r.checkpoint);
-    const browse = { label: '$(folder-opened) Browse…', description: 'a checkpoint written by `reasoning-lab train synth --out`', file: undefined as string | undefined };
-    const items = runs.map((r, i) => ({
+  /**
+   * Which agent: a synthesis or code agent checkpoint (the latest first), the code agent's untrained
+   * policy when none is trained, or a checkpoint file.
+   */
+  private async pickCheckpoint(): Promise<{ kind: 'synth' | 'code'; file?: string } | undefined> {
+    const runs = listRuns(agentsDir(this.context)).filter((r) => (r.agent === 'synth' || r.agent === 'code') && r.checkpoint);
+    type Pick = vscode.QuickPickItem & { agent?: 'synth' | 'code'; file?: string };
+    const items: Pick[] = runs.map((r, i) => ({
       label: `${i === 0 ? '$(star-full) ' : ''}${r.id}`,
-      description: `${i === 0 ? 'latest · ' : ''}${r.problems === 'generated' ? 'generated problems' : vscode.workspace.asRelativePath(r.problems)} · saved ${new Date(r.checkpoint!.mtimeMs).toLocaleString()}`,
-      file: r.checkpoint!.path as string | undefined,
+      description: `${i === 0 ? 'latest · ' : ''}${r.agent === 'code' ? 'code agent · ' : ''}${r.problems === 'generated' ? 'generated problems' : vscode.workspace.asRelativePath(r.problems)} · saved ${new Date(r.checkpoint!.mtimeMs).toLocaleString()}`,
+      agent: r.agent as 'synth' | 'code',
+      file: r.checkpoint!.path,
     }));
-    const pick = await vscode.window.showQuickPick([...items, browse], { title: 'Solve with Agent', placeHolder: runs.length ? 'Which trained agent (the latest checkpoint first)' : 'No trained agent in this workspace yet: browse for a checkpoint, or run "Train Agent…" first' });
+    if (!runs.some((r) => r.agent === 'code')) {
+      items.push({ label: '$(hubot) Code agent, untrained', description: 'no trained code agent yet: its default (untrained) policy decides', detail: 'A language model proposes candidates and tests; "Train Agent…" trains the policy on recorded generations', agent: 'code' });
+    }
+    items.push({ label: '$(folder-opened) Browse…', description: 'a checkpoint written by `reasoning-lab train synth|code-agent --out`' });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Solve with Agent', placeHolder: runs.length ? 'Which trained agent (the latest checkpoint first)' : 'No trained agent in this workspace yet: browse for a checkpoint, or run "Train Agent…" first' });
     if (!pick) return undefined;
-    if (pick.file) return pick.file;
+    if (pick.agent) return { kind: pick.agent, file: pick.file };
     const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use Checkpoint', filters: { 'Agent checkpoint': ['json'] } });
-    return uris?.[0]?.fsPath;
+    const file = uris?.[0]?.fsPath;
+    return file ? { kind: checkpointKind(file), file } : undefined;
+  }
+}
+
+/** A checkpoint's agent from the start of the file (JSON.stringify writes "kind" first; a whole read could be megabytes). */
+function checkpointKind(file: string): 'synth' | 'code' {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(200);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return /"kind"\s*:\s*"reasoning-lab\/code-agent"/.test(head.subarray(0, n).toString('utf8')) ? 'code' : 'synth';
+  } finally {
+    fs.closeSync(fd);
   }
 }

@@ -1,15 +1,27 @@
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import type { AgentKind } from '../../contracts/agentTraining';
 import type { ProblemsSource, TrainJob } from '../../contracts/agentWorker';
 import { listProblems, problemSetDirs } from '../eval/builtinCatalog';
 import { builtinProblemSet } from '../eval/evalSettings';
+import { ENV_DEFAULTS } from '../../core/agents/code/env';
 import { describeCurriculum } from '../../core/agents/synth/curriculum';
+import { pickCodeProblems, pickReplayFile } from './codeAgentPicks';
 import { AGENT_LABELS, agentSettings, agentsDir, createRunFolder, formatSteps, listRuns, updateRunInfo, type RunFolder } from './agentSettings';
 import type { TrainingPanel } from './trainingPanel';
 import { TrainingRun } from './trainingRun';
 import { workerScript } from '../shared/workerScript';
 
 const FIND_EXCLUDE = '**/{node_modules,.git,.reasoning-lab}/**';
+
+const AGENT_DETAILS: Record<AgentKind, string> = {
+  synth: 'Writes list and string programs line by line; trained on execution rewards with a curriculum',
+  code: 'Chooses among a language model\'s Python candidates and tests; trained on recorded generations (replay), judged by the sandbox',
+  'cartpole-ppo': 'The sanity check: Gymnasium CartPole-v1 (500-step limit), CleanRL hyperparameters',
+  'cartpole-dqn': 'The sanity check: Gymnasium CartPole-v1 (500-step limit), CleanRL hyperparameters',
+};
+/** The code agent's default training length (the CLI's `train code-agent` default). */
+const CODE_STEPS = 20_000;
 
 /**
  * Train Agent…: which agent, a new run or a resumed checkpoint, the problems (the generator or a
@@ -33,7 +45,7 @@ export class TrainAgentCommand implements vscode.Disposable {
     const agentPick = await vscode.window.showQuickPick(
       (Object.keys(AGENT_LABELS) as AgentKind[]).map((agent) => ({
         label: AGENT_LABELS[agent],
-        detail: agent === 'synth' ? 'Writes list and string programs line by line; trained on execution rewards with a curriculum' : 'The sanity check: Gymnasium CartPole-v1 (500-step limit), CleanRL hyperparameters',
+        detail: AGENT_DETAILS[agent],
         agent,
       })),
       { title: 'Train Agent (1/4)', placeHolder: 'Which agent to train' },
@@ -64,15 +76,24 @@ export class TrainAgentCommand implements vscode.Disposable {
     }
 
     let problems: ProblemsSource = { kind: 'generated' };
+    let replay = resume?.replay;
     if (!resume && agent === 'synth') {
       const picked = await this.pickProblems();
       if (!picked) return;
       problems = picked;
     }
-    const stepsDefault = resume ? resume.steps : s.steps;
+    if (!resume && agent === 'code') {
+      const picked = await pickCodeProblems('Train Agent (2/4)', this.context.extensionPath);
+      if (!picked) return;
+      problems = picked;
+      replay = await pickReplayFile('Train Agent (2/4)', 'Recorded generations to train on (samples JSONL or the CodeT layout)');
+      if (!replay) return;
+    }
+    if (agent === 'code' && !replay) throw new Error(`${resume?.id ?? 'this run'}: its run.json names no recorded generations to train on`);
+    const stepsDefault = resume ? resume.steps : agent === 'code' ? CODE_STEPS : s.steps;
     const stepsText = await vscode.window.showInputBox({
       title: 'Train Agent (3/4)',
-      prompt: resume ? `Train ${resume.id} to this many steps in total` : agent === 'synth' ? 'Environment decisions to train for (macro and micro)' : 'Environment steps to train for',
+      prompt: resume ? `Train ${resume.id} to this many steps in total` : agent === 'synth' || agent === 'code' ? 'Environment decisions to train for (macro and micro)' : 'Environment steps to train for',
       value: String(stepsDefault),
       validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? undefined : 'a positive whole number'),
     });
@@ -89,15 +110,26 @@ export class TrainAgentCommand implements vscode.Disposable {
       if (seedText === undefined) return;
       seed = Number(seedText.trim());
     }
-    const folder = resume ?? createRunFolder(root, { agent, problems: problems.kind === 'folder' ? problems.dir : 'generated', seed, steps, createdAt: new Date().toISOString() });
+    const budget = resume?.budget ?? ENV_DEFAULTS.budget;
+    const folder =
+      resume ??
+      createRunFolder(root, {
+        agent,
+        problems: problems.kind === 'folder' ? problems.dir : problems.kind === 'file' ? problems.file : 'generated',
+        seed,
+        steps,
+        createdAt: new Date().toISOString(),
+        ...(agent === 'code' ? { replay, budget } : {}),
+      });
     if (resume && steps !== resume.steps) updateRunInfo(resume, { steps });
     const job: TrainJob = {
       agent,
-      problems: folder.problems === 'generated' ? { kind: 'generated' } : { kind: 'folder', dir: folder.problems },
+      problems: folder.problems === 'generated' ? { kind: 'generated' } : agent === 'code' && !fs.statSync(folder.problems, { throwIfNoEntry: false })?.isDirectory() ? { kind: 'file', file: folder.problems } : { kind: 'folder', dir: folder.problems },
       steps,
       seed,
       runDir: folder.dir,
       resumeFrom: resume?.checkpoint?.path,
+      ...(agent === 'code' && replay ? { code: { generator: { kind: 'replay' as const, file: replay }, budget } } : {}),
     };
     this.start(folder, job);
   }

@@ -37,7 +37,7 @@ export class TrainingRun implements vscode.Disposable {
   ) {
     const rel = (p: string) => vscode.workspace.asRelativePath(p);
     this.view = {
-      run: { id: folder.id, dir: folder.dir, agent: folder.agent, agentLabel: AGENT_LABELS[folder.agent], problems: folder.agent !== 'synth' ? undefined : folder.problems === 'generated' ? `generated (curriculum: ${describeCurriculum()})` : rel(folder.problems), seed: folder.seed, totalSteps: job.steps },
+      run: { id: folder.id, dir: folder.dir, agent: folder.agent, agentLabel: AGENT_LABELS[folder.agent], problems: folder.agent === 'code' ? `${rel(folder.problems)}${folder.replay ? ` · recorded generations ${rel(folder.replay)}` : ''}` : folder.agent !== 'synth' ? undefined : folder.problems === 'generated' ? `generated (curriculum: ${describeCurriculum()})` : rel(folder.problems), seed: folder.seed, totalSteps: job.steps },
       status: 'starting',
       step: 0,
       episodes: 0,

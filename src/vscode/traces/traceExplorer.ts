@@ -66,7 +66,7 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       command('reasoningLab.traces.open', (uri?: vscode.Uri) => openTrace(this, uri)),
       command('reasoningLab.traces.openLine', openLine),
       command('reasoningLab.traces.openSample', (arg?: TraceSampleRef | TraceNode) => openSample(this, arg)),
-      command('reasoningLab.traces.openGroup', (node?: TraceNode) => openGroup(this, node)),
+      command('reasoningLab.traces.openGroup', (node?: TraceNode | { prompt: string }) => openGroup(this, node)),
       command('reasoningLab.traces.showRawJson', (node?: TraceNode) => showRawJson(this, node)),
       command('reasoningLab.traces.filter', () => pickFilter(this.need())),
       command('reasoningLab.traces.clearFilter', () => applyFilter(this.need(), {})),

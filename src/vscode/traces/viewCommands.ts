@@ -13,11 +13,14 @@ export async function openSample(explorer: ExplorerContext, arg?: TraceSampleRef
   await explorer.stepper.show(s, ref.entry, ref.sub);
 }
 
-/** Open Group View: the group of a tree node, else one picked from the groups shown. */
-export async function openGroup(explorer: ExplorerContext, node?: TraceNode): Promise<void> {
+/** Open Group View: the group of a tree node, or of a prompt (another command's), else one picked from the groups shown. */
+export async function openGroup(explorer: ExplorerContext, node?: TraceNode | { prompt: string }): Promise<void> {
   const s = explorer.need();
   let key: string | undefined;
-  if (node?.kind === 'group') key = node.stats.key;
+  if (node && 'prompt' in node) {
+    key = s.visibleGroups().find((g) => g.stats.prompt === node.prompt)?.stats.key;
+    if (!key) throw new Error(`${s.label} has no group for "${node.prompt}"`);
+  } else if (node?.kind === 'group') key = node.stats.key;
   else if (node?.kind === 'sample') key = node.summary.group;
   else {
     const groups = s.visibleGroups();

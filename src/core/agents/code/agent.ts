@@ -47,10 +47,26 @@ export interface CodeDecision {
   /** The alternatives: macro by probability, micro by Q-value. */
   top: { action: string; p?: number; q?: number }[];
   reward: number;
+  /** What the decision did, in words ("ran candidate #2: examples 3/3, generated tests 9/12"). */
+  note: string;
   /** What the state was after the decision: candidates, tests, runs. */
   candidates: number;
   tests: number;
   runs: number;
+}
+
+/** A candidate as the episode left it: its code and what it was run on. */
+export interface CandidateSummary {
+  index: number;
+  code: string;
+  strategy: string;
+  repairOf?: number;
+  /** Visible examples passed / run, once run on them. */
+  examples?: [number, number];
+  /** Generated tests passed / run. */
+  tests: [number, number];
+  /** Rank of its behaviour cluster (1 = CodeT's first), once run on generated tests. */
+  cluster?: number;
 }
 
 export interface CodeEpisodeRecord {
@@ -58,6 +74,23 @@ export interface CodeEpisodeRecord {
   decisions: CodeDecision[];
   outcome: EpisodeOutcome;
   return: number;
+  budget: number;
+  candidates: CandidateSummary[];
+  tests: string[];
+}
+
+function summarize(ep: CodeEpisode): CandidateSummary[] {
+  const rank = new Map<number, number>();
+  ep.clusters().forEach((c, i) => c.members.forEach((m) => rank.set(m, i + 1)));
+  return ep.candidates.map((c) => ({
+    index: c.index,
+    code: c.sample.code,
+    strategy: c.strategy,
+    ...(c.repairOf !== undefined ? { repairOf: c.repairOf } : {}),
+    ...(c.examples ? { examples: [c.examples.filter(Boolean).length, c.examples.length] as [number, number] } : {}),
+    tests: [c.testPass.filter(Boolean).length, c.testPass.length],
+    ...(rank.has(c.index) ? { cluster: rank.get(c.index) } : {}),
+  }));
 }
 
 export type CodeActMode = { kind: 'train'; microStep: () => number } | { kind: 'greedy' };
@@ -107,8 +140,8 @@ export class CodeAgent {
       lastMicro = undefined;
       hooks.onMicroStep?.();
     };
-    const record = (d: Omit<CodeDecision, 'candidates' | 'tests' | 'runs'>) => {
-      const full = { ...d, candidates: ep.candidates.length, tests: ep.tests.length, runs: ep.runs };
+    const record = (d: Omit<CodeDecision, 'candidates' | 'tests' | 'runs' | 'note'>) => {
+      const full = { ...d, note: ep.note, candidates: ep.candidates.length, tests: ep.tests.length, runs: ep.runs };
       decisions.push(full);
       hooks.onDecision?.(full);
     };
@@ -141,18 +174,18 @@ export class CodeAgent {
       const s = this.micro.act(obs, mask, step, mode.kind === 'train' ? undefined : 0);
       const greedy = s.qValues.reduce((b, v, i) => (mask[i] && (b < 0 || v > s.qValues[b]) ? i : b), -1);
       const prob = mode.kind === 'train' ? s.epsilon / allowed + (s.action === greedy ? 1 - s.epsilon : 0) : 1;
-      const kind = MACRO_NAMES[ep.pending];
+      const labels = [...mask.keys()].map((i) => ep.slotLabel(i));
       const reward = await ep.micro(s.action);
       ret += reward;
       // a run's cost (and, for a submit, the verdict) is the macro decision's outcome too
       if (lastMacro) lastMacro.reward += reward;
       lastMicro = { obs, action: s.action, reward };
       const top = [...mask.keys()].filter((i) => mask[i]).sort((a, b) => s.qValues[b] - s.qValues[a]).slice(0, 4);
-      const name = (i: number) => `${kind === 'submit' ? 'cluster' : 'candidate'} slot ${i}`;
+      const name = (i: number) => labels[i];
       record({ layer: 'micro', action: name(s.action), actionIndex: s.action, prob, top: top.map((i) => ({ action: name(i), q: s.qValues[i] })), reward });
     }
     storeMacro(true);
     storeMicro(null, null);
-    return { problemId: ep.task.problem.id, decisions, outcome: ep.outcome!, return: ret };
+    return { problemId: ep.task.problem.id, decisions, outcome: ep.outcome!, return: ret, budget: ep.config.budget, candidates: summarize(ep), tests: [...ep.tests] };
   }
 }

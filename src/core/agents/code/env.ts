@@ -127,6 +127,8 @@ export class CodeEpisode {
   private slotItems: number[] = [];
   private clusterCache?: Cluster[];
   outcome?: EpisodeOutcome;
+  /** What the last action did, in words (drawn, run, repaired, submitted), for the episode's trace. */
+  note = '';
   private exhausted = { solution: false, tests: false };
   readonly maxSteps: number;
 
@@ -275,6 +277,16 @@ export class CodeEpisode {
     return m;
   }
 
+  /** What a slot of the pending micro decision stands for: "candidate #3", "cluster 1 (candidates #2, #5)". */
+  slotLabel(slot: number): string {
+    const item = this.slotItems[slot];
+    if (item === undefined) return `slot ${slot}`;
+    const cl = this.pending === SUBMIT ? this.clusters() : [];
+    if (!cl.length) return `candidate #${item}`;
+    const members = cl[item].members;
+    return `cluster ${item + 1} (${members.length === 1 ? 'candidate' : 'candidates'} ${members.slice(0, 4).map((m) => `#${m}`).join(', ')}${members.length > 4 ? ', …' : ''})`;
+  }
+
   /** Applies a macro action; returns its reward (costs). A run, repair or submit waits for its micro decision. */
   async macro(a: number): Promise<number> {
     if (this.phase !== 'macro') throw new Error(`macro action while the episode is ${this.phase}`);
@@ -284,11 +296,15 @@ export class CodeEpisode {
       this.pending = a;
       this.slotItems = this.options();
       this.phase = 'micro';
+      this.note = `chooses among ${this.slotItems.length} option${this.slotItems.length === 1 ? '' : 's'}`;
       return 0;
     }
     const tokens0 = this.tokens;
+    const before = { candidates: this.candidates.length, tests: this.tests.length };
     if (a === DRAW_TESTS) await this.drawTests();
     else await this.drawCandidates(MACRO_NAMES[a] as keyof typeof MACRO_PROMPTS);
+    const drawn = a === DRAW_TESTS ? this.tests.length - before.tests : this.candidates.length - before.candidates;
+    this.note = a === DRAW_TESTS ? `${drawn} new generated test${drawn === 1 ? '' : 's'} (${this.tests.length} in all)` : drawn ? `candidates #${before.candidates}–#${this.candidates.length - 1} drawn` : 'no candidate drawn';
     this.clusterCache = undefined;
     const reward = -(this.tokens - tokens0) * this.config.reward.tokenCost;
     return this.steps >= this.maxSteps ? reward + (await this.autoSubmit()) : reward;
@@ -304,12 +320,24 @@ export class CodeEpisode {
     this.pending = -1;
     if (a === SUBMIT) {
       const cl = this.clusters();
-      return this.submit(cl.length ? this.candidates[cl[item].members[0]] : this.candidates[item]);
+      const c = cl.length ? this.candidates[cl[item].members[0]] : this.candidates[item];
+      const reward = await this.submit(c);
+      this.note = `submitted candidate #${c.index}: hidden tests ${this.outcome?.solved ? 'pass' : `fail (${this.outcome?.verdict?.verdict ?? 'not judged'})`}`;
+      return reward;
     }
     const tokens0 = this.tokens;
     const runs0 = this.runs;
-    if (a === REPAIR) await this.repair(this.candidates[item]);
-    else await this.run(this.candidates[item], a === RUN_TESTS);
+    const c = this.candidates[item];
+    if (a === REPAIR) {
+      const n = this.candidates.length;
+      await this.repair(c);
+      this.note = this.candidates.length > n ? `candidate #${c.index} repaired as #${n}` : `the repair of candidate #${c.index} drew nothing`;
+    } else {
+      await this.run(c, a === RUN_TESTS);
+      const ex = c.examples ? `examples ${c.examples.filter(Boolean).length}/${c.examples.length}` : '';
+      const ts = c.testPass.length ? `generated tests ${c.testPass.filter(Boolean).length}/${c.testPass.length}` : '';
+      this.note = `ran candidate #${c.index}: ${[ex, ts].filter(Boolean).join(', ') || 'nothing to run'}`;
+    }
     this.clusterCache = undefined;
     const r = this.config.reward;
     const reward = -(this.runs - runs0) * r.runCost - (this.tokens - tokens0) * r.tokenCost;

@@ -11,11 +11,13 @@
  * (networks, optimizers, PPO's rollout, DQN's replay) and the trainer's state, so training resumes.
  */
 import * as fs from 'node:fs';
+import type { DqnStats } from '../dqn';
+import type { PpoStats } from '../ppo';
 import type { TextGenerator } from '../../models/generation';
 import { errorMessage } from '../../shared/errors';
 import { Rng, type RngState } from '../../shared/rng';
 import { writeFileSafely, type OutputOptions } from '../../shared/safeOutput';
-import { CODE_AGENT_DEFAULTS, CodeAgent, type CodeAgentConfig, type CodeEpisodeRecord } from './agent';
+import { CODE_AGENT_DEFAULTS, CodeAgent, type CodeAgentConfig, type CodeDecision, type CodeEpisodeRecord } from './agent';
 import { CodeEpisode, ENV_DEFAULTS, REWARD_DEFAULTS, type CodeTask, type EnvConfig, type RewardWeights } from './env';
 import type { CodeExecutor } from './executor';
 
@@ -73,6 +75,11 @@ export interface CodeProgress {
   solveRate: number;
   meanRuns: number;
   meanReturn: number;
+  /** The last PPO update's and DQN training step's figures (null before the first). */
+  entropy: number | null;
+  policyLoss: number | null;
+  valueLoss: number | null;
+  tdLoss: number | null;
 }
 
 export interface CodeTrainHooks {
@@ -101,6 +108,7 @@ export async function trainCodeAgent(configIn: Parameters<typeof resolveCodeTrai
     const p = ((s?.solved ?? 0) + 1) / ((s?.episodes ?? 0) + 2);
     return 0.1 + 4 * p * (1 - p);
   };
+  const last: { ppo?: PpoStats; dqn?: DqnStats } = {};
   const pick = (): CodeTask => hooks.tasks[rng.categorical(hooks.tasks.map((t) => weight(t.problem.id)))];
 
   while (st.step < config.steps && !hooks.signal?.aborted) {
@@ -110,7 +118,7 @@ export async function trainCodeAgent(configIn: Parameters<typeof resolveCodeTrai
     const rec = await agent.runEpisode(ep, { kind: 'train', microStep: () => st.microStep }, {
       onMicroStep: () => {
         st.microStep++;
-        agent.micro.train(st.microStep);
+        last.dqn = agent.micro.train(st.microStep) ?? last.dqn;
       },
     });
     st.step += rec.decisions.length;
@@ -120,16 +128,23 @@ export async function trainCodeAgent(configIn: Parameters<typeof resolveCodeTrai
     s.solved += rec.outcome.solved ? 1 : 0;
     st.recent.push({ solved: rec.outcome.solved, runs: rec.outcome.runs, return: rec.return });
     if (st.recent.length > 100) st.recent.shift();
-    if (agent.macro.stored >= agent.macro.batchSize) agent.macro.update();
+    if (agent.macro.stored >= agent.macro.batchSize) last.ppo = agent.macro.update();
     hooks.onEpisode?.(rec);
-    if (st.episodes % every === 0 || st.step >= config.steps) hooks.onProgress?.(progress(st));
+    if (st.episodes % every === 0 || st.step >= config.steps) hooks.onProgress?.(progress(st, last));
+    // cached runs and replayed generations resolve without a turn of the event loop: yield one, so a
+    // pause or stop (a worker message, Ctrl+C) is seen between episodes
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   st.rng = rng.save();
   return { agent, checkpoint: { kind: 'reasoning-lab/code-agent', version: 1, config, agent: agent.toJSON(), state: st }, stopped: st.step < config.steps };
 }
 
-function progress(st: CodeTrainerState): CodeProgress {
+function progress(st: CodeTrainerState, last: { ppo?: PpoStats; dqn?: DqnStats }): CodeProgress {
   return {
+    entropy: last.ppo?.entropy ?? null,
+    policyLoss: last.ppo?.policy_loss ?? null,
+    valueLoss: last.ppo?.value_loss ?? null,
+    tdLoss: last.dqn?.td_loss ?? null,
     step: st.step,
     episodes: st.episodes,
     solveRate: mean(st.recent.map((r) => +r.solved)),
@@ -145,12 +160,12 @@ export async function solveCodeTasks(
   generator: TextGenerator,
   executor: CodeExecutor,
   env: EnvConfig,
-  hooks: { signal?: AbortSignal; onEpisode?: (e: CodeEpisodeRecord, i: number) => void } = {},
+  hooks: { signal?: AbortSignal; onEpisode?: (e: CodeEpisodeRecord, i: number) => void; onDecision?: (d: CodeDecision, i: number) => void } = {},
 ): Promise<CodeEpisodeRecord[]> {
   const out: CodeEpisodeRecord[] = [];
   for (const [i, task] of tasks.entries()) {
     if (hooks.signal?.aborted) break;
-    const rec = await agent.runEpisode(new CodeEpisode(task, generator, executor, env, hooks.signal), { kind: 'greedy' });
+    const rec = await agent.runEpisode(new CodeEpisode(task, generator, executor, env, hooks.signal), { kind: 'greedy' }, { onDecision: (d) => hooks.onDecision?.(d, i) });
     out.push(rec);
     hooks.onEpisode?.(rec, i);
   }

@@ -84,7 +84,7 @@ export class TraceWriter {
   constructor(readonly file: string) {
     this.fd = fs.openSync(file, 'a');
   }
-  write(t: EpisodeTrace): void {
+  write(t: object): void {
     fs.writeSync(this.fd, JSON.stringify(t) + '\n');
     this.count++;
   }
