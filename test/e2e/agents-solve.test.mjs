@@ -1,10 +1,12 @@
 // Solve with Agent on a workspace problem, from the CodeLens on its problem.md: a corrupt checkpoint
 // is a clear error; a small checkpoint trained by the CLI finds the program, writes readable Python as
 // the problem's solution file, and Run Tests passes it; a second solve never replaces that file without
-// consent; the search's episodes open in the Trace Explorer.
+// consent; the search's episodes open in the Trace Explorer. From the palette, a workspace problem
+// (MBPP's pos_count) is solved with all three of its tests shown to the agent; with no problem folder
+// left in the workspace, the palette offers the built-in problems.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually, test } from './harness.mjs';
@@ -19,6 +21,12 @@ function prepare(ws) {
   writeFileSync(path.join(problem, 'signature.json'), JSON.stringify({ python: { entry: 'double_all', params: ['nums'] }, javascript: { entry: 'doubleAll', params: ['nums'] } }));
   const cases = [[1, 2, 3], [0], [-4, 5], [7, 7, 1, 2], [], [10, -1], [3, 3, 3, 3, 3], [100]];
   writeFileSync(path.join(problem, 'tests.json'), JSON.stringify(cases.map((xs) => ({ input: [xs], expected: xs.map((x) => x * 2) }))));
+  // MBPP task 66 (CC-BY-4.0): its three asserts as the folder's tests
+  const mbpp = path.join(ws, 'agent-problems', 'pos-count');
+  mkdirSync(mbpp, { recursive: true });
+  writeFileSync(path.join(mbpp, 'problem.md'), '---\nid: mbpp-66\ntitle: Count Positives\n---\nWrite a python function to count the number of positive numbers in a list.\n');
+  writeFileSync(path.join(mbpp, 'signature.json'), JSON.stringify({ python: { entry: 'pos_count', params: ['list'] } }));
+  writeFileSync(path.join(mbpp, 'tests.json'), JSON.stringify([{ input: [[1, -2, 3, -4]], expected: 2 }, { input: [[3, 4, 5, -1]], expected: 3 }, { input: [[1, 2, 3, 4]], expected: 4 }]));
   // a small checkpoint trained through the CLI, as a run folder of the editor
   const agents = path.join(ws, '.reasoning-lab', 'agents');
   const good = path.join(agents, 'synth-prepared');
@@ -84,4 +92,42 @@ test('agents: Solve with Agent writes a passing solution, never overwrites witho
   const tree = new TraceTree(vs);
   await tree.waitForMessage(/double-all-[\d-]+\.jsonl: \d+ samples? in 1 group/);
   await shot('episodes');
+
+  // from the palette, no problem open: the workspace's problems first, then the built-in ones
+  await vs.runCommand('View: Close All Editors');
+  await vs.runCommand('Reasoning Lab: Solve with Agent');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: 'Count Positives' }).first().waitFor({ timeout: 15000 });
+  const listed = await rows.allTextContents();
+  const firstBuiltin = listed.findIndex((t) => /built-in/.test(t));
+  assert.ok(firstBuiltin > 0, `built-in problems are offered too: ${JSON.stringify(listed)}`);
+  for (const title of ['Double All', 'Count Positives']) {
+    const at = listed.findIndex((t) => t.includes(title));
+    assert.ok(at >= 0 && at < firstBuiltin, `${title} is listed before the built-in problems: ${JSON.stringify(listed)}`);
+  }
+  await vs.chooseQuickPickItem('Count Positives');
+  await vs.chooseQuickPickItem('synth-prepared');
+  assert.match(await vs.waitForNotification(/Agent's solution for mbpp-66 written to solutions\/mbpp-66\.py .*tests passed/, 120000), /all 3 test cases passed/);
+  // the agent was shown all three of MBPP's tests, not one
+  const solves = path.join(ws, '.reasoning-lab', 'agents', 'solves');
+  const episodes = readdirSync(solves).find((f) => f.startsWith('mbpp-66-'));
+  assert.ok(episodes, `the solve's episodes in ${solves}`);
+  const firstEpisode = JSON.parse(readFileSync(path.join(solves, episodes), 'utf8').split('\n')[0]);
+  assert.deepEqual(firstEpisode.agent.problem.shown.map((e) => e.output), [2, 3, 4]);
+
+  // no problem folder left in the workspace: the palette offers the built-in problems (not "No problem folder")
+  rmSync(path.join(ws, 'agent-problems'), { recursive: true, force: true });
+  await vs.runCommand('View: Close All Editors');
+  await vs.runCommand('Reasoning Lab: Solve with Agent');
+  await rows.filter({ hasText: 'built-in' }).first().waitFor({ timeout: 15000 });
+  const filterBox = page.locator('.quick-input-widget .quick-input-box input');
+  assert.match((await filterBox.getAttribute('placeholder')) ?? '', /built-in problem \(no problem folder in this workspace\)/);
+  assert.ok(!(await rows.allTextContents()).some((t) => /Count Positives|Double All/.test(t)));
+  await shot('builtin-problems');
+  await filterBox.fill('Majority Value');
+  await vs.chooseQuickPickItem('Majority Value');
+  await vs.chooseQuickPickItem('synth-prepared');
+  // the small agent's program matches the shown tests but not the rest: written, judged by Run Tests, said so
+  await vs.waitForNotification(/Agent's solution for majority-value written to solutions\/majority-value\.py after \d+ programs; tests failed/, 120000);
+  assert.ok(existsSync(path.join(ws, 'solutions', 'majority-value.py')));
 }, { timeoutMs: 300000, prepare, settings: { 'workbench.colorTheme': 'Default Light Modern', 'reasoningLab.agents.budget': 400 } });
