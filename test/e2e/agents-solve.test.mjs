@@ -96,6 +96,7 @@ test('agents: Solve with Agent writes a passing solution, never overwrites witho
   // from the palette, no problem open: the workspace's problems first, then the built-in ones
   await vs.runCommand('View: Close All Editors');
   await vs.runCommand('Reasoning Lab: Solve with Agent');
+  await vs.chooseQuickPickItem('synth-prepared'); // the agent first, then the problem
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
   await rows.filter({ hasText: 'Count Positives' }).first().waitFor({ timeout: 15000 });
   const listed = await rows.allTextContents();
@@ -106,7 +107,6 @@ test('agents: Solve with Agent writes a passing solution, never overwrites witho
     assert.ok(at >= 0 && at < firstBuiltin, `${title} is listed before the built-in problems: ${JSON.stringify(listed)}`);
   }
   await vs.chooseQuickPickItem('Count Positives');
-  await vs.chooseQuickPickItem('synth-prepared');
   assert.match(await vs.waitForNotification(/Agent's solution for mbpp-66 written to solutions\/mbpp-66\.py .*tests passed/, 120000), /all 3 test cases passed/);
   // the agent was shown all three of MBPP's tests, not one
   const solves = path.join(ws, '.reasoning-lab', 'agents', 'solves');
@@ -119,6 +119,7 @@ test('agents: Solve with Agent writes a passing solution, never overwrites witho
   rmSync(path.join(ws, 'agent-problems'), { recursive: true, force: true });
   await vs.runCommand('View: Close All Editors');
   await vs.runCommand('Reasoning Lab: Solve with Agent');
+  await vs.chooseQuickPickItem('synth-prepared');
   await rows.filter({ hasText: 'built-in' }).first().waitFor({ timeout: 15000 });
   const filterBox = page.locator('.quick-input-widget .quick-input-box input');
   assert.match((await filterBox.getAttribute('placeholder')) ?? '', /built-in problem \(no problem folder in this workspace\)/);
@@ -126,7 +127,6 @@ test('agents: Solve with Agent writes a passing solution, never overwrites witho
   await shot('builtin-problems');
   await filterBox.fill('Majority Value');
   await vs.chooseQuickPickItem('Majority Value');
-  await vs.chooseQuickPickItem('synth-prepared');
   // the small agent's program matches the shown tests but not the rest: written, judged by Run Tests, said so
   await vs.waitForNotification(/Agent's solution for majority-value written to solutions\/majority-value\.py after \d+ programs; tests failed/, 120000);
   assert.ok(existsSync(path.join(ws, 'solutions', 'majority-value.py')));
