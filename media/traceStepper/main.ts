@@ -48,6 +48,11 @@ rpc.on('stepScores', (u) => {
   if (u.scores) view.stepScores = u.scores;
   render();
 });
+rpc.on('score', (u) => {
+  if (!view || u.sample.entry !== view.sample.entry || u.sample.sub !== view.sample.sub) return;
+  view.score = u.score;
+  render();
+});
 rpc.on('error', ({ message }) => showError(message));
 void rpc.request('ready', {}).then((v) => {
   if (v && !view) {
@@ -103,9 +108,10 @@ function render(): void {
       stat('reflections', 'reflection-count', String(reflections), 'steps labelled reflection or backtrack'),
       stat('attempts', 'attempt-count', String(v.tree.attempts), `${v.tree.abandonedBranches} abandoned`),
       stat('<think>', 'think-state', v.think.state),
-      v.score ? stat(`Reasoning Lab (${v.score.spec}) total`, 'score-total', `${fmt(v.score.total)} / ${fmt(v.score.max)}`, v.score.components.map((c) => `${c.name}: ${fmt(c.value)} — ${c.detail}`).join('\n')) : null,
+      v.score ? stat(`Reasoning Lab (${v.score.spec}) total`, 'score-total', `${fmt(v.score.total)} / ${fmt(v.score.max)}`, v.score.components.map((c) => `${c.name}: ${fmt(c.value)} — ${c.detail}${c.output ? `\n  output:\n${c.output}` : ''}`).join('\n')) : null,
     ),
     el('div', { class: 'actions' }, openSource, rawJson, openGroup),
+    renderScoreComponents(v),
   );
 
   const keys = el(
@@ -267,6 +273,23 @@ function drawScoreStrip(host: HTMLElement, scores: Array<number | null>): void {
     root.append(rect);
   }
   host.replaceChildren(root);
+}
+
+/** The breakdown's rows, each component's value (or why it has none), its detail and output on hover. */
+function renderScoreComponents(v: TraceStepperView): HTMLElement | null {
+  if (!v.score) return null;
+  return el(
+    'div',
+    { id: 'score-components', class: 'score-components small' },
+    ...v.score.components.map((c) =>
+      el(
+        'span',
+        { class: `score-component${c.failed ? ' failed' : ''}`, 'data-name': c.name, title: `${c.detail}${c.output ? `\noutput:\n${c.output}` : ''}` },
+        el('span', { class: 'muted' }, `${c.name} `),
+        el('span', { class: 'score-component-value' }, c.failed ?? fmt(c.value)),
+      ),
+    ),
+  );
 }
 
 function stat(label: string, id: string, value: string, tip?: string): HTMLElement {

@@ -45,7 +45,7 @@ export interface TraceStepperView {
   /** Per-step scores from the record (process rewards), when it has them; else null. */
   stepScores: Array<number | null> | null;
   /** The reward engine's breakdown of this sample with the current spec. */
-  score: { spec: string; total: number; max: number; components: Array<{ name: string; value: number | null; weight: number; detail: string }> } | null;
+  score: { spec: string; total: number; max: number; components: Array<{ name: string; value: number | null; weight: number; detail: string; output?: string; failed?: 'error' | 'not run' }> } | null;
   tree: TraceTreeDrawing;
   /** Number of samples in this sample's group (the group view's button says it). */
   groupSize: number;
@@ -113,6 +113,8 @@ export type TraceStepperEvents = {
   error: { message: string };
   /** Per-step scores of the process reward model (reasoningLab.prm.path) for the shown sample, computed after `show`. */
   stepScores: StepScoresUpdate;
+  /** The breakdown again once the workspace reward functions ran on the shown sample (in the traces worker), after `show`. */
+  score: { sample: TraceSampleRef; score: TraceStepperView['score'] };
 };
 
 /** PRM per-step scores for one sample: `running` while the model works, then scores or an error. */

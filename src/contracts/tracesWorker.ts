@@ -7,7 +7,7 @@
  */
 import type { ExportBestOptions, ExportSummary, FieldMapping, TraceAnalysis, TraceProgress } from '../core/traces/types';
 import type { NewSample } from '../core/traces/sampleSet';
-import type { RewardSpec } from '../core/rewards/types';
+import type { FunctionScore, RewardSpec } from '../core/rewards/types';
 import type { WordDiffPart } from '../core/traces/wordDiff';
 import type { HackFinding, HackRuleId, HackScanSummary } from '../core/hacks/types';
 import type { HackThresholds } from '../core/hacks/thresholds';
@@ -36,6 +36,8 @@ export interface TraceFileRef {
 export type HostToWorker =
   /** The explorer's analysis (groups, summaries, rewards scored with `spec`, badges). */
   | { type: 'analyze'; id: number; trace: TraceFileRef; spec: RewardSpec; functions?: WorkspaceFunctionsRun }
+  /** The Trace Stepper: the spec's workspace reward functions on one sample, in the sandbox (a trusted workspace's `root`). */
+  | { type: 'sampleFunctions'; id: number; trace: TraceFileRef; spec: RewardSpec; entry: number; sub: number; root: string }
   /** Follow: the samples of records [from, to) of a file that grew, summarized as `analyze` does. */
   | { type: 'summarizeNew'; id: number; trace: TraceFileRef; spec: RewardSpec; from: number; to: number }
   /** Every sample's share of target-language words (the language filter). */
@@ -60,6 +62,8 @@ export type WorkerToHost =
   | { type: 'progress'; id: number; progress: TraceProgress }
   /** analyze: the analysis (cancelled: true when the host cancelled it). */
   | { type: 'analysis'; id: number; analysis: TraceAnalysis }
+  /** sampleFunctions: each function's score or error on the sample; undefined when cancelled. */
+  | { type: 'functionScores'; id: number; scores?: Record<string, FunctionScore> }
   /** summarizeNew: the new samples; undefined when cancelled. */
   | { type: 'newSamples'; id: number; samples?: NewSample[] }
   /** languageShares: [sample, share] pairs; textMatches: sample names ("entry/sub"); undefined when cancelled. */

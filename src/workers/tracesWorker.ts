@@ -76,6 +76,11 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
       const fx = m.functions && 'root' in m.functions ? { functions: { runner: (functionRunner ??= new RewardFunctionRunner()), root: m.functions.root } } : { functionsNotRun: m.functions && 'notRun' in m.functions ? m.functions.notRun : undefined };
       return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress, ...fx }) };
     }
+    case 'sampleFunctions': {
+      const tf = await traceFile(m.trace, signal);
+      const scores = await tf.sampleFunctionScores(m.entry, m.sub, m.spec, { runner: (functionRunner ??= new RewardFunctionRunner()), root: m.root }, signal);
+      return { type: 'functionScores', id: m.id, scores: signal.aborted ? undefined : scores };
+    }
     case 'summarizeNew':
       return { type: 'newSamples', id: m.id, samples: await summarizeNew(await traceFile(m.trace, signal), m.spec, m.from, m.to, signal, onProgress) };
     case 'exportBest':

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually, scoreFile, test } from './harness.mjs';
+import { StepperPanel, TraceTree } from './trace-explorer.mjs';
 
 const FUNCTIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'reward_functions');
 const SPEC = '.reasoning-lab/own-rewards.json';
@@ -23,6 +24,9 @@ function prepare(ws) {
     },
   }, null, 2));
   writeFileSync(path.join(ws, 'completions', 'own-right.md'), '---\nprompt: What is 2 + 2?\nanswer: "4"\n---\n<think>\n2 + 2 = 4\n</think>\nThe answer is #### 4\n');
+  // a GRPO group without rewards: the Trace Explorer scores it with the spec
+  mkdirSync(path.join(ws, 'rollouts'), { recursive: true });
+  writeFileSync(path.join(ws, 'rollouts', 'own-functions.jsonl'), JSON.stringify({ prompt_id: 'p1', prompt: 'What is 2 + 2?', answer: '4', completions: ['<think>\n2 + 2 = 4\n</think>\nSo #### 4', '<think>\nI will escape the grader\n</think>\n#### 4'] }) + '\n');
   writeFileSync(path.join(ws, 'completions', 'own-raises.md'), '---\nprompt: What is 2 + 2?\nanswer: "4"\n---\n<think>\nI will escape the grader\n</think>\nThe answer is #### 4\n');
 }
 
@@ -50,4 +54,29 @@ test('workspace reward functions: their rows in the breakdown, and a function th
   assert.match(await items.textContent(), /rewards\/bad_returns\.py:raises_with_escapes \(verl\)/);
   assert.match(await items.locator('pre.traceback').textContent(), /File "rewards\/bad_returns\.py", line \d+, in raises_with_escapes/);
   await shot('error');
+}, { settings: { 'reasoningLab.rewards.spec': SPEC }, prepare, timeoutMs: 300000 });
+
+test('workspace reward functions in the Trace Stepper: the function\'s value in the breakdown, and one that raises is an error with its output', async ({ vs, shot }) => {
+  const tree = new TraceTree(vs);
+  await tree.open('rollouts/own-functions.jsonl');
+  await tree.expand('What is 2 + 2?');
+  const stepper = new StepperPanel(vs);
+  const component = (name) => stepper.$(`#score-components .score-component[data-name="${name}"]`);
+  const value = async (name) => ((await component(name).locator('.score-component-value').textContent({ timeout: 10000 })) ?? '').trim();
+
+  await tree.openSample('p1#0', stepper);
+  await eventually(async () => (await value('gsm8k')) === '1.00', { what: 'gsm8k to be 1.00 once the traces worker ran it', timeout: 120000 });
+  assert.equal(await value('picky'), '1.00');
+  assert.equal(await value('format'), '1.00');
+  assert.match(await component('gsm8k').getAttribute('title'), /compute_score returned 1/);
+  assert.match(await stepper.text('#score-total'), /^4(\.0+)? \//, 'format 1 + gsm8k 2 + picky 1');
+  await shot('stepper-values');
+
+  await tree.openSample('p1#1', stepper);
+  await eventually(async () => (await value('picky')) === 'error', { what: 'picky to show an error', timeout: 120000 });
+  assert.equal(await value('gsm8k'), '1.00');
+  const tip = await component('picky').getAttribute('title');
+  assert.match(tip, /ValueError: .*no answer/);
+  assert.ok(!tip.includes('\x1b'), 'the escapes the function printed are shown, not sent raw');
+  await shot('stepper-error');
 }, { settings: { 'reasoningLab.rewards.spec': SPEC }, prepare, timeoutMs: 300000 });

@@ -88,3 +88,49 @@ test('the Trace Explorer\'s analysis in the traces worker runs the functions in 
     worker.dispose();
   }
 });
+
+test('the Trace Stepper\'s breakdown: the traces worker runs the functions on the one sample shown, values and errors as the breakdown shows them', { timeout: 120_000 }, async () => {
+  const { TracesWorker } = await import('../../src/vscode/traces/tracesWorkerClient');
+  const { sampleDetail, scoreView } = await import('../../src/core/traces');
+  const worker = new TracesWorker(path.join(__dirname, '..', '..', 'src', 'workers', 'tracesWorker.ts'));
+  const spec = {
+    name: 'workspace',
+    components: { format: { weight: 1 } },
+    functions: [
+      { name: 'gsm8k', weight: 1, module: 'rewards/verl_rewards.py', function: 'compute_score', style: 'verl' },
+      { name: 'picky', weight: 1, module: 'rewards/broken/bad_returns.py', function: 'raises_with_escapes', style: 'verl' },
+    ],
+  } as RewardSpec;
+  const file = path.join(ws, 'rollouts.jsonl');
+  try {
+    const right = await worker.sampleFunctions({ file }, spec, 0, 0, ws);
+    assert.equal(right?.gsm8k.value, 1, JSON.stringify(right));
+    assert.equal(right?.picky.value, 1);
+    const wrong = await worker.sampleFunctions({ file }, spec, 0, 1, ws);
+    assert.equal(wrong?.gsm8k.value, 0, 'the record\'s answer column reaches the function');
+    const failed = await worker.sampleFunctions({ file }, spec, 0, 2, ws);
+    assert.equal(failed?.gsm8k.value, 1);
+    assert.equal(failed?.picky.value, null);
+    assert.match(failed!.picky.error!.message, /ValueError/);
+    // the breakdown the stepper paints: the error's row, its control characters shown, never a 0
+    const tf = await openTraceFile(file);
+    const sample = (await tf.read(0)).samples[2];
+    await tf.close();
+    sample.functionScores = failed;
+    const view = scoreView(sampleDetail(sample, { rewards: spec }).score)!;
+    const picky = view.components.find((c) => c.name === 'picky')!;
+    assert.equal(picky.value, null);
+    assert.match(picky.detail + (picky.output ?? ''), /ValueError/);
+    assert.ok(!JSON.stringify(view).includes('\u001b'), 'no raw escape reaches the webview');
+    assert.equal(view.components.find((c) => c.name === 'gsm8k')!.value, 1);
+    // a sample the record does not have is an error naming the line
+    await assert.rejects(worker.sampleFunctions({ file }, spec, 0, 7, ws), /line 1: no sample 7/);
+    // cancelled (the user stepped to another sample): no scores
+    const control = new AbortController();
+    const run = worker.sampleFunctions({ file }, spec, 0, 0, ws, { signal: control.signal });
+    control.abort();
+    assert.equal(await run, undefined);
+  } finally {
+    worker.dispose();
+  }
+});

@@ -14,7 +14,7 @@ export { TrainingStepCurve } from './trainingSteps';
 export { segmentSteps, classifyStep, reasoningSteps, STEP_KINDS, MAX_STEP_CHARS, type Step, type StepKind } from '../rewards/reasoningSteps';
 export { SampleSet, BADGE_JUDGE, analyzeForExplorer, filePasses, summarizeNewSamples, type FilterPasses, type NewSample, type VisibleGroup, type PassControl } from './sampleSet';
 export { compareSamples, describeFilter, formatFailed, parseRange, LANGUAGE_MIXED_BELOW, SAMPLE_SORTS, type SampleFilter, type SampleSort } from './sampleFilter';
-export { stepperView, stepRows, searchSample, MAX_STEP_PAGE, type StepperContext } from './stepperView';
+export { stepperView, scoreView, stepRows, searchSample, MAX_STEP_PAGE, type StepperContext } from './stepperView';
 export { treeDrawing, MAX_TREE_DOTS } from './treeDrawing';
 export { correctness, fileRewardsAreBinary, verdictOf, inspectScores, type Correctness } from './verdict';
 export { recordExtras, scoreLines, evalHeaderFacts, asText, MAX_TURN_CHARS, type RecordExtras, type Turn, type EventLine, type ScoreLine } from './recordView';

@@ -7,6 +7,7 @@ import type { StepKindLetter, TraceSearchResult, TraceStepperView, TraceStepRow 
 import { approxTokenCount } from '../rewards/text';
 import { scoreLines, type RecordExtras } from './recordView';
 import { treeDrawing } from './treeDrawing';
+import { showControlChars } from '../shared/controlChars';
 import type { SampleSummary, TraceDetail } from './types';
 
 const KIND_LETTER: Record<string, StepKindLetter> = { reasoning: 'r', reflection: 'f', backtrack: 'b', verification: 'v', conclusion: 'c' };
@@ -24,6 +25,30 @@ export interface StepperContext {
   extras?: RecordExtras;
   header?: Array<[string, string]> | null;
   lineOpensText?: boolean;
+}
+
+/** Characters of a workspace reward function's output (its traceback) the breakdown keeps: the end, where the error is. */
+const OUTPUT_TAIL = 2000;
+
+/**
+ * The breakdown as the stepper shows it. Details and a function's output are the sample's or the
+ * workspace's own text: control characters are shown as \xNN, as the Reward Breakdown shows them.
+ */
+export function scoreView(score: TraceDetail['score']): TraceStepperView['score'] {
+  if (!score || !Object.keys(score.components).length) return null;
+  return {
+    spec: score.spec,
+    total: score.total,
+    max: score.max,
+    components: Object.entries(score.components).map(([name, c]) => ({
+      name,
+      value: c!.value,
+      weight: c!.weight,
+      detail: showControlChars(c!.detail.slice(0, 300)),
+      ...(c!.output ? { output: showControlChars(c!.output.slice(-OUTPUT_TAIL)) } : {}),
+      ...(c!.error ? { failed: c!.error.kind === 'not-run' ? ('not run' as const) : ('error' as const) } : {}),
+    })),
+  };
 }
 
 /** The stepper's first view of a sample (its detail built with the spec whose breakdown it shows). */
@@ -52,14 +77,7 @@ export function stepperView(detail: TraceDetail, context: StepperContext): Trace
     tokens: steps.map((s) => s.tokens),
     // filled by the process reward model after the stepper shows the sample, when one is configured
     stepScores: null,
-    score: score && Object.keys(score.components).length
-      ? {
-          spec: score.spec,
-          total: score.total,
-          max: score.max,
-          components: Object.entries(score.components).map(([name, c]) => ({ name, value: c!.value, weight: c!.weight, detail: c!.detail.slice(0, 300) })),
-        }
-      : null,
+    score: scoreView(score),
     tree: treeDrawing(detail.tree),
     groupSize: context.groupSize,
     totalTokens: summary?.tokens ?? approxTokenCount(sample.completion),

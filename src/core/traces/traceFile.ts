@@ -203,6 +203,23 @@ export class TraceFile {
     return { line: raw.line, value: raw.value };
   }
 
+  /**
+   * The spec's workspace reward functions on one sample (entry, sub), run by `functions.runner` with the
+   * record's other fields as the dataset columns, as the analysis runs them: the Trace Stepper's breakdown.
+   * A function the runner returned nothing for is an error, never a 0.
+   */
+  async sampleFunctionScores(entry: number, sub: number, spec: RewardSpec, functions: NonNullable<AnalyzeOptions['functions']>, signal?: AbortSignal): Promise<Record<string, FunctionScore>> {
+    const e = await this.read(entry);
+    if (e.error !== undefined) throw new Error(`line ${e.line}: ${e.error}`);
+    const s = e.samples.find((x) => x.sub === sub);
+    if (!s) throw new Error(`line ${e.line}: no sample ${sub} in this record`);
+    const fns = spec.functions ?? [];
+    if (!fns.length) return {};
+    const runs = await functions.runner.score({ functions: fns, venv: spec.venv, root: functions.root, samples: [functionSample(s, isRecord(e.value) ? e.value : undefined, s.step)], signal });
+    const message = 'not run: the sandbox returned no score';
+    return Object.fromEntries(fns.map((f) => [f.name, runs.get(f.name)?.scores[0] ?? { value: null, detail: message, error: { kind: 'not-run' as const, message } }]));
+  }
+
   /** The document around the entries (Inspect's eval header), when the file has one. */
   async header(): Promise<unknown> {
     return this.source.header ? this.source.header() : undefined;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RewardSpec } from '../../core/rewards/types';
+import type { FunctionScore, RewardSpec } from '../../core/rewards/types';
 import {
   describeFilter,
   openTraceFile,
@@ -103,6 +103,18 @@ export class TraceSession implements vscode.Disposable {
     if (!this.spec.functions?.length) return undefined;
     if (!vscode.workspace.isTrusted) return { notRun: UNTRUSTED_MESSAGE };
     return { root: vscode.workspace.getWorkspaceFolder(this.uri)?.uri.fsPath ?? path.dirname(this.uri.fsPath) };
+  }
+
+  /**
+   * The spec's workspace reward functions on one sample, for the Trace Stepper's breakdown: run in the
+   * traces worker in a trusted workspace; otherwise each is an error saying why it did not run.
+   * Undefined when the spec has none or the run was cancelled.
+   */
+  async sampleFunctionScores(entry: number, sub: number, signal: AbortSignal): Promise<Record<string, FunctionScore> | undefined> {
+    const run = this.functions;
+    if (!run) return undefined;
+    if ('notRun' in run) return Object.fromEntries(this.spec.functions!.map((f) => [f.name, { value: null, detail: run.notRun, error: { kind: 'not-run' as const, message: run.notRun } }]));
+    return this.worker.sampleFunctions(this.trace, this.spec, entry, sub, run.root, { signal });
   }
 
   /** The file as the traces worker opens it. */

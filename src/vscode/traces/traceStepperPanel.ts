@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { evalHeaderFacts, recordExtras, sampleDetail, searchSample, stepperView, stepRows, type RecordExtras, type TraceDetail, type TraceSample } from '../../core/traces';
+import { evalHeaderFacts, recordExtras, sampleDetail, scoreView, searchSample, stepperView, stepRows, type RecordExtras, type TraceDetail, type TraceSample } from '../../core/traces';
 import { TEXT_WINDOW_MAX, type StepScoresUpdate, type TraceStepperEvents, type TraceStepperRequests, type TraceStepperView } from '../../contracts/traces';
 import type { TraceSession } from './traceSession';
 import { SingleWebviewPanel } from '../shared/singleWebviewPanel';
 import type { StepScorer } from '../models/prmStepScores';
 import { alignStepScores } from '../models/modelViews';
 import { errorMessage } from '../../core/shared/errors';
+import type { FunctionScore } from '../../core/rewards/types';
 import { opensAsText, showRawRecord } from './fileCommands';
 
 /**
@@ -17,6 +18,7 @@ export class TraceStepperPanel implements vscode.Disposable {
   private readonly panel: SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>;
   private current?: { session: TraceSession; sample: TraceSample; steps: TraceDetail['steps']; view: TraceStepperView };
   private prmRun?: AbortController;
+  private functionRun?: AbortController;
   /** The eval header's facts per open file, read once. */
   private headers = new WeakMap<TraceSession, Promise<Array<[string, string]> | null>>();
 
@@ -56,6 +58,9 @@ export class TraceStepperPanel implements vscode.Disposable {
 
   async show(session: TraceSession, entry: number, sub: number): Promise<void> {
     const sample = await session.sample(entry, sub);
+    const functions = session.spec.functions ?? [];
+    // the workspace reward functions run in the traces worker after the sample shows; until then their rows say so
+    if (functions.length) sample.functionScores = Object.fromEntries(functions.map((f) => [f.name, { value: null, detail: 'running in the sandbox…' }]));
     const detail = sampleDetail(sample, { rewards: session.spec });
     const [extras, header] = await Promise.all([this.extras(session, entry), this.header(session)]);
     const view = stepperView(detail, {
@@ -70,6 +75,29 @@ export class TraceStepperPanel implements vscode.Disposable {
     this.panel.show(`Trace: ${sample.id}`);
     this.panel.emit('show', view);
     void this.fillStepScores(this.current);
+    void this.fillFunctionScores(this.current);
+  }
+
+  /** The workspace reward functions' values (or errors) on the shown sample; stepping to another sample cancels the run. */
+  private async fillFunctionScores(shown: NonNullable<TraceStepperPanel['current']>): Promise<void> {
+    this.functionRun?.abort();
+    const functions = shown.session.spec.functions;
+    if (!functions?.length) return;
+    const abort = new AbortController();
+    this.functionRun = abort;
+    const { session, sample } = shown;
+    let scores: Record<string, FunctionScore> | undefined;
+    try {
+      scores = await session.sampleFunctionScores(sample.entry, sample.sub, abort.signal);
+    } catch (err) {
+      const message = `not run: ${errorMessage(err)}`;
+      scores = Object.fromEntries(functions.map((f) => [f.name, { value: null, detail: message, error: { kind: 'not-run' as const, message } }]));
+    }
+    if (abort.signal.aborted || this.current !== shown || !scores) return;
+    sample.functionScores = scores;
+    const score = scoreView(sampleDetail(sample, { rewards: session.spec }).score);
+    shown.view.score = score;
+    this.panel.emit('score', { sample: { entry: sample.entry, sub: sample.sub }, score });
   }
 
   /** The record's transcript, events and facts; a record that cannot be read again shows without them. */
@@ -137,6 +165,7 @@ export class TraceStepperPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.functionRun?.abort();
     this.panel.dispose();
   }
 }

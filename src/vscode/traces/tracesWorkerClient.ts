@@ -1,6 +1,6 @@
 import type { ComparedSample, HostToWorker, TraceFileRef, WorkerToHost, WorkspaceFunctionsRun } from '../../contracts/tracesWorker';
 import type { CheckpointComparison, CompareMetric, JoinBy, SampleRef } from '../../core/compare/types';
-import type { RewardSpec } from '../../core/rewards/types';
+import type { FunctionScore, RewardSpec } from '../../core/rewards/types';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
 import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, NewSample, PassControl, TraceAnalysis } from '../../core/traces';
 import type { WordDiffPart } from '../../core/traces/wordDiff';
@@ -22,6 +22,17 @@ export class TracesWorker {
   /** The explorer's analysis of `trace` (SampleSet is built from it); cancelled: true when the signal aborted. */
   async analyze(trace: TraceFileRef, spec: RewardSpec, control: JobControl = {}, functions?: WorkspaceFunctionsRun): Promise<TraceAnalysis> {
     return this.run({ type: 'analyze', trace, spec, functions }, control, (m) => (m.type === 'analysis' ? { value: m.analysis } : undefined));
+  }
+
+  /**
+   * The Trace Stepper's breakdown: the spec's workspace reward functions on sample (entry, sub) of
+   * `trace`, in the sandbox with modules relative to `root`; undefined when cancelled.
+   */
+  sampleFunctions(trace: TraceFileRef, spec: RewardSpec, entry: number, sub: number, root: string, control: JobControl = {}): Promise<Record<string, FunctionScore> | undefined> {
+    return this.run({ type: 'sampleFunctions', trace, spec, entry, sub, root }, control, (m) => (m.type === 'functionScores' ? { value: control.signal?.aborted ? undefined : m.scores } : undefined)).catch((e) => {
+      if (control.signal?.aborted) return undefined;
+      throw e;
+    });
   }
 
   /**
