@@ -41,11 +41,13 @@ test('agents: Solve with Agent, code agent with recorded generations: the episod
   await choose(vs, 'HumanEval/0');
   await choose(vs, 'Recorded generations');
   await choose(vs, 'codet_3.jsonl');
-  // the decisions stream into the notification as they happen
-  const live = await vs.waitForNotification(/Solving HumanEval\/0 with the code agent.*step \d+ · (expand|verify|backtrack|submit)/, 60000);
+  // the decisions stream into the notification as they happen (a search served from the run cache can
+  // end before a poll sees one: then its result is what shows)
+  const done = /Agent's solution for HumanEval\/0 written to solutions\/HumanEval-0\.py|Not solved: the code agent's submission for HumanEval\/0/;
+  const live = await vs.waitForNotification(new RegExp(`Solving HumanEval\\/0 with the code agent.*step \\d+ · (expand|verify|backtrack|submit)|${done.source}`), 60000);
   assert.ok(live);
-  const result = await vs.waitForNotification(/Agent's solution for HumanEval\/0 written to solutions\/HumanEval-0\.py|Not solved: the code agent's submission for HumanEval\/0/, 180000);
-  if (/Not solved/.test(result)) await vs.page.locator('.notifications-toasts .monaco-button', { hasText: 'Write It Anyway' }).first().click();
+  const result = await vs.waitForNotification(done, 180000);
+  if (/Not solved/.test(result)) await vs.page.locator('.notification-list-item .monaco-button', { hasText: 'Write It Anyway' }).first().click();
   const written = await vs.waitForNotification(/Agent's solution for HumanEval\/0 written to solutions\/HumanEval-0\.py after \d+ candidate runs? \(\d+ candidates, \d+ generated tests, \d+ LLM calls\); hidden tests (pass|fail)/, 60000);
   const code = readFileSync(path.join(ws, 'solutions', 'HumanEval-0.py'), 'utf8');
   assert.match(code, /^# Written by the Reasoning Lab code agent for HumanEval\/0 \(candidate #\d+; hidden tests (pass|fail)/);

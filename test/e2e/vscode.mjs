@@ -137,7 +137,26 @@ export class Workbench {
       if (hit) return hit;
       await this.page.waitForTimeout(200);
     }
-    throw new Error(`no notification matching ${re}; saw: ${JSON.stringify(seen)}`);
+    // toasts hide after a while (sooner on a busy machine than a poll may catch): the notification
+    // centre keeps every notification that is not a finished progress
+    const kept = await this.notificationCentreTexts();
+    const late = kept.find((t) => re.test(t));
+    if (late) return late;
+    throw new Error(`no notification matching ${re}; saw: ${JSON.stringify(seen)}; in the notification centre: ${JSON.stringify(kept)}`);
+  }
+
+  /** The notification centre's messages (opened, read and closed again). */
+  async notificationCentreTexts() {
+    try {
+      await this.runCommand('Notifications: Show Notifications');
+      const items = this.page.locator('.notifications-center .notification-list-item-message');
+      await items.first().waitFor({ timeout: 3000 }).catch(() => {});
+      const texts = await items.allTextContents();
+      await this.runCommand('Notifications: Hide Notifications');
+      return texts;
+    } catch {
+      return [];
+    }
   }
 
   async notificationTexts() {
@@ -170,7 +189,16 @@ export class Workbench {
   async chooseQuickPickItem(rowText, timeout = 15000) {
     const row = this.page.locator(QUICK_ROW, { hasText: rowText }).first();
     await row.waitFor({ timeout });
-    await row.click();
+    // a row's hover (its detail) can open under a resting mouse and take the click: move away, retry
+    for (let attempt = 0; ; attempt++) {
+      await this.page.mouse.move(0, 0);
+      try {
+        await row.click({ timeout: 5000 });
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
   }
 
   /** The content frame of the (single) webview: the webview is two iframes deep. */

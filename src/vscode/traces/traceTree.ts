@@ -1,3 +1,4 @@
+import { showControlChars } from '../../core/shared/controlChars';
 import * as vscode from 'vscode';
 import { formatFailed, type FileVerdict, type GroupStats, type MalformedEntry, type SampleSummary } from '../../core/traces';
 import { distinctDecimals, formatCount, formatNumber, formatSigned } from '../../contracts/numberFormat';
@@ -186,6 +187,6 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode>, vs
 /** Workspace reward function failures in the view's message: how many, and the first with its sample and line. */
 function functionFailureNote(f: NonNullable<TraceSession['functionFailures']>): string {
   const first = f.shown[0];
-  const where = first ? ` (first: "${first.function}" on ${first.id}, line ${first.line}: ${first.message.replace(/\s+/g, ' ').slice(0, 160)})` : '';
+  const where = first ? ` (first: "${first.function}" on ${first.id}, line ${first.line}: ${showControlChars(first.message.replace(/\s+/g, ' ')).slice(0, 160)})` : '';
   return `${plural(f.count, 'reward function failure')}${where}: those rewards leave the function out`;
 }
