@@ -138,7 +138,7 @@ test('run evaluation: compare runs over overlapping problem sets on the problems
   await dash.waitForRun();
   await dash.runEvaluation('Built-in problems', 'Reference solutions', { timeout: 200000 });
   await dash.waitForRun();
-  await eventually(async () => /^47 problems/.test(await dash.text('#run-counts')), { what: 'the finished reference run in the dashboard' });
+  await eventually(async () => /^47 problems/.test(await dash.text('#run-counts')), { what: 'the finished reference run in the dashboard', timeout: 120000 });
 
   await dash.tab('compare');
   await eventually(async () => /only in B 40/.test(await dash.text('#compare-counts')), { what: 'the comparison counts' });
