@@ -115,6 +115,37 @@ const synthPoint = (p: SynthProgress, stepsPerSecond: number | null): AgentTrain
   stepsPerSecond,
 });
 
+/**
+ * A training run in stretches: each stretch ends done, stopped or paused; a pause waits here and the
+ * next stretch resumes from the checkpoint the last one returned. The checkpoint is saved when the run ends.
+ */
+async function trainInStretches<C extends { state: { step: number; episodes: number } }>(
+  first: C | undefined,
+  save: (c: C) => void,
+  speed: Speed,
+  stretch: (resume: C | undefined) => Promise<{ checkpoint: C; stopped: boolean }>,
+): Promise<void> {
+  let checkpoint = first;
+  for (;;) {
+    const result = await stretch(checkpoint);
+    checkpoint = result.checkpoint;
+    const { step, episodes } = checkpoint.state;
+    if (!result.stopped || control.stopped) {
+      save(checkpoint);
+      post({ type: 'finished', reason: result.stopped ? 'stopped' : 'done', step, episodes });
+      return;
+    }
+    post({ type: 'paused', step, episodes });
+    await control.waitWhilePaused();
+    speed.reset(step);
+    if (control.stopped) {
+      save(checkpoint);
+      post({ type: 'finished', reason: 'stopped', step, episodes });
+      return;
+    }
+  }
+}
+
 function loadProblems(dir: string, warnings: string[]): SynthProblem[] {
   if (!fs.existsSync(dir)) throw new Error(`${dir}: the problem folder does not exist`);
   const loaded = loadSynthProblems(dir);
@@ -126,7 +157,7 @@ function loadProblems(dir: string, warnings: string[]): SynthProblem[] {
 async function trainSynth(job: TrainJob): Promise<void> {
   const checkpointFile = path.join(job.runDir, CHECKPOINT_FILE);
   const warnings: string[] = [];
-  let checkpoint: SynthCheckpoint | undefined = job.resumeFrom ? loadCheckpoint(job.resumeFrom).checkpoint : undefined;
+  const checkpoint: SynthCheckpoint | undefined = job.resumeFrom ? loadCheckpoint(job.resumeFrom).checkpoint : undefined;
   // a resumed run trains on what its checkpoint was trained on
   const source = checkpoint ? (checkpoint.problems === 'generated' ? undefined : checkpoint.problems) : job.problems.kind === 'folder' ? job.problems.dir : undefined;
   const problems = source ? loadProblems(source, warnings) : undefined;
@@ -153,32 +184,17 @@ async function trainSynth(job: TrainJob): Promise<void> {
     post({ type: 'checkpoint', path: checkpointFile, step: c.state.step, savedAt: new Date().toISOString() });
   };
   try {
-    for (;;) {
-      const result = await trainSynthAgent(checkpoint ? { steps: job.steps } : { seed: job.seed, steps: job.steps }, {
-        resume: checkpoint,
+    await trainInStretches(checkpoint, save, speed, (resume) =>
+      trainSynthAgent(resume ? { steps: job.steps } : { seed: job.seed, steps: job.steps }, {
+        resume,
         problems,
         problemsLabel: label,
         signal: control.fresh(),
         progressEvery: job.progressEvery ?? 20,
         onProgress: (p) => post({ type: 'progress', point: synthPoint(p, speed.at(p.step)) }),
         onEpisode: (ep, step) => traces.write(episodeTrace(ep, { id: `train-${++episodeId}`, mode: 'train', step: Math.floor(step / 1000) })),
-      });
-      checkpoint = result.checkpoint;
-      const { step, episodes } = checkpoint.state;
-      if (!result.stopped || control.stopped) {
-        save(checkpoint);
-        post({ type: 'finished', reason: result.stopped ? 'stopped' : 'done', step, episodes });
-        return;
-      }
-      post({ type: 'paused', step, episodes });
-      await control.waitWhilePaused();
-      speed.reset(step);
-      if (control.stopped) {
-        save(checkpoint);
-        post({ type: 'finished', reason: 'stopped', step, episodes });
-        return;
-      }
-    }
+      }),
+    );
   } finally {
     traces.close();
   }
@@ -315,8 +331,9 @@ const codePoint = (p: CodeProgress, stepsPerSecond: number | null): AgentTrainin
 async function trainCode(job: TrainJob): Promise<void> {
   const checkpointFile = path.join(job.runDir, CHECKPOINT_FILE);
   const warnings: string[] = [];
-  let checkpoint: CodeCheckpoint | undefined = job.resumeFrom ? loadCodeCheckpoint(job.resumeFrom).checkpoint : undefined;
+  const checkpoint: CodeCheckpoint | undefined = job.resumeFrom ? loadCodeCheckpoint(job.resumeFrom).checkpoint : undefined;
   if (!job.code || job.code.generator.kind !== 'replay') throw new Error('the code agent trains on recorded generations: pick a replay file');
+  const { budget } = job.code;
   const source = problemsPath(job.problems);
   const set = loadProblemSet(source);
   warnings.push(...set.warnings);
@@ -352,34 +369,19 @@ async function trainCode(job: TrainJob): Promise<void> {
       saveCodeCheckpoint(checkpointFile, c);
       post({ type: 'checkpoint', path: checkpointFile, step: c.state.step, savedAt: new Date().toISOString() });
     };
-    for (;;) {
-      const result = await trainCodeAgent(checkpoint ? { steps: job.steps } : { seed: job.seed, steps: job.steps, env: { budget: job.code.budget } }, {
+    await trainInStretches(checkpoint, save, speed, (resume) =>
+      trainCodeAgent(resume ? { steps: job.steps } : { seed: job.seed, steps: job.steps, env: { budget } }, {
         tasks,
         generator: replay,
         executor,
-        resume: checkpoint,
+        resume,
         signal: control.fresh(),
         progressEvery: job.progressEvery ?? 5,
         onProgress: (p) => post({ type: 'progress', point: codePoint(p, speed.at(p.step)) }),
         // step in thousands of decisions, as the synthesis agent's: a problem's episodes of a stretch of training form one group
         onEpisode: (rec) => traces.write(codeEpisodeTrace(rec, { id: `train-${++episode}`, mode: 'train', step: Math.floor((decided += rec.decisions.length) / 1000) })),
-      });
-      checkpoint = result.checkpoint;
-      const { step, episodes } = checkpoint.state;
-      if (!result.stopped || control.stopped) {
-        save(checkpoint);
-        post({ type: 'finished', reason: result.stopped ? 'stopped' : 'done', step, episodes });
-        return;
-      }
-      post({ type: 'paused', step, episodes });
-      await control.waitWhilePaused();
-      speed.reset(step);
-      if (control.stopped) {
-        save(checkpoint);
-        post({ type: 'finished', reason: 'stopped', step, episodes });
-        return;
-      }
-    }
+      }),
+    );
   } finally {
     traces.close();
     await executor.close();
