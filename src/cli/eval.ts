@@ -1,6 +1,6 @@
 /**
  * reasoning-lab eval <problems.jsonl[.gz]|dir> [--samples <samples.jsonl|dir>] [--k 1,10] [--jobs N]
- *                    [--timeout-ms T] [--out results.jsonl]
+ *                    [--timeout-ms T] [--out results.jsonl] [--no-tests-cache]
  *
  * Judges samples in the sandbox (no --samples: the problems' reference solutions, a sanity run in
  * which all must pass) and prints a JSON summary: problems, samples, passAtK, and the verdict counts.
@@ -8,7 +8,7 @@
  * with the same --out resumes a cancelled run. Ctrl+C cancels (exit 130).
  */
 import { parseArgs } from 'node:util';
-import { describeProtections, evaluate, timeoutAdvice } from '../core/eval';
+import { defaultConvertedTestsDir, describeProtections, evaluate, timeoutAdvice } from '../core/eval';
 import { loadEvalJob, NothingToJudgeError, type LoadedEvalJob } from '../core/eval/job';
 import { errorMessage } from '../core/shared/errors';
 import { integerFlag, joinNegativeNumbers, progressReporter, rate, terminalSafe, UsageError, type CliCommand, onInterrupt } from './common';
@@ -21,6 +21,8 @@ export const evalCommand: CliCommand = {
     --jobs N                 parallel sandboxes (default: the number of cores)
     --timeout-ms T           floor of the per-program wall-clock limit (default 2000; limit = max(T, 4 × reference time))
     --out <results.jsonl>    run file, one line per sample as judged; an existing run file is resumed
+    --no-tests-cache         convert assert-style tests to cases again instead of reusing the conversions kept in
+                             ~/.cache/reasoning-lab/converted-tests ($REASONING_LAB_CACHE/converted-tests)
   Only the problems that have samples are judged and counted.
   Exit codes: 0 done (sanity run: every reference passed), 1 a sanity run failed, an unreadable file or nothing to judge, 2 bad usage,
     3 some samples could not be judged (sandbox errors after retries: no pass@k is printed; run again to retry them), 130 interrupted.`,
@@ -37,20 +39,22 @@ export interface EvalCliOptions {
   timeoutMs?: number;
   /** The run file (resumed when it exists). */
   out?: string;
+  /** Reuse and keep assert conversions in the cache folder (default true). */
+  testsCache: boolean;
 }
 
 export function parseEvalArgs(args: string[]): EvalCliOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeNumbers(args, ['jobs', 'timeout-ms']),
     allowPositionals: true,
-    options: { samples: { type: 'string' }, k: { type: 'string' }, jobs: { type: 'string' }, 'timeout-ms': { type: 'string' }, out: { type: 'string' } },
+    options: { samples: { type: 'string' }, k: { type: 'string' }, jobs: { type: 'string' }, 'timeout-ms': { type: 'string' }, out: { type: 'string' }, 'no-tests-cache': { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new UsageError('eval needs exactly one problem set (a .jsonl[.gz] file or a folder)');
   const k = values.k === undefined ? undefined : values.k.split(',').map((x) => Number(x.trim()));
   if (k && !k.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError(`--k: expected positive integers like 1,10, got ${values.k}`);
   const timeoutMs = values['timeout-ms'] === undefined ? undefined : Number(values['timeout-ms']);
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--timeout-ms: expected a positive number, got ${values['timeout-ms']}`);
-  return { problemSet: positionals[0], samples: values.samples, k, jobs: integerFlag(values.jobs, 'jobs', 1), timeoutMs, out: values.out };
+  return { problemSet: positionals[0], samples: values.samples, k, jobs: integerFlag(values.jobs, 'jobs', 1), timeoutMs, out: values.out, testsCache: !values['no-tests-cache'] };
 }
 
 export async function runEval(o: EvalCliOptions): Promise<number> {
@@ -77,6 +81,7 @@ export async function runEval(o: EvalCliOptions): Promise<number> {
       jobs: o.jobs,
       timeoutMs: o.timeoutMs,
       runFile: o.out,
+      convertedTestsCache: o.testsCache ? defaultConvertedTestsDir() : undefined,
       signal: controller.signal,
       onWarning: (w) => process.stderr.write(`${progress.done()}${terminalSafe(w)}\n`),
       onProgress: (p) => progress.tick(() => `judged ${p.done}/${p.total}${p.resumed ? ` (${p.resumed} resumed)` : ''} (${rate(p.done - p.resumed, started)}/s)…`),

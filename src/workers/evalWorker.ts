@@ -4,7 +4,7 @@
  * files, judging outputs) happen here, the programs themselves in the sandbox's child processes.
  */
 import { parentPort } from 'node:worker_threads';
-import { evaluate } from '../core/eval';
+import { defaultConvertedTestsDir, evaluate } from '../core/eval';
 import { loadEvalJob, NothingToJudgeError } from '../core/eval/job';
 import type { EvalJobRequest, HostToWorker, JobSampleResult, WorkerToHost } from '../contracts/evalWorker';
 import { errorMessage } from '../core/shared/errors';
@@ -44,6 +44,7 @@ async function run(job: EvalJobRequest): Promise<void> {
     jobs: job.jobs,
     timeoutMs: job.timeoutMs,
     runFile: job.runFile,
+    convertedTestsCache: defaultConvertedTestsDir(),
     signal: controller.signal,
     onProgress: (p) => post({ type: 'progress', done: p.done, total: p.total, resumed: p.resumed }),
   });

@@ -13,14 +13,15 @@ import { runCli } from './helpers/runCli';
 const usage = (fn: () => unknown, message: RegExp) => assert.throws(fn, (err: unknown) => err instanceof UsageError && message.test(err.message));
 
 test('eval: options with their defaults, and bad flags named', () => {
-  assert.deepEqual(parseEvalArgs(['set.jsonl']), { problemSet: 'set.jsonl', samples: undefined, k: undefined, jobs: undefined, timeoutMs: undefined, out: undefined });
-  assert.deepEqual(parseEvalArgs(['dir', '--samples', 's.jsonl', '--k', '1, 10', '--jobs', '3', '--timeout-ms', '1500', '--out', 'run.jsonl']), {
+  assert.deepEqual(parseEvalArgs(['set.jsonl']), { problemSet: 'set.jsonl', samples: undefined, k: undefined, jobs: undefined, timeoutMs: undefined, out: undefined, testsCache: true });
+  assert.deepEqual(parseEvalArgs(['dir', '--samples', 's.jsonl', '--k', '1, 10', '--jobs', '3', '--timeout-ms', '1500', '--out', 'run.jsonl', '--no-tests-cache']), {
     problemSet: 'dir',
     samples: 's.jsonl',
     k: [1, 10],
     jobs: 3,
     timeoutMs: 1500,
     out: 'run.jsonl',
+    testsCache: false,
   });
   usage(() => parseEvalArgs([]), /exactly one problem set/);
   usage(() => parseEvalArgs(['a', 'b']), /exactly one problem set/);

@@ -14,7 +14,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { evaluate, loadProblemSet, readRun, Sandbox, type Problem, type Sample, type SampleResult } from '../../src/core/eval';
+import { evaluate, loadProblemSet, readRun, referenceSamples, Sandbox, type Problem, type Protections, type Sample, type SampleResult } from '../../src/core/eval';
 import { scoreRecord } from '../../src/core/rewards';
 import type { RewardRecord, RewardSpec } from '../../src/core/rewards/types';
 import { RewardFunctionRunner } from '../../src/core/rewards/workspace/runner';
@@ -32,6 +32,7 @@ const problemsFile = path.join(dir, 'problems.jsonl');
 const workspace = path.join(dir, 'ws', 'secret');
 const hostFile = path.join(dir, 'users-file.txt');
 const hostSocket = path.join(dir, 'host.sock');
+const convertedTests = path.join(dir, 'converted-tests');
 let problems: Problem[];
 const servers: net.Server[] = [];
 let connections = 0;
@@ -246,6 +247,46 @@ return seen`);
   // and none of it on the host
   assert.ok(!fs.readFileSync('/proc/sysvipc/shm', 'utf8').includes(String(0x5eed0000 + (process.pid % 0xffff))));
   assert.ok(!fs.existsSync(`/dev/shm/${MARK}`) && !fs.existsSync(`/tmp/${MARK}`));
+});
+
+test('red team: a sample cannot plant converted tests that a later run would trust', async () => {
+  // the converted-tests cache holds expected values: a file planted there would make any answer pass
+  // in every later run. The attack is told the folder; it forges every file it can and makes the folder
+  // open to all. It must fail now, and a wrong answer must still fail in the next run.
+  const target = problems.filter((p) => p.id === 'RedTeam/cases');
+  const opts = { ...FAST, convertedTestsCache: convertedTests };
+  const first = await evaluate(target, referenceSamples(target), opts);
+  assert.equal(first.results[0].verdict, 'passed');
+  const kept = fs.existsSync(convertedTests) ? fs.readdirSync(convertedTests) : [];
+  const before = kept.map((f) => fs.readFileSync(path.join(convertedTests, f), 'utf8'));
+  const forged = JSON.stringify({ format: 1, cases: [{ args: [], check: 'eq', expected: 'wrong' }] });
+  const attack = py(0, `d = ${JSON.stringify(convertedTests)}
+done = []
+try:
+    os.makedirs(d, exist_ok=True)
+    names = os.listdir(d) or ['planted.json']
+    for n in names + ${JSON.stringify(kept)}:
+        with open(os.path.join(d, n), 'w') as f:
+            f.write(${JSON.stringify(forged)})
+        done.append(n)
+    os.chmod(d, 0o777)
+except OSError as e:
+    return 'wrong: %s after %s' % (type(e).__name__, done)
+return 'wrong: planted %s' % done`);
+  const planted = await evaluate(target, [attack], opts);
+  assert.equal(planted.results[0].verdict, 'failed', JSON.stringify(planted.results[0]));
+  assert.equal(planted.results[0].attempts, 1);
+  const later = await evaluate(target, [py(1, "return 'wrong'")], opts);
+  assert.equal(later.results[0].verdict, 'failed', `a planted file was trusted: ${JSON.stringify(later.results[0])}`);
+  const guard = first.header.protections as Protections;
+  const protectedHere = guard.filesystem === 'interpreters-only' || guard.dedicatedUid;
+  if (protectedHere) {
+    // the sample never reached the folder: what the first run kept is untouched and still private
+    assert.ok(kept.length > 0, 'the first run kept its conversion');
+    assert.deepEqual(kept.map((f) => fs.readFileSync(path.join(convertedTests, f), 'utf8')), before);
+    assert.deepEqual(fs.readdirSync(convertedTests).sort(), [...kept].sort());
+    assert.equal(fs.statSync(convertedTests).mode & 0o777, 0o700);
+  } else assert.deepEqual(kept, [], 'where samples can write the cache, it is not used');
 });
 
 test("red team: a program forked from a worker never finds in its memory the expected values of a reference run before it", async () => {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { errorMessage } from '../shared/errors';
 import { buildJob, grade, type Graded } from './grading';
 import { prepareTests } from './prepareTests';
+import { ConvertedTestsCache } from './convertedTestsCache';
 import { defaultKs, summarizeJudgedSamples } from './passAtK';
 import { readRun, RunWriter, sampleKey } from './runStore';
 import { InfraError, Sandbox, type SandboxLimits } from './sandbox/pool';
@@ -103,7 +104,8 @@ export async function evaluate(problemsIn: Problem[], samples: Sample[], opts: E
   const results: SampleResult[] = [...previous];
   try {
     if (todo.length || !header) {
-      const prepared = await prepareTests(sandbox, problems, { retries: opts.retries ?? DEFAULTS.retries, signal: opts.signal });
+      const cache = opts.convertedTestsCache ? new ConvertedTestsCache(opts.convertedTestsCache, opts.onWarning) : undefined;
+      const prepared = await prepareTests(sandbox, problems, { retries: opts.retries ?? DEFAULTS.retries, signal: opts.signal, cache });
       problems = prepared.problems;
       byId = new Map(problems.map((p) => [p.id, p]));
       for (const w of prepared.warnings) opts.onWarning?.(w);

@@ -9,6 +9,7 @@ export { RunStore, readRun, type StoredRun } from './runStore';
 export { RunCatalog } from './runCatalog';
 export { Sandbox, InfraError, type SandboxJob, type SandboxLimits, type RawResult, type SandboxOptions } from './sandbox/pool';
 export { prepareTests } from './prepareTests';
+export { defaultConvertedTestsDir } from './convertedTestsCache';
 export { describeProtections } from './protections';
 export { pyEqual, pyRepr, fromWire, parsePyJson, type PyVal } from './pyValue';
 export { evalFileKind, recordKind, type EvalFileKind } from './fileKind';

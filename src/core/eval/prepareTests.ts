@@ -14,6 +14,7 @@
  *   released inputs break it (62 of HumanEval/32's), which EvalPlus still tests.
  */
 import { errorMessage } from '../shared/errors';
+import { conversionKey, type ConvertedTestsCache } from './convertedTestsCache';
 import { InfraError, type RawResult, type Sandbox, type SandboxJob } from './sandbox/pool';
 import type { Problem, PyCase } from './types';
 
@@ -48,9 +49,12 @@ function lastJson(report: string): Record<string, unknown> | undefined {
 /** The reference code a problem's tests run with (helpers the tests call live in it). */
 const referenceCode = (p: Problem) => p.references.find((r) => r.language === 'python')?.code ?? p.prefix ?? '';
 
-async function convertAsserts(sandbox: Sandbox, p: Problem, retries: number): Promise<Problem> {
+async function convertAsserts(sandbox: Sandbox, p: Problem, retries: number, cache: ConvertedTestsCache | undefined): Promise<Problem> {
   const t = p.test;
   if (t.kind !== 'python-check') return p;
+  const key = cache && conversionKey({ pythonVersion: sandbox.pythonVersion, reference: referenceCode(p), test: t.code, call: t.call, candidate: t.candidate });
+  const cached = key ? cache.get(key) : undefined;
+  if (cached) return { ...p, test: { kind: 'cases', origin: 'asserts', cases: cached.cases, setup: cached.setup } };
   const job: SandboxJob = { runtime: 'python', mode: 'record', code: referenceCode(p), test: t.code, call: t.call, candidate: t.candidate, limits: PREPARE_LIMITS };
   let raw: RawResult;
   try {
@@ -60,7 +64,9 @@ async function convertAsserts(sandbox: Sandbox, p: Problem, retries: number): Pr
   }
   const r = lastJson(raw.report);
   if (r && Array.isArray(r.cases)) {
-    return { ...p, test: { kind: 'cases', origin: 'asserts', cases: r.cases as PyCase[], setup: typeof r.setup === 'string' ? r.setup : undefined } };
+    const converted = { cases: r.cases as PyCase[], setup: typeof r.setup === 'string' ? r.setup : undefined };
+    if (key && raw.status === 'exited') cache.put(key, converted);
+    return { ...p, test: { kind: 'cases', origin: 'asserts', ...converted } };
   }
   const said = r?.unconvertible ?? r?.load_error ?? (r?.syntax_error as { message?: string } | undefined)?.message;
   const why = typeof said === 'string' ? said : raw.status !== 'exited' ? `the conversion run ended: ${raw.status}` : `the conversion run said nothing (${raw.output.slice(0, 200)})`;
@@ -120,15 +126,20 @@ function evalplusTimeout(limits: number[]): number {
 }
 
 /** The problems with their tests turned into cases wherever they can be; warnings for inputs dropped. */
-export async function prepareTests(sandbox: Sandbox, problems: Problem[], opts: { retries: number; signal?: AbortSignal }): Promise<{ problems: Problem[]; warnings: string[] }> {
+export async function prepareTests(
+  sandbox: Sandbox,
+  problems: Problem[],
+  opts: { retries: number; signal?: AbortSignal; cache?: ConvertedTestsCache },
+): Promise<{ problems: Problem[]; warnings: string[] }> {
   const warnings: string[] = [];
   const out = [...problems];
+  const cache = opts.cache?.safeFrom(sandbox.protections);
   let next = 0;
   const lane = async () => {
     while (next < out.length && !opts.signal?.aborted) {
       const i = next++;
       const p = out[i];
-      if (p.test.kind === 'python-check' && !p.test.inProcessReason) out[i] = await convertAsserts(sandbox, p, opts.retries);
+      if (p.test.kind === 'python-check' && !p.test.inProcessReason) out[i] = await convertAsserts(sandbox, p, opts.retries, cache);
       else if (p.test.kind === 'evalplus') out[i] = await evalplusExpected(sandbox, p, opts.retries, warnings);
     }
   };

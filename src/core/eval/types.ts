@@ -256,6 +256,11 @@ export interface EvalOptions {
   python?: string;
   /** false: never use bubblewrap (tests of the fallback). */
   bubblewrap?: boolean;
+  /**
+   * A folder that keeps assert-style tests once turned into cases, so the next run on the same
+   * problems skips that step (convertedTestsCache.ts; used only where no sample can write it).
+   */
+  convertedTestsCache?: string;
   /** Told about inputs dropped while preparing tests (a HumanEval+ input its contract refuses). */
   onWarning?: (message: string) => void;
 }
