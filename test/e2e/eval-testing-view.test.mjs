@@ -25,8 +25,7 @@ test('testing view: run one problem and see its failure', async ({ vs, page, sho
   if ((await root.getAttribute('aria-expanded')) !== 'true') await root.click();
   const row = tree.locator('.monaco-list-row', { hasText: 'Merge Overlapping Intervals' }).first();
   await row.waitFor({ timeout: 15000 });
-  await row.hover();
-  await row.locator('.action-label[aria-label^="Run Test"]').first().click();
+  await clickRunTest(row, 'the problem\'s Run Test button');
   // the item turns failed
   await eventually(async () => (await row.locator('.codicon-testing-failed-icon').count()) > 0, { timeout: 60000, what: 'the failed icon on the problem' });
   // the failure is shown at the failing line of the solution, with expected vs actual
@@ -69,6 +68,18 @@ const WRONG_RUNNING_MAX = `def running_max(nums):
     return out
 `;
 
+/**
+ * Hovers a test row and clicks its inline Run Test button. The view re-renders while tests are
+ * discovered (rows move as the tree fills), so a hover that lands mid-render is tried again.
+ */
+async function clickRunTest(row, what) {
+  await eventually(async () => {
+    await row.hover({ timeout: 5000 });
+    await row.locator('.action-label[aria-label^="Run Test"]').first().click({ timeout: 5000 });
+    return true;
+  }, { timeout: 60000, what });
+}
+
 test('testing view: a workspace problem set, failing then fixed', async ({ vs, ws, page, shot }) => {
   await vs.openFile('solutions/running-max.py');
   await vs.runCommand('Testing: Focus on Test Explorer View');
@@ -82,8 +93,7 @@ test('testing view: a workspace problem set, failing then fixed', async ({ vs, w
   const row = tree.locator('.monaco-list-row', { hasText: 'Running Maximum' }).first();
   await row.waitFor({ timeout: 15000 });
   assert.match((await set.textContent()) ?? '', /1 problem/);
-  await row.hover();
-  await row.locator('.action-label[aria-label^="Run Test"]').first().click();
+  await clickRunTest(row, 'the problem\'s Run Test button');
   await eventually(async () => (await row.locator('.codicon-testing-failed-icon').count()) > 0, { timeout: 60000, what: 'the failed icon on the workspace problem' });
   // at the failing line (the function's definition), with expected vs actual: the diagnostic there and
   // the verdict over the function
@@ -98,8 +108,7 @@ test('testing view: a workspace problem set, failing then fixed', async ({ vs, w
   await vs.replaceText('best = max(best, x)', 'best = x if best is None else max(best, x)');
   await page.keyboard.press('Control+S');
   await eventually(() => /best is None/.test(readFileSync(path.join(ws, 'solutions', 'running-max.py'), 'utf8')), { what: 'the fix saved' });
-  await set.hover();
-  await set.locator('.action-label[aria-label^="Run Test"]').first().click();
+  await clickRunTest(set, 'the set\'s Run Test button');
   await eventually(async () => (await row.locator('.codicon-testing-passed-icon').count()) > 0, { timeout: 60000, what: 'the passed icon on the workspace problem' }).catch((err) => {
     throw new Error(`${err.message}; the file on disk ${/best is None/.test(readFileSync(path.join(ws, 'solutions', 'running-max.py'), 'utf8')) ? 'has' : 'lacks'} the fix`);
   });
