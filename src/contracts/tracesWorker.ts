@@ -6,7 +6,7 @@
  * error. A `cancel` with the request's id stops a pass over the file (its result says cancelled).
  */
 import type { ExportBestOptions, ExportSummary, FieldMapping, TraceAnalysis, TraceProgress } from '../core/traces/types';
-import type { NewSample } from '../core/traces/sampleSet';
+import type { NewRecords } from '../core/traces/sampleSet';
 import type { FunctionScore, RewardSpec } from '../core/rewards/types';
 import type { WordDiffPart } from '../core/traces/wordDiff';
 import type { HackFinding, HackRuleId, HackScanSummary } from '../core/hacks/types';
@@ -38,8 +38,8 @@ export type HostToWorker =
   | { type: 'analyze'; id: number; trace: TraceFileRef; spec: RewardSpec; functions?: WorkspaceFunctionsRun }
   /** The Trace Stepper: the spec's workspace reward functions on one sample, in the sandbox (a trusted workspace's `root`). */
   | { type: 'sampleFunctions'; id: number; trace: TraceFileRef; spec: RewardSpec; entry: number; sub: number; root: string }
-  /** Follow: the samples of records [from, to) of a file that grew, summarized as `analyze` does. */
-  | { type: 'summarizeNew'; id: number; trace: TraceFileRef; spec: RewardSpec; from: number; to: number }
+  /** Follow: the samples of records [from, to) of a file that grew, summarized as `analyze` does (workspace functions included). */
+  | { type: 'summarizeNew'; id: number; trace: TraceFileRef; spec: RewardSpec; from: number; to: number; functions?: WorkspaceFunctionsRun }
   /** Every sample's share of target-language words (the language filter). */
   | { type: 'languageShares'; id: number; trace: TraceFileRef }
   /** The samples whose prompt or completion contains `text`, any case (the text filter). */
@@ -64,8 +64,8 @@ export type WorkerToHost =
   | { type: 'analysis'; id: number; analysis: TraceAnalysis }
   /** sampleFunctions: each function's score or error on the sample; undefined when cancelled. */
   | { type: 'functionScores'; id: number; scores?: Record<string, FunctionScore> }
-  /** summarizeNew: the new samples; undefined when cancelled. */
-  | { type: 'newSamples'; id: number; samples?: NewSample[] }
+  /** summarizeNew: the new samples, the new records that could not be read, the functions' failures; undefined when cancelled. */
+  | { type: 'newSamples'; id: number; added?: NewRecords }
   /** languageShares: [sample, share] pairs; textMatches: sample names ("entry/sub"); undefined when cancelled. */
   | { type: 'languageShares'; id: number; shares?: [string, number | null][] }
   | { type: 'textMatches'; id: number; keys?: string[] }

@@ -5,10 +5,9 @@
  * reads the file); each pass can be cancelled by its id.
  */
 import { parentPort } from 'node:worker_threads';
-import type { HostToWorker, TraceFileRef, WorkerToHost } from '../contracts/tracesWorker';
+import type { HostToWorker, TraceFileRef, WorkerToHost, WorkspaceFunctionsRun } from '../contracts/tracesWorker';
 import { errorMessage } from '../core/shared/errors';
-import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, summarizeNewSamples, type NewSample, type TraceFile, type TraceProgress } from '../core/traces';
-import type { RewardSpec } from '../core/rewards/types';
+import { analyzeForExplorer, exportBestOfNToFile, filePasses, openTraceFile, summarizeNewRecords, type AnalyzeOptions, type TraceFile, type TraceProgress } from '../core/traces';
 import { wordDiff } from '../core/traces/wordDiff';
 import { scanForHacks } from '../core/hacks';
 import { buildComparison, compareCheckpoints, type FileAggregates, type JoinBy } from '../core/compare';
@@ -44,6 +43,12 @@ async function traceFile(ref: TraceFileRef, signal: AbortSignal): Promise<TraceF
 /** Runs the workspace reward functions of an analysis in the sandbox (started on first use). */
 let functionRunner: RewardFunctionRunner | undefined;
 
+/** How a pass runs the spec's workspace reward functions: in the sandbox (a trusted workspace), or not, saying why. */
+function functionsRun(run: WorkspaceFunctionsRun | undefined): Pick<AnalyzeOptions, 'functions' | 'functionsNotRun'> {
+  if (run && 'root' in run) return { functions: { runner: (functionRunner ??= new RewardFunctionRunner()), root: run.root } };
+  return { functionsNotRun: run?.notRun };
+}
+
 /** The last comparison's aggregates (a few numbers per prompt), so that ranking by another metric reads nothing again. */
 let compared: { aggregates: FileAggregates[]; join: JoinBy } | undefined;
 /** The compared files, opened on the first sample fetched from them (one index pass each), until the next comparison. */
@@ -73,16 +78,17 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
       return { type: 'wordDiff', id: m.id, ...wordDiff(m.a, m.b, m.maxChars) };
     case 'analyze': {
       const tf = await traceFile(m.trace, signal);
-      const fx = m.functions && 'root' in m.functions ? { functions: { runner: (functionRunner ??= new RewardFunctionRunner()), root: m.functions.root } } : { functionsNotRun: m.functions && 'notRun' in m.functions ? m.functions.notRun : undefined };
-      return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress, ...fx }) };
+      return { type: 'analysis', id: m.id, analysis: await analyzeForExplorer(tf, m.spec, { signal, onProgress, ...functionsRun(m.functions) }) };
     }
     case 'sampleFunctions': {
       const tf = await traceFile(m.trace, signal);
       const scores = await tf.sampleFunctionScores(m.entry, m.sub, m.spec, { runner: (functionRunner ??= new RewardFunctionRunner()), root: m.root }, signal);
       return { type: 'functionScores', id: m.id, scores: signal.aborted ? undefined : scores };
     }
-    case 'summarizeNew':
-      return { type: 'newSamples', id: m.id, samples: await summarizeNew(await traceFile(m.trace, signal), m.spec, m.from, m.to, signal, onProgress) };
+    case 'summarizeNew': {
+      const tf = await traceFile(m.trace, signal);
+      return { type: 'newSamples', id: m.id, added: await summarizeNewRecords(tf, m.spec, m.from, m.to, { signal, onProgress, ...functionsRun(m.functions) }) };
+    }
     case 'exportBest':
       return { type: 'exported', id: m.id, summary: await exportBestOfNToFile(await traceFile(m.trace, signal), m.out, { ...m.options, signal, onProgress }) };
     case 'languageShares':
@@ -135,21 +141,6 @@ async function handle(m: Exclude<HostToWorker, { type: 'cancel' }>, signal: Abor
     case 'textMatches':
       return { type: 'textMatches', id: m.id, keys: await filePasses(await traceFile(m.trace, signal)).textMatches(m.text, control) };
   }
-}
-
-/** Records read and summarized at a time: between two reads a cancel is seen. */
-const FOLLOW_CHUNK = 200;
-
-/** The followed file's new records [from, to), summarized; undefined when cancelled. */
-async function summarizeNew(tf: TraceFile, spec: RewardSpec, from: number, to: number, signal: AbortSignal, onProgress: (p: TraceProgress) => void): Promise<NewSample[] | undefined> {
-  const out: NewSample[] = [];
-  const end = Math.min(to, tf.count);
-  for (let i = from; i < end; i += FOLLOW_CHUNK) {
-    if (signal.aborted) return undefined;
-    out.push(...summarizeNewSamples(await tf.readRange(i, Math.min(end, i + FOLLOW_CHUNK)), spec));
-    onProgress({ phase: 'analyze', done: Math.min(end, i + FOLLOW_CHUNK) - from, total: end - from, unit: 'entries', entries: Math.min(end, i + FOLLOW_CHUNK) - from });
-  }
-  return signal.aborted ? undefined : out;
 }
 
 port.on('message', (m: HostToWorker) => {

@@ -2,14 +2,16 @@
 // file; each function is a row of the Reward Breakdown beside the built-in ones, and one that raises is
 // an error on its row, with its traceback, and marks the total incomplete (never a silent 0).
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually, scoreFile, test } from './harness.mjs';
-import { StepperPanel, TraceTree } from './trace-explorer.mjs';
+import { StepperPanel, TraceTree, TrainingStepsPanel } from './trace-explorer.mjs';
 
 const FUNCTIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'reward_functions');
 const SPEC = '.reasoning-lab/own-rewards.json';
+
+const followRecord = (id, prompt, answer, completions) => JSON.stringify({ prompt_id: id, prompt, answer, completions }) + '\n';
 
 function prepare(ws) {
   mkdirSync(path.join(ws, 'rewards'), { recursive: true });
@@ -27,6 +29,8 @@ function prepare(ws) {
   // a GRPO group without rewards: the Trace Explorer scores it with the spec
   mkdirSync(path.join(ws, 'rollouts'), { recursive: true });
   writeFileSync(path.join(ws, 'rollouts', 'own-functions.jsonl'), JSON.stringify({ prompt_id: 'p1', prompt: 'What is 2 + 2?', answer: '4', completions: ['<think>\n2 + 2 = 4\n</think>\nSo #### 4', '<think>\nI will escape the grader\n</think>\n#### 4'] }) + '\n');
+  // a file a training run is still writing: its first group has no sample that makes `picky` raise
+  writeFileSync(path.join(ws, 'rollouts', 'own-follow.jsonl'), followRecord('p1', 'What is 2 + 2?', '4', ['<think>\n2 + 2 = 4\n</think>\nSo #### 4', '<think>\n2 + 2 = 5\n</think>\n#### 5']));
   writeFileSync(path.join(ws, 'completions', 'own-raises.md'), '---\nprompt: What is 2 + 2?\nanswer: "4"\n---\n<think>\nI will escape the grader\n</think>\nThe answer is #### 4\n');
 }
 
@@ -79,4 +83,49 @@ test('workspace reward functions in the Trace Stepper: the function\'s value in 
   assert.match(tip, /ValueError: .*no answer/);
   assert.ok(!tip.includes('\x1b'), 'the escapes the function printed are shown, not sent raw');
   await shot('stepper-error');
+}, { settings: { 'reasoningLab.rewards.spec': SPEC }, prepare, timeoutMs: 300000 });
+
+test('workspace reward functions in Follow mode: appended records get them too; one that raises on a new record only and a malformed new line are reported', async ({ vs, ws, shot }) => {
+  const tree = new TraceTree(vs);
+  await tree.open('rollouts/own-follow.jsonl');
+  // format 1 + gsm8k 2 × (1, 0) + picky 1: the analysis ran the functions
+  await tree.waitForMessage(/own-follow\.jsonl: 2 samples in 1 group/, 120000);
+  await tree.expand('What is 2 + 2?');
+  const description = async (id) => ((await tree.sample(id).locator('.label-description').textContent({ timeout: 10000 })) ?? '').trim();
+  await eventually(async () => /^reward 4(\.0+)? /.test(await description('p1#0')), { what: 'p1#0 scored with the functions', timeout: 120000 });
+  assert.doesNotMatch(await tree.message(), /failure/);
+
+  await vs.runCommand('Reasoning Lab: Follow Trace File');
+  const chart = new TrainingStepsPanel(vs);
+  await chart.waitForOpen();
+  await eventually(async () => (await chart.text('#follow-state')) === 'following', { what: 'following to start' });
+  // the training run appends a new group (its second sample makes `picky` raise), a line that is not JSON, and a third sample of the first group
+  appendFileSync(path.join(ws, 'rollouts', 'own-follow.jsonl'),
+    followRecord('p2', 'What is 3 + 3?', '6', ['<think>\n3 + 3 = 6\n</think>\nSo #### 6', '<think>\nI will escape the grader\n</think>\n#### 6']) +
+    '{"prompt_id": "p3", "prompt": "cut", oops}\n' +
+    followRecord('p1', 'What is 2 + 2?', '4', ['<think>\n4\n</think>\n#### 4']));
+  const message = await tree.waitForMessage(/own-follow\.jsonl: 5 samples in 2 groups/, 120000);
+  assert.match(message, /1 reward function failure \(first: "picky" on p2#1, line 2: ValueError: \\x1b\]0;pwned\\x07\\x1b\[2J no answer\)/, message);
+  // the group's statistics count the new sample's reward with the functions: (4 + 2 + 4) / 3
+  await eventually(async () => /^3 samples · mean 3\.33/.test(((await tree.row('What is 2 + 2?').locator('.label-description').textContent()) ?? '').trim()), { what: 'the first group to hold the appended sample with its functions' });
+  await tree.expand('What is 3 + 3?');
+  assert.match(await description('p2#0'), /^reward 4(\.0+)? · A \+/, 'the functions ran on the new record');
+  assert.match(await description('p2#1'), /^reward 3(\.0+)? · A -/, 'picky raised: it is left out of the total, never scored 0 into it');
+  await tree.row('Malformed (1)').waitFor({ timeout: 10000 });
+  await tree.expand('Malformed (1)');
+  assert.match((await tree.row('line 3').textContent()) ?? '', /JSON/);
+  await shot('follow-tree');
+
+  // the stepper's stats and its row of components agree on the new sample
+  const stepper = new StepperPanel(vs);
+  const component = (name) => stepper.$(`#score-components .score-component[data-name="${name}"]`);
+  const value = async (name) => ((await component(name).locator('.score-component-value').textContent({ timeout: 10000 })) ?? '').trim();
+  await tree.openSample('p2#1', stepper);
+  await eventually(async () => (await value('picky')) === 'error', { what: 'picky to show an error on the new sample', timeout: 120000 });
+  assert.equal(await value('gsm8k'), '1.00');
+  assert.match(await stepper.text('#sample-reward'), /^3(\.0+)?$/);
+  assert.match(await stepper.text('#score-total'), /^3(\.0+)? \//);
+  await shot('follow-stepper');
+  await vs.runCommand('Reasoning Lab: Stop Following Trace File');
+  await vs.waitForNotification(/Stopped following own-follow\.jsonl: 5 samples read/);
 }, { settings: { 'reasoningLab.rewards.spec': SPEC }, prepare, timeoutMs: 300000 });

@@ -134,3 +134,68 @@ test('the Trace Stepper\'s breakdown: the traces worker runs the functions on th
     worker.dispose();
   }
 });
+
+test('following in the traces worker: the records a file gains get the workspace functions as the analysis gives them; a failure on a new record is counted and named; a malformed new line is reported', { timeout: 180_000 }, async () => {
+  const { TracesWorker } = await import('../../src/vscode/traces/tracesWorkerClient');
+  const { SampleSet, watchTraceFile } = await import('../../src/core/traces');
+  const worker = new TracesWorker(path.join(__dirname, '..', '..', 'src', 'workers', 'tracesWorker.ts'));
+  const spec = {
+    name: 'workspace',
+    components: { format: { weight: 1 } },
+    functions: [
+      { name: 'gsm8k', weight: 2, module: 'rewards/verl_rewards.py', function: 'compute_score', style: 'verl' },
+      { name: 'picky', weight: 1, module: 'rewards/broken/bad_returns.py', function: 'raises_with_escapes', style: 'verl' },
+    ],
+  } as RewardSpec;
+  const record = (id: string, answer: string, completions: string[]) => JSON.stringify({ prompt_id: id, prompt: `Question ${id}?`, data_source: 'openai/gsm8k', answer, completions }) + '\n';
+  const file = path.join(ws, 'followed.jsonl');
+  // the records written before the file is opened: no sample makes `picky` raise
+  fs.writeFileSync(file, record('p1', '4', ['<think>\n2 + 2 = 4\n</think>\n#### 4', '<think>\nhmm\n</think>\n#### 5']));
+  const tf = await openTraceFile(file);
+  const control = new AbortController();
+  const growths = watchTraceFile(tf, { signal: control.signal, fromStart: false, pollMs: 20 });
+  try {
+    const live = new SampleSet(await worker.analyze({ file }, spec, {}, { root: ws }));
+    assert.deepEqual(live.functionFailures, { count: 0, shown: [] });
+    // a training run appends: a new group (one sample makes `picky` raise), a line that is not JSON, and one more sample of the first group
+    fs.appendFileSync(file, record('p2', '6', ['<think>\n3 + 3 = 6\n</think>\n#### 6', '<think>\nescape the grader\n</think>\n#### 6']) + '{"prompt_id": "p3", oops}\n' + record('p1', '4', ['<think>\n4\n</think>\n#### 4']));
+    const g = (await growths.next()).value!;
+    assert.deepEqual([g.from, g.to, g.reset], [1, 4, false]);
+    const added = (await worker.summarizeNew({ file }, spec, g.from, g.to, {}, { root: ws }))!;
+    const reward = (id: string) => added.samples.find((s) => s.summary.id === id)?.summary.reward;
+    assert.equal(reward('p2#0'), 4, 'format 1 + gsm8k 2 × 1 + picky 1: the functions ran on the new record');
+    assert.equal(reward('p2#1'), 3, 'picky raised: left out of the total, not scored 0 into it');
+    assert.equal(reward('p1#0'), 4);
+    assert.deepEqual(added.malformed.map((m) => [m.line, m.entry]), [[3, 2]]);
+    assert.match(added.malformed[0].reason, /JSON/);
+    assert.equal(added.functionFailures?.count, 1);
+    assert.deepEqual(added.functionFailures?.shown.map((f) => [f.line, f.id, f.function]), [[2, 'p2#1', 'picky']]);
+    assert.match(added.functionFailures!.shown[0].message, /ValueError: \x1b\]0;pwned/);
+
+    // added to what was shown, the new samples give what one analysis of the whole file gives
+    live.addSummaries(added.samples, added.functionFailures);
+    const whole = new SampleSet(await worker.analyze({ file }, spec, {}, { root: ws }));
+    const strip = (set: InstanceType<typeof SampleSet>) => set.visibleGroups({}, 'file').map((v) => ({ stats: v.stats, samples: v.samples }));
+    assert.deepEqual(strip(live), strip(whole));
+    assert.deepEqual(live.functionFailures, whole.functionFailures);
+    assert.equal(live.group('id:p1')?.size, 3, 'the appended sample joined its group, whose statistics were updated');
+
+    // an untrusted workspace: each function is an error on every new sample, saying why, as at open
+    const untrusted = (await worker.summarizeNew({ file }, spec, 1, 4, {}, { notRun: 'not run: untrusted workspace' }))!;
+    assert.equal(untrusted.functionFailures?.count, 6);
+    assert.equal(untrusted.functionFailures?.shown[0].message, 'not run: untrusted workspace');
+    assert.deepEqual(untrusted.samples.map((s) => s.summary.reward), [1, 1, 1], 'format only: the functions are left out, never 0');
+
+    // cancelled while the functions run: no samples; the worker keeps serving
+    const cancel = new AbortController();
+    const pending = worker.summarizeNew({ file }, spec, 0, 4, { signal: cancel.signal }, { root: ws });
+    cancel.abort();
+    assert.equal(await pending, undefined);
+    assert.equal((await worker.summarizeNew({ file }, spec, 3, 4, {}, { root: ws }))?.samples[0].summary.reward, 4);
+  } finally {
+    control.abort();
+    await growths.return(undefined);
+    await tf.close();
+    worker.dispose();
+  }
+});

@@ -112,7 +112,7 @@ test('following: the records a file gains are read and summarized in the worker;
       // the host only indexes: the worker reads and summarizes what the index says is new
       const g = (await growths.next()).value!;
       assert.deepEqual([g.from, g.to, g.reset], [from, to, false]);
-      live.addSummaries((await worker.summarizeNew({ file }, PRESETS.r1, g.from, g.to))!);
+      live.addSummaries((await worker.summarizeNew({ file }, PRESETS.r1, g.from, g.to))!.samples);
     }
     control.abort();
     await growths.return(undefined);
@@ -126,7 +126,7 @@ test('following: the records a file gains are read and summarized in the worker;
     const pending = worker.summarizeNew({ file }, PRESETS.r1, 0, 72, { signal: cancelled.signal });
     cancelled.abort();
     assert.equal(await pending, undefined);
-    assert.equal((await worker.summarizeNew({ file }, PRESETS.r1, 70, 72))!.length, 2, 'the worker keeps serving');
+    assert.equal((await worker.summarizeNew({ file }, PRESETS.r1, 70, 72))!.samples.length, 2, 'the worker keeps serving');
     await tf.close();
   } finally {
     worker.dispose();

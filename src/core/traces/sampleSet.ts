@@ -12,7 +12,8 @@ import { groupStats, type GroupMember } from './groups';
 import { compareSamples, formatFailed, LANGUAGE_MIXED_BELOW, type SampleFilter, type SampleSort } from './sampleFilter';
 import { summarizeTraceSample, TraceFile } from './traceFile';
 import { TrainingStepCurve } from './trainingSteps';
-import type { AnalyzeOptions, GroupStats, JobControl, SampleSummary, TraceAnalysis, TraceEntry, TraceSample, TrainingStepPoint } from './types';
+import type { AnalyzeOptions, FunctionFailures, GroupStats, JobControl, MalformedEntry, SampleSummary, TraceAnalysis, TraceEntry, TraceSample, TrainingStepPoint } from './types';
+import { addFunctionFailures, FUNCTION_BATCH, WorkspaceFunctionPass } from './workspaceFunctions';
 
 /** Format and accuracy for the badges and the format filter: R1's strict template and answer check, whatever spec gives the reward. */
 export const BADGE_JUDGE: RewardSpec = PRESETS.r1;
@@ -39,10 +40,66 @@ export interface NewSample {
   prompt: string;
 }
 
-/** The samples of new records (follow), summarized as the explorer's analysis does: rewards from the file, else scored with `spec`; badges judged by BADGE_JUDGE. */
+/**
+ * The samples of new records, summarized as the explorer's analysis does: rewards from the file, else
+ * scored with `spec` (its workspace functions count only where a pass set the samples' `functionScores`);
+ * badges judged by BADGE_JUDGE.
+ */
 export function summarizeNewSamples(entries: readonly TraceEntry[], spec: RewardSpec): NewSample[] {
   const out: NewSample[] = [];
   for (const e of entries) for (const s of e.samples) out.push({ summary: summarizeTraceSample(s, spec, false, BADGE_JUDGE), prompt: s.prompt.slice(0, 200) });
+  return out;
+}
+
+/** The records a followed file gained, summarized by summarizeNewRecords. */
+export interface NewRecords {
+  samples: NewSample[];
+  /** Records among them that could not be read (an index that does not parse records cannot know). */
+  malformed: MalformedEntry[];
+  /** The spec's workspace reward functions' failures on them, when the spec has any. */
+  functionFailures?: FunctionFailures;
+}
+
+/** Records read and summarized at a time: between two reads a cancel is seen. */
+const FOLLOW_CHUNK = 200;
+
+/**
+ * Records [from, to) of `file`, which it gained while followed, summarized as the explorer's analysis
+ * summarizes the whole file, the spec's workspace reward functions included: run through
+ * `control.functions` a batch at a time (without it each is an error on every sample it would score,
+ * saying `functionsNotRun`), so that a new sample's reward is the one an analysis would give it.
+ * Undefined when cancelled.
+ */
+export async function summarizeNewRecords(
+  file: TraceFile,
+  spec: RewardSpec,
+  from: number,
+  to: number,
+  control: JobControl & Pick<AnalyzeOptions, 'functions' | 'functionsNotRun'> = {},
+): Promise<NewRecords | undefined> {
+  const { signal, onProgress } = control;
+  const functions = new WorkspaceFunctionPass(spec, control);
+  const out: NewRecords = { samples: [], malformed: [] };
+  const end = Math.min(to, file.count);
+  for (let i = from; i < end; i += FOLLOW_CHUNK) {
+    if (signal?.aborted) return undefined;
+    const entries = await file.readRange(i, Math.min(end, i + FOLLOW_CHUNK));
+    const batch: Array<{ sample: TraceSample; record: unknown }> = [];
+    for (const e of entries) {
+      if (e.error !== undefined) out.malformed.push({ line: e.line, reason: e.error, entry: e.index });
+      for (const sample of e.samples) batch.push({ sample, record: e.value });
+    }
+    for (let k = 0; k < batch.length; k += FUNCTION_BATCH) {
+      if (signal?.aborted) return undefined;
+      await functions.score(batch.slice(k, k + FUNCTION_BATCH));
+    }
+    out.samples.push(...summarizeNewSamples(entries, spec));
+    const done = Math.min(end, i + FOLLOW_CHUNK) - from;
+    onProgress?.({ phase: 'analyze', done, total: end - from, unit: 'entries', entries: done });
+  }
+  if (signal?.aborted) return undefined;
+  const failures = functions.failures;
+  if (failures) out.functionFailures = failures;
   return out;
 }
 
@@ -98,6 +155,8 @@ export class SampleSet {
   private languageDone = false;
   private textMatches?: { text: string; keys: Set<string> };
   trainingSteps: TrainingStepPoint[] = [];
+  /** The spec's workspace reward functions' failures: the analysis's, then those of the records added since. */
+  functionFailures?: FunctionFailures;
 
   /** From an analysis that kept its sample summaries (and judged them with BADGE_JUDGE, for the format filter). */
   constructor(analysis: TraceAnalysis) {
@@ -161,6 +220,7 @@ export class SampleSet {
       this.groupOrder.push(g.key);
     }
     this.trainingSteps = a.trainingSteps;
+    this.functionFailures = a.functionFailures;
     this.language.clear();
     this.languageDone = false;
     this.textMatches = undefined;
@@ -246,10 +306,12 @@ export class SampleSet {
   }
 
   /**
-   * New records (follow), summarized by summarizeNewSamples (the editor does it in the traces worker):
-   * their groups' statistics and advantages updated, the step curve recomputed.
+   * New records (follow), summarized by summarizeNewRecords or summarizeNewSamples (the editor does it
+   * in the traces worker): their groups' statistics and advantages updated, the step curve recomputed,
+   * the workspace functions' failures on them added to the file's.
    */
-  addSummaries(samples: readonly NewSample[]): void {
+  addSummaries(samples: readonly NewSample[], functionFailures?: FunctionFailures): void {
+    this.functionFailures = addFunctionFailures(this.functionFailures, functionFailures);
     const touched = new Set<string>();
     for (const { summary: sum, prompt } of samples) {
       this.summaries.set(key(sum.entry, sum.sub), sum);

@@ -18,6 +18,7 @@ import { approxTokenCounts, splitThink } from '../rewards/text';
 import { countSteps, reasoningSteps } from '../rewards/reasoningSteps';
 import type { FunctionScore, RewardSpec } from '../rewards/types';
 import { functionSample } from '../rewards/workspace/inputs';
+import { FUNCTION_BATCH, WorkspaceFunctionPass } from './workspaceFunctions';
 import { detectShape, toSamples } from './detect';
 import { groupStats, type GroupMember } from './groups';
 import { InspectEvalSource } from './inspectEval';
@@ -30,7 +31,6 @@ import { buildReasoningTree } from './tree';
 import type {
   AnalyzeOptions,
   FileChange,
-  FunctionFailure,
   JobControl,
   MalformedEntry,
   OpenOptions,
@@ -43,9 +43,6 @@ import type {
 } from './types';
 
 const SNIFF_BYTES = 64 * 1024;
-/** Samples handed to the workspace reward functions at once (the runner makes the trainer's batches of them). */
-const FUNCTION_BATCH = 256;
-export const MAX_FUNCTION_FAILURES_SHOWN = 50;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const PAGE = 256;
@@ -289,10 +286,8 @@ export class TraceFile {
     let rewardSum = 0;
     const summaryIndex = new Map<string, SampleSummary>();
 
-    const fx = spec?.functions?.length ? options.functions : undefined;
-    const failures: FunctionFailure[] = [];
-    let failureCount = 0;
-    const pending: Array<{ s: TraceSample; value: unknown }> = [];
+    const functions = new WorkspaceFunctionPass(spec, options);
+    const pending: Array<{ sample: TraceSample; record: unknown }> = [];
     const add = (s: TraceSample) => {
       samples++;
       const sum = summarizeTraceSample(s, spec, !!options.rescore, options.judge);
@@ -313,31 +308,14 @@ export class TraceFile {
     };
     // workspace reward functions run in the sandbox a batch of samples at a time, before those samples are scored
     const flush = async () => {
-      const scoring = spec?.functions?.length ? pending.filter((p) => p.s.completion && (options.rescore || p.s.reward === undefined)) : [];
-      if (scoring.length) {
-        const runs = fx
-          ? await fx.runner.score({ functions: spec!.functions!, venv: spec!.venv, root: fx.root, samples: scoring.map((p) => functionSample(p.s, isRecord(p.value) ? p.value : undefined, p.s.step)), signal: options.signal })
-          : undefined;
-        scoring.forEach((p, k) => {
-          const scores: Record<string, FunctionScore> = {};
-          for (const f of spec!.functions!) {
-            const score = runs?.get(f.name)?.scores[k] ?? { value: null, detail: 'not run', error: { kind: 'not-run' as const, message: options.functionsNotRun ?? 'not run: no runner for workspace reward functions was given' } };
-            scores[f.name] = score;
-            if (score.error) {
-              failureCount++;
-              if (failures.length < MAX_FUNCTION_FAILURES_SHOWN) failures.push({ line: p.s.line, id: p.s.id, function: f.name, message: score.error.message });
-            }
-          }
-          p.s.functionScores = scores;
-        });
-      }
-      for (const p of pending) add(p.s);
+      await functions.score(pending);
+      for (const p of pending) add(p.sample);
       pending.length = 0;
     };
     for await (const e of this.entries({ ...options, phase: 'analyze' })) {
       if (e.error !== undefined) continue;
       records++;
-      for (const s of e.samples) pending.push({ s, value: e.value });
+      for (const sample of e.samples) pending.push({ sample, record: e.value });
       if (pending.length >= FUNCTION_BATCH) await flush();
     }
     await flush();
@@ -359,7 +337,7 @@ export class TraceFile {
       groupStats: groupList,
       trainingSteps: curve.points(),
       sampleSummaries: summaries,
-      ...(spec?.functions?.length ? { functionFailures: { count: failureCount, shown: failures } } : {}),
+      ...(functions.failures ? { functionFailures: functions.failures } : {}),
       timing: { indexMs: this.indexMs, analyzeMs: Date.now() - started },
       cancelled: !!options.signal?.aborted,
     };

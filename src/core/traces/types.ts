@@ -193,6 +193,12 @@ export interface FunctionFailure {
   message: string;
 }
 
+/** The failures of workspace reward functions in a pass: how many, and the first MAX_FUNCTION_FAILURES_SHOWN. */
+export interface FunctionFailures {
+  count: number;
+  shown: FunctionFailure[];
+}
+
 /** A sample's summary for the explorer's prompts → samples tree (badges, filters, sorting). */
 export interface SampleSummary {
   entry: number;
@@ -271,7 +277,7 @@ export interface TraceAnalysis {
   /** Empty when AnalyzeOptions.keepSamples is false. */
   sampleSummaries: SampleSummary[];
   /** Failures of the spec's workspace reward functions: how many, and the first MAX_FUNCTION_FAILURES_SHOWN. */
-  functionFailures?: { count: number; shown: FunctionFailure[] };
+  functionFailures?: FunctionFailures;
   timing: { indexMs: number; analyzeMs: number };
   /** True when the job was cancelled: the numbers cover what was read before. */
   cancelled: boolean;

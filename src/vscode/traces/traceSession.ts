@@ -95,8 +95,10 @@ export class TraceSession implements vscode.Disposable {
     this.analysisControl.abort();
   }
 
-  /** Failures of the spec's workspace reward functions in the last analysis (each sample's reward leaves the function out). */
-  functionFailures?: TraceAnalysis['functionFailures'];
+  /** Failures of the spec's workspace reward functions in the analysis and on the records followed since (each sample's reward leaves the function out). */
+  get functionFailures(): TraceAnalysis['functionFailures'] {
+    return this.samples.functionFailures;
+  }
 
   /** The spec's workspace reward functions: run in the sandbox only in a trusted workspace (they are its own code). */
   private get functions(): WorkspaceFunctionsRun | undefined {
@@ -142,7 +144,6 @@ export class TraceSession implements vscode.Disposable {
       }
       this.samples.load(a);
       this.file.adoptMalformed(a.malformed);
-      this.functionFailures = a.functionFailures;
       this.analysisState = { kind: 'done' };
       return true;
     } catch (e) {
@@ -238,9 +239,10 @@ export class TraceSession implements vscode.Disposable {
             this.samples.load(a);
             this.file.adoptMalformed(a.malformed);
           } else if (growth.to > growth.from) {
-            const added = await this.worker.summarizeNew(this.trace, this.spec, growth.from, growth.to, { signal });
+            const added = await this.worker.summarizeNew(this.trace, this.spec, growth.from, growth.to, { signal }, this.functions);
             if (!added) break;
-            this.samples.addSummaries(added);
+            this.file.adoptMalformed(added.malformed);
+            this.samples.addSummaries(added.samples, added.functionFailures);
           }
           this.changed.fire({ message: growth.message });
         }

@@ -2,7 +2,7 @@ import type { ComparedSample, HostToWorker, TraceFileRef, WorkerToHost, Workspac
 import type { CheckpointComparison, CompareMetric, JoinBy, SampleRef } from '../../core/compare/types';
 import type { FunctionScore, RewardSpec } from '../../core/rewards/types';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
-import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, NewSample, PassControl, TraceAnalysis } from '../../core/traces';
+import type { ExportBestOptions, ExportSummary, FilterPasses, JobControl, NewRecords, PassControl, TraceAnalysis } from '../../core/traces';
 import type { WordDiffPart } from '../../core/traces/wordDiff';
 import type { HackFinding, HackRuleId, HackScanResult, HackThresholds } from '../../core/hacks';
 
@@ -37,10 +37,11 @@ export class TracesWorker {
 
   /**
    * Follow: the samples of `trace`'s records [from, to), which the file gained since the analysis,
-   * summarized in the worker (SampleSet.addSummaries takes them); undefined when cancelled.
+   * summarized in the worker as the analysis summarizes them, the spec's workspace functions run as
+   * `functions` says (SampleSet.addSummaries takes the samples and the failures); undefined when cancelled.
    */
-  summarizeNew(trace: TraceFileRef, spec: RewardSpec, from: number, to: number, control: JobControl = {}): Promise<NewSample[] | undefined> {
-    return this.run({ type: 'summarizeNew', trace, spec, from, to }, control, (m) => (m.type === 'newSamples' ? { value: control.signal?.aborted ? undefined : m.samples } : undefined)).catch((e) => {
+  summarizeNew(trace: TraceFileRef, spec: RewardSpec, from: number, to: number, control: JobControl = {}, functions?: WorkspaceFunctionsRun): Promise<NewRecords | undefined> {
+    return this.run({ type: 'summarizeNew', trace, spec, from, to, functions }, control, (m) => (m.type === 'newSamples' ? { value: control.signal?.aborted ? undefined : m.added } : undefined)).catch((e) => {
       if (control.signal?.aborted) return undefined; // cancelled while the worker was opening the file
       throw e;
     });
