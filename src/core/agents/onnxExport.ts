@@ -17,7 +17,7 @@ import type * as Ort from 'onnxruntime-node';
 import { loadOrt, openSession, runSession, type SessionOptions } from '../models/onnxSession';
 import type { ProviderStatus } from '../models/providers';
 import type { Mlp } from './nn';
-import { writeFileSafely, type OutputOptions } from '../shared/safeOutput';
+import { OutputExistsError, writeFileSafely, type OutputOptions } from '../shared/safeOutput';
 
 const ONNX_PROTO_SUBSET = `
 syntax = "proto2";
@@ -162,16 +162,30 @@ export interface LayeredPolicyInfo {
 /**
  * A hierarchical agent's two policies: `dir`/macro-policy.onnx (the PPO actor) and `dir`/micro-q.onnx
  * (the DQN Q-network), each with the action mask input, so an exported agent picks exactly the greedy
- * decisions the training code would (argmax of the masked logits / Q-values). Replaces earlier exports there.
+ * decisions the training code would (argmax of the masked logits / Q-values). Replaces earlier exports
+ * there unless `output` says not to; then neither file is written when either exists.
  */
-export function exportLayeredPolicies(agent: { macro: { actor: Mlp }; micro: { qNetwork: Mlp } }, dir: string, info: LayeredPolicyInfo, metadata: Record<string, string> = {}): { macro: string; micro: string } {
+export function exportLayeredPolicies(
+  agent: { macro: { actor: Mlp }; micro: { qNetwork: Mlp } },
+  dir: string,
+  info: LayeredPolicyInfo,
+  metadata: Record<string, string> = {},
+  output: OutputOptions = { replace: true },
+): { macro: string; micro: string } {
+  const { macro, micro } = layeredPolicyFiles(dir);
+  // a pair is one export: never write one half beside the other half of an earlier one
+  const existing = output.replace ? undefined : [macro, micro].find((f) => fs.existsSync(f));
+  if (existing) throw new OutputExistsError(existing);
   fs.mkdirSync(dir, { recursive: true });
-  const macro = path.join(dir, MACRO_ONNX);
-  const micro = path.join(dir, MICRO_ONNX);
   const common = { ...metadata, env: info.env };
-  exportPolicy(agent.macro.actor, macro, { mask: true, metadata: { ...common, layer: 'macro', algo: 'ppo', obs: String(info.macro.obs), actions: info.macro.actions } });
-  exportPolicy(agent.micro.qNetwork, micro, { mask: true, metadata: { ...common, layer: 'micro', algo: 'dqn', obs: String(info.micro.obs), actions: info.micro.actions, outputs: 'logits are Q-values' } });
+  exportPolicy(agent.macro.actor, macro, { mask: true, metadata: { ...common, layer: 'macro', algo: 'ppo', obs: String(info.macro.obs), actions: info.macro.actions } }, output);
+  exportPolicy(agent.micro.qNetwork, micro, { mask: true, metadata: { ...common, layer: 'micro', algo: 'dqn', obs: String(info.micro.obs), actions: info.micro.actions, outputs: 'logits are Q-values' } }, output);
   return { macro, micro };
+}
+
+/** The two files a hierarchical agent's export writes into `dir`. */
+export function layeredPolicyFiles(dir: string): { macro: string; micro: string } {
+  return { macro: path.join(dir, MACRO_ONNX), micro: path.join(dir, MICRO_ONNX) };
 }
 
 function floatTensor(name: string, dims: number[], values: ArrayLike<number>): object {
