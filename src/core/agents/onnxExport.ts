@@ -18,6 +18,7 @@ import { loadOrt, openSession, runSession, type SessionOptions } from '../models
 import type { ProviderStatus } from '../models/providers';
 import type { Mlp } from './nn';
 import { OutputExistsError, writeFileSafely, type OutputOptions } from '../shared/safeOutput';
+import { layeredPolicyFiles } from './checkpointKinds';
 
 const ONNX_PROTO_SUBSET = `
 syntax = "proto2";
@@ -149,8 +150,7 @@ export function exportPolicy(net: Mlp, file: string, options: PolicyExportOption
   writeFileSafely(file, policyToOnnx(net, options), output);
 }
 
-export const MACRO_ONNX = 'macro-policy.onnx';
-export const MICRO_ONNX = 'micro-q.onnx';
+export { MACRO_ONNX, MICRO_ONNX } from './checkpointKinds';
 
 /** What a two-layer agent's exported models say about themselves (ONNX metadata). */
 export interface LayeredPolicyInfo {
@@ -183,10 +183,6 @@ export function exportLayeredPolicies(
   return { macro, micro };
 }
 
-/** The two files a hierarchical agent's export writes into `dir`. */
-export function layeredPolicyFiles(dir: string): { macro: string; micro: string } {
-  return { macro: path.join(dir, MACRO_ONNX), micro: path.join(dir, MICRO_ONNX) };
-}
 
 function floatTensor(name: string, dims: number[], values: ArrayLike<number>): object {
   const f32 = Float32Array.from(values);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECKPOINT_KIND_LABELS, checkpointKind, onnxExportFiles, type CheckpointKind } from '../../core/agents/checkpointToOnnx';
+import { CHECKPOINT_KIND_LABELS, checkpointKind, MACRO_ONNX, MICRO_ONNX, onnxExportFiles, type CheckpointKind } from '../../core/agents/checkpointKinds';
 import { agentsDir, listRuns } from './agentSettings';
 import { exportOnnxInWorker } from './agentWorkerClient';
 import { revealFile } from './trainingPanel';
@@ -69,10 +69,14 @@ async function askTarget(file: string, kind: CheckpointKind): Promise<string | u
     const uri = await vscode.window.showSaveDialog({ title: 'Export the CartPole policy to ONNX', saveLabel: 'Export', defaultUri: vscode.Uri.file(path.join(dir, `${stem}.onnx`)), filters: { 'ONNX model': ['onnx'] } });
     return uri?.fsPath;
   }
+  // a save dialog returns a new name or an existing file, never an existing folder: an earlier export is
+  // chosen by one of its two files
+  const folder = path.join(dir, stem === 'checkpoint' ? 'onnx' : `${stem}-onnx`);
   const uri = await vscode.window.showSaveDialog({
-    title: `Export the ${CHECKPOINT_KIND_LABELS[kind]} to ONNX: the folder for macro-policy.onnx and micro-q.onnx`,
-    saveLabel: 'Export Here',
-    defaultUri: vscode.Uri.file(path.join(dir, stem === 'checkpoint' ? 'onnx' : `${stem}-onnx`)),
+    title: `Export the ${CHECKPOINT_KIND_LABELS[kind]} to ONNX: a new folder for ${MACRO_ONNX} and ${MICRO_ONNX}, or one of the two files of an earlier export`,
+    saveLabel: 'Export',
+    defaultUri: vscode.Uri.file(fs.existsSync(folder) ? path.join(folder, MACRO_ONNX) : folder),
   });
-  return uri?.fsPath;
+  if (!uri) return undefined;
+  return [MACRO_ONNX, MICRO_ONNX].includes(path.basename(uri.fsPath)) ? path.dirname(uri.fsPath) : uri.fsPath;
 }
