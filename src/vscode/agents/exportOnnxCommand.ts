@@ -49,8 +49,8 @@ async function pickCheckpoint(context: vscode.ExtensionContext): Promise<string 
   const found: (CheckpointItem & { mtime: number })[] = [];
   for (const f of files) {
     const kind = await checkpointKind(f);
-    if (!kind) continue;
-    const st = await fs.promises.stat(f);
+    const st = kind && (await fs.promises.stat(f).catch(() => undefined));
+    if (!kind || !st) continue; // not a checkpoint, or gone meanwhile
     found.push({ label: `$(file-binary) ${vscode.workspace.asRelativePath(f)}`, description: `${CHECKPOINT_KIND_LABELS[kind]} · ${new Date(st.mtimeMs).toLocaleString()}`, file: f, mtime: st.mtimeMs });
   }
   const items: CheckpointItem[] = [...found.sort((a, b) => b.mtime - a.mtime), { label: '$(folder-opened) Browse…', description: 'a checkpoint file elsewhere' }];
