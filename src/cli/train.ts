@@ -10,9 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CARTPOLE_ALGOS, type CartPoleAlgo, CartPoleTrainer, DQN_CARTPOLE, loadCheckpoint, saveCheckpoint } from '../core/agents/cartpoleTrain';
-import { exportPolicy } from '../core/agents/onnxExport';
-import { Ppo } from '../core/agents/ppo';
+import { CARTPOLE_ALGOS, type CartPoleAlgo, CartPoleTrainer, DQN_CARTPOLE, exportCartPolePolicy, loadCheckpoint, saveCheckpoint } from '../core/agents/cartpoleTrain';
 import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingLoop';
 import { errorMessage } from '../core/shared/errors';
 import { integerFlag, joinNegativeNumbers, progressReporter, UsageError, type CliCommand, onInterrupt } from './common';
@@ -136,10 +134,7 @@ export async function runTrainCartPole(o: TrainCartPoleOptions): Promise<number>
     // the checkpoint being resumed may be replaced by its continuation
     const replace = (file: string) => ({ replace: o.force || path.resolve(file) === path.resolve(o.resume ?? '') });
     if (o.out) saveCheckpoint(o.out, trainer.toCheckpoint(), replace(o.out));
-    if (o.onnx) {
-      const net = trainer.agent instanceof Ppo ? trainer.agent.actor : trainer.agent.qNetwork;
-      exportPolicy(net, o.onnx, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } }, replace(o.onnx));
-    }
+    if (o.onnx) exportCartPolePolicy(trainer, o.onnx, replace(o.onnx));
   } catch (err) {
     process.stderr.write(`error: ${errorMessage(err)}\n`);
     return 1;

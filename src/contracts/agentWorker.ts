@@ -1,7 +1,7 @@
 /**
  * Messages between the extension host and the agent worker thread (dist/agentWorker.js). The worker
- * trains (the synthesis agent, the code agent or CartPole) or solves with an agent, so the networks'
- * forward and backward passes never run on the extension host's event loop.
+ * trains (the synthesis agent, the code agent or CartPole), solves with an agent or exports a
+ * checkpoint to ONNX, so the networks and the checkpoints never load on the extension host's event loop.
  */
 import type { GenerationRequest, GenerationResult } from '../core/models/generation';
 import type { AgentKind, AgentTrainingPoint } from './agentTraining';
@@ -97,8 +97,17 @@ export interface CodeDecisionEvent {
   budget: number;
 }
 
+/** Export Agent to ONNX: a checkpoint's policies written to `target` (a .onnx file for CartPole, a folder for the two-layer agents). */
+export interface OnnxExportJob {
+  checkpoint: string;
+  target: string;
+  /** The user agreed to replace the files there. */
+  replace: boolean;
+}
+
 export type HostToWorker =
   | { type: 'train'; job: TrainJob }
+  | { type: 'exportOnnx'; job: OnnxExportJob }
   | { type: 'solve'; job: SolveJob }
   | { type: 'solveCode'; job: CodeSolveJob }
   /** The answer to a worker's `generate` (vscode.lm runs on the host). */
@@ -135,6 +144,7 @@ export type WorkerToHost =
   | { type: 'solved'; outcome: SolveOutcome }
   | { type: 'codeDecision'; decision: CodeDecisionEvent }
   | { type: 'codeSolved'; outcome: CodeSolveOutcome }
+  | { type: 'exportedOnnx'; files: string[] }
   /** The worker asks the host for one generation (the request without its signal). */
   | { type: 'generate'; id: number; request: Omit<GenerationRequest, 'signal'> }
   | { type: 'error'; message: string };

@@ -1,6 +1,7 @@
 /**
  * The agent worker thread: trains one run (the hierarchical synthesis agent, the code agent, or
- * CartPole with PPO / DQN) or solves one problem with an agent, for the extension host (see src/contracts/agentWorker.ts).
+ * CartPole with PPO / DQN), solves one problem with an agent or exports a checkpoint to ONNX, for the
+ * extension host (see src/contracts/agentWorker.ts).
  * Plain Node, no 'vscode'. Pause keeps the whole training state here in memory; Stop writes the
  * checkpoint and ends the thread; a later run resumes it from the file, bit-exact.
  */
@@ -8,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { CartPoleTrainer, DQN_CARTPOLE, loadCheckpoint as loadCartPoleCheckpoint, saveCheckpoint as saveCartPoleCheckpoint } from '../core/agents/cartpoleTrain';
+import { exportCheckpointToOnnx } from '../core/agents/checkpointToOnnx';
 import type { DqnStats } from '../core/agents/dqn';
 import type { PpoStats } from '../core/agents/ppo';
 import { toJavaScript, toPython } from '../core/agents/synth/compile';
@@ -18,7 +20,7 @@ import { episodeTrace, TraceWriter } from '../core/agents/synth/traces';
 import { loadCheckpoint, saveCheckpoint, trainSynthAgent, type SynthCheckpoint, type SynthProgress } from '../core/agents/synth/train';
 import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingLoop';
 import type { AgentTrainingPoint } from '../contracts/agentTraining';
-import { CHECKPOINT_FILE, EPISODES_FILE, type CodeSolveJob, type CodeSolveOutcome, type HostToWorker, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
+import { CHECKPOINT_FILE, EPISODES_FILE, type CodeSolveJob, type CodeSolveOutcome, type HostToWorker, type OnnxExportJob, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
 import { CodeAgent } from '../core/agents/code/agent';
 import { codeTask, type CodeTask } from '../core/agents/code/env';
 import { CodeExecutor } from '../core/agents/code/executor';
@@ -70,8 +72,8 @@ port.on('message', (m: HostToWorker) => {
   else if (m.type === 'resume') control.resume();
   else if (m.type === 'stop') control.stop();
   else if (m.type === 'generated') hostGenerator?.answer(m);
-  else if (m.type === 'train' || m.type === 'solve' || m.type === 'solveCode') {
-    (m.type === 'train' ? train(m.job) : m.type === 'solve' ? solve(m.job) : solveCode(m.job)).then(
+  else if (m.type === 'train' || m.type === 'solve' || m.type === 'solveCode' || m.type === 'exportOnnx') {
+    (m.type === 'train' ? train(m.job) : m.type === 'solve' ? solve(m.job) : m.type === 'solveCode' ? solveCode(m.job) : exportOnnx(m.job)).then(
       () => process.exit(0),
       (err) => {
         post({ type: 'error', message: errorMessage(err) });
@@ -80,6 +82,11 @@ port.on('message', (m: HostToWorker) => {
     );
   }
 });
+
+async function exportOnnx(job: OnnxExportJob): Promise<void> {
+  const { files } = await exportCheckpointToOnnx(job.checkpoint, job.target, { replace: job.replace });
+  post({ type: 'exportedOnnx', files });
+}
 
 function train(job: TrainJob): Promise<void> {
   fs.mkdirSync(job.runDir, { recursive: true });

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import { CartPoleVec, type CartPoleVecJson } from './cartpole';
 import { Dqn, type DqnConfig, type DqnHyperparameters, type DqnStats } from './dqn';
 import { type DqnJson, dqnFromJson, dqnToJson, type PpoJson, ppoFromJson, ppoToJson } from './learnerState';
+import { exportPolicy } from './onnxExport';
 import { Ppo, PPO_CLEANRL, type PpoConfig, type PpoHyperparameters, type PpoStats } from './ppo';
 import { Rng } from '../shared/rng';
 import { writeFileSafely, type OutputOptions } from '../shared/safeOutput';
@@ -301,6 +302,12 @@ export class CartPoleTrainer {
 /** Writes a checkpoint through the safe output, so a crash never leaves half a file (replacing one there unless `output` says not to). */
 export function saveCheckpoint(file: string, checkpoint: CartPoleCheckpoint, output: OutputOptions = { replace: true }): void {
   writeFileSafely(file, JSON.stringify(checkpoint), output);
+}
+
+/** Exports the trainer's policy to ONNX (PPO: the actor's logits; DQN: the Q-values), for `train cartpole --onnx` and Export Agent to ONNX. */
+export function exportCartPolePolicy(trainer: CartPoleTrainer, file: string, output: OutputOptions = { replace: true }): void {
+  const net = trainer.agent instanceof Ppo ? trainer.agent.actor : trainer.agent.qNetwork;
+  exportPolicy(net, file, { metadata: { env: 'CartPole-v1', algo: trainer.algo, steps: String(trainer.globalStep), seed: String(trainer.seed) } }, output);
 }
 
 export function loadCheckpoint(file: string): CartPoleTrainer {

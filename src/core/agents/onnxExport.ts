@@ -17,7 +17,8 @@ import type * as Ort from 'onnxruntime-node';
 import { loadOrt, openSession, runSession, type SessionOptions } from '../models/onnxSession';
 import type { ProviderStatus } from '../models/providers';
 import type { Mlp } from './nn';
-import { writeFileSafely, type OutputOptions } from '../shared/safeOutput';
+import { OutputExistsError, writeFileSafely, type OutputOptions } from '../shared/safeOutput';
+import { layeredPolicyFiles } from './checkpointKinds';
 
 const ONNX_PROTO_SUBSET = `
 syntax = "proto2";
@@ -149,8 +150,7 @@ export function exportPolicy(net: Mlp, file: string, options: PolicyExportOption
   writeFileSafely(file, policyToOnnx(net, options), output);
 }
 
-export const MACRO_ONNX = 'macro-policy.onnx';
-export const MICRO_ONNX = 'micro-q.onnx';
+export { MACRO_ONNX, MICRO_ONNX } from './checkpointKinds';
 
 /** What a two-layer agent's exported models say about themselves (ONNX metadata). */
 export interface LayeredPolicyInfo {
@@ -162,17 +162,27 @@ export interface LayeredPolicyInfo {
 /**
  * A hierarchical agent's two policies: `dir`/macro-policy.onnx (the PPO actor) and `dir`/micro-q.onnx
  * (the DQN Q-network), each with the action mask input, so an exported agent picks exactly the greedy
- * decisions the training code would (argmax of the masked logits / Q-values). Replaces earlier exports there.
+ * decisions the training code would (argmax of the masked logits / Q-values). Replaces earlier exports
+ * there unless `output` says not to; then neither file is written when either exists.
  */
-export function exportLayeredPolicies(agent: { macro: { actor: Mlp }; micro: { qNetwork: Mlp } }, dir: string, info: LayeredPolicyInfo, metadata: Record<string, string> = {}): { macro: string; micro: string } {
+export function exportLayeredPolicies(
+  agent: { macro: { actor: Mlp }; micro: { qNetwork: Mlp } },
+  dir: string,
+  info: LayeredPolicyInfo,
+  metadata: Record<string, string> = {},
+  output: OutputOptions = { replace: true },
+): { macro: string; micro: string } {
+  const { macro, micro } = layeredPolicyFiles(dir);
+  // a pair is one export: never write one half beside the other half of an earlier one
+  const existing = output.replace ? undefined : [macro, micro].find((f) => fs.existsSync(f));
+  if (existing) throw new OutputExistsError(existing);
   fs.mkdirSync(dir, { recursive: true });
-  const macro = path.join(dir, MACRO_ONNX);
-  const micro = path.join(dir, MICRO_ONNX);
   const common = { ...metadata, env: info.env };
-  exportPolicy(agent.macro.actor, macro, { mask: true, metadata: { ...common, layer: 'macro', algo: 'ppo', obs: String(info.macro.obs), actions: info.macro.actions } });
-  exportPolicy(agent.micro.qNetwork, micro, { mask: true, metadata: { ...common, layer: 'micro', algo: 'dqn', obs: String(info.micro.obs), actions: info.micro.actions, outputs: 'logits are Q-values' } });
+  exportPolicy(agent.macro.actor, macro, { mask: true, metadata: { ...common, layer: 'macro', algo: 'ppo', obs: String(info.macro.obs), actions: info.macro.actions } }, output);
+  exportPolicy(agent.micro.qNetwork, micro, { mask: true, metadata: { ...common, layer: 'micro', algo: 'dqn', obs: String(info.micro.obs), actions: info.micro.actions, outputs: 'logits are Q-values' } }, output);
   return { macro, micro };
 }
+
 
 function floatTensor(name: string, dims: number[], values: ArrayLike<number>): object {
   const f32 = Float32Array.from(values);

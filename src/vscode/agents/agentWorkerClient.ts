@@ -1,4 +1,4 @@
-import type { CodeDecisionEvent, CodeSolveJob, CodeSolveOutcome, HostToWorker, SolveJob, SolveOutcome, TrainJob, WorkerToHost } from '../../contracts/agentWorker';
+import type { CodeDecisionEvent, CodeSolveJob, CodeSolveOutcome, HostToWorker, OnnxExportJob, SolveJob, SolveOutcome, TrainJob, WorkerToHost } from '../../contracts/agentWorker';
 import type { GenerationRequest, GenerationResult } from '../../core/models/generation';
 import { errorMessage } from '../../core/shared/errors';
 import { WorkerClient, type Reply } from '../../core/shared/workerClient';
@@ -95,4 +95,17 @@ export function solveCodeInWorker(
       .then(resolve, reject)
       .finally(() => sub?.dispose());
   });
+}
+
+/** Exports a checkpoint to ONNX in a worker (a checkpoint can be megabytes of JSON); resolves with the files written. */
+export async function exportOnnxInWorker(script: string, job: OnnxExportJob): Promise<string[]> {
+  const worker = startAgentWorker(script);
+  try {
+    return await worker.call<string[]>(
+      () => ({ type: 'exportOnnx', job }),
+      (m) => (m.type === 'exportedOnnx' ? { value: m.files } : m.type === 'error' ? { error: new Error(m.message) } : undefined),
+    );
+  } finally {
+    void worker.terminate();
+  }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { agentsDir, listRuns } from './agentSettings';
+import { exportAgentToOnnx } from './exportOnnxCommand';
 import { SolveWithAgent } from './solveWithAgent';
 import { TrainAgentCommand } from './trainAgentCommand';
 import { openEpisodes, TrainingPanel } from './trainingPanel';
@@ -9,7 +10,8 @@ import { errorMessage } from '../../core/shared/errors';
 
 /**
  * The editor side of the agents: Train Agent… with the live Training panel, Solve with
- * Agent (palette, Explorer menu and a CodeLens on problem.md), and the episodes in the Trace Explorer.
+ * Agent (palette, Explorer menu and a CodeLens on problem.md), the episodes in the Trace Explorer, and
+ * Export Agent to ONNX….
  * Returns what the extension must dispose.
  */
 export function registerAgents(context: vscode.ExtensionContext, log: (message: string) => void): vscode.Disposable[] {
@@ -33,6 +35,7 @@ export function registerAgents(context: vscode.ExtensionContext, log: (message: 
     vscode.commands.registerCommand('reasoningLab.agents.solve', guarded((uri?: vscode.Uri) => solve.run(uri))),
     vscode.commands.registerCommand('reasoningLab.agents.showTraining', guarded(() => panel.show())),
     vscode.commands.registerCommand('reasoningLab.agents.openEpisodes', guarded(() => pickEpisodes(context))),
+    vscode.commands.registerCommand('reasoningLab.agents.exportOnnx', guarded((uri?: vscode.Uri) => exportAgentToOnnx(context, log, uri instanceof vscode.Uri ? uri : undefined))),
     vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/problem.md' }, solve),
   ];
 }
