@@ -153,14 +153,20 @@ test('code agent solve: a host-side generator (as vscode.lm) answers the worker;
   t.after(() => (saved === undefined ? delete process.env.XDG_CACHE_HOME : (process.env.XDG_CACHE_HOME = saved)));
   const tracesFile = path.join(dir, 'solve.jsonl');
   const asked: string[] = [];
+  // while it runs, the file holds the episode so far: read at each generation the worker waits for
+  const live: { decisions: number; recorded: number; unfinished?: string }[] = [];
+  let decided = 0;
   const seen = await runWorker(
     { type: 'solveCode', job: { problems: HUMANEVAL, problemId: 'HumanEval/2', generator: { kind: 'host', label: 'stand-in' }, seed: 1, budget: 3, tracesFile, modelWorker: '' } },
     (m, send) => {
+      if (m.type === 'codeDecision') decided++;
       if (m.type !== 'generate') return;
+      const records = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(records.length, 1);
+      live.push({ decisions: decided, recorded: records[0].agent.decisions.length, unfinished: records[0].agent.unfinished });
       const user = m.request.messages.at(-1)?.content ?? '';
       asked.push(user);
-      const text = user.includes('# check the correctness of truncate_number') ? 'assert truncate_number(3.5) == 0.5' : '```python\ndef truncate_number(number: float) -> float:\n    return number % 1.0\n```';
-      send({ type: 'generated', id: m.id, result: { text, finishReason: 'stop', model: 'stand-in', usage: { promptTokens: 10, completionTokens: 12 } as never, latencyMs: 1, attempts: 1 } });
+      send({ type: 'generated', id: m.id, result: truncateNumber(user) });
     },
   );
   assert.equal(seen.find((m) => m.type === 'error'), undefined, JSON.stringify(seen.find((m) => m.type === 'error')));
@@ -175,4 +181,40 @@ test('code agent solve: a host-side generator (as vscode.lm) answers the worker;
   const traces = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(traces[0].agent.decisions.length, decisions.length);
   assert.equal(traces.length, 1 + done.outcome.candidates);
+  assert.equal(traces[0].agent.unfinished, undefined);
+  assert.ok(seen.findIndex((m) => m.type === 'codeEpisodeStarted') < seen.findIndex((m) => m.type === 'generate'), 'the file is there before the first generation');
+  assert.ok(live.some((l) => l.decisions > 0), 'decisions were written while the episode ran');
+  for (const l of live) assert.deepEqual(l, { decisions: l.decisions, recorded: l.decisions, unfinished: 'running' });
+});
+
+/** A stand-in model's answer for HumanEval/2: its tests, or a correct solution. */
+function truncateNumber(user: string) {
+  const text = user.includes('# check the correctness of truncate_number') ? 'assert truncate_number(3.5) == 0.5' : '```python\ndef truncate_number(number: float) -> float:\n    return number % 1.0\n```';
+  return { text, finishReason: 'stop' as const, model: 'stand-in', usage: { promptTokens: 10, completionTokens: 12 } as never, latencyMs: 1, attempts: 1 };
+}
+
+test('code agent solve cancelled mid-episode: the file keeps the decisions made, and says it was cancelled', async (t) => {
+  const dir = tmp();
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = dir;
+  t.after(() => (saved === undefined ? delete process.env.XDG_CACHE_HOME : (process.env.XDG_CACHE_HOME = saved)));
+  const tracesFile = path.join(dir, 'solve.jsonl');
+  let decided = 0;
+  const seen = await runWorker(
+    { type: 'solveCode', job: { problems: HUMANEVAL, problemId: 'HumanEval/2', generator: { kind: 'host', label: 'stand-in' }, seed: 1, budget: 3, tracesFile, modelWorker: '' } },
+    (m, send) => {
+      if (m.type === 'codeDecision') decided++;
+      if (m.type !== 'generate') return;
+      // the user cancels while the model writes, once a decision was made
+      if (decided) send({ type: 'stop' });
+      else send({ type: 'generated', id: m.id, result: truncateNumber(m.request.messages.at(-1)?.content ?? '') });
+    },
+  );
+  assert.ok(decided >= 1);
+  assert.equal(seen.find((m) => m.type === 'codeSolved'), undefined);
+  const records = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.length, 1);
+  assert.equal(records[0].agent.unfinished, 'cancelled');
+  assert.equal(records[0].agent.decisions.length, decided);
+  assert.match(records[0].completion, new RegExp(`^<think>\\nStep 1 · expand · \\[macro\\] draw-[\\s\\S]*</think>\\n\\nCancelled after ${decided} decisions?: nothing was submitted\\.`));
 });
