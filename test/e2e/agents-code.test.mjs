@@ -110,8 +110,9 @@ test('agents: Solve with Agent, code agent with an OpenAI-compatible endpoint, u
     let allowed = 0;
     const waitsForModel = () => eventually(() => endpoint.completions().length > allowed && endpoint.waiting() > 0, { timeout: 60000, what: 'the episode to wait for the model' });
     const solves = path.join(ws, '.reasoning-lab', 'agents', 'solves');
+    /** The first record of the newest episode file (their names end with the time they started). */
     const episodeRecord = () => {
-      const [file] = readdirSync(solves).filter((n) => n.startsWith('add-two-'));
+      const file = readdirSync(solves).filter((n) => n.startsWith('add-two-')).sort().at(-1);
       return JSON.parse(readFileSync(path.join(solves, file), 'utf8').split('\n')[0]);
     };
     const stepper = new StepperPanel(vs);
@@ -181,6 +182,26 @@ test('agents: Solve with Agent, code agent with an OpenAI-compatible endpoint, u
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
     await vs.waitForNotification(/Kept solutions\/add-two\.py/);
     assert.match(readFileSync(path.join(ws, 'solutions', 'add-two.py'), 'utf8'), /# my notes\n$/);
+
+    // cancelled mid-way: the decisions it made stay, in the file and in the Trace Stepper (opened afresh:
+    // code-server sometimes paints a webview blank when the extension reveals it from behind a text editor)
+    await vs.closeTab('Trace: ');
+    endpoint.hold();
+    allowed = endpoint.completions().length;
+    await solve();
+    await waitsForModel();
+    await stepper.waitForOpen();
+    const made = await nextDecisions();
+    await vs.page.locator('.notifications-toasts .notification-list-item', { hasText: 'Solving add-two' }).locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await vs.waitForNotification(/Solving add-two was cancelled; nothing was written \(the decisions it made stay in the Trace Stepper\)/, 30000);
+    await eventually(async () => /^Cancelled after \d+ decisions?: nothing was submitted\./.test(await stepper.text('#answer-text')) && (await stepper.$('#live').count()) === 0, { timeout: 30000, what: 'the cancelled episode in the stepper' });
+    const cancelled = episodeRecord();
+    assert.equal(cancelled.agent.unfinished, 'cancelled');
+    assert.equal(cancelled.agent.decisions.length, made);
+    assert.equal(await stepper.text('#step-count'), String(made));
+    assert.notEqual(await stepper.text('#sample-id'), liveId);
+    assert.match(readFileSync(path.join(ws, 'solutions', 'add-two.py'), 'utf8'), /# my notes\n$/);
+    await shot('code-openai-cancelled');
   } finally {
     await server.current?.close();
   }

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HostToWorker, WorkerToHost } from '../../src/contracts/agentWorker';
+import { startOpenAiServer } from '../fixtures/openaiServer.mjs';
 
 const WORKER = path.resolve(__dirname, '../../src/workers/agentWorker.ts');
 
@@ -193,28 +194,42 @@ function truncateNumber(user: string) {
   return { text, finishReason: 'stop' as const, model: 'stand-in', usage: { promptTokens: 10, completionTokens: 12 } as never, latencyMs: 1, attempts: 1 };
 }
 
-test('code agent solve cancelled mid-episode: the file keeps the decisions made, and says it was cancelled', async (t) => {
+test('code agent solve cancelled while the model writes: the worker ends at once, the file keeps the decisions made and says it was cancelled', async (t) => {
   const dir = tmp();
   const saved = process.env.XDG_CACHE_HOME;
   process.env.XDG_CACHE_HOME = dir;
   t.after(() => (saved === undefined ? delete process.env.XDG_CACHE_HOME : (process.env.XDG_CACHE_HOME = saved)));
+  // an OpenAI-compatible endpoint that answers the first draw, then holds every request: a cancelled
+  // request comes back as "cancelled" text, and the episode must not go on to ask again
+  const server = await startOpenAiServer({ script: { replies: [{ text: truncateNumber('').text, repeat: true }] } });
+  t.after(() => server.close());
+  server.hold();
+  server.allow(5);
   const tracesFile = path.join(dir, 'solve.jsonl');
   let decided = 0;
   const seen = await runWorker(
-    { type: 'solveCode', job: { problems: HUMANEVAL, problemId: 'HumanEval/2', generator: { kind: 'host', label: 'stand-in' }, seed: 1, budget: 3, tracesFile, modelWorker: '' } },
+    { type: 'solveCode', job: { problems: HUMANEVAL, problemId: 'HumanEval/2', generator: { kind: 'openai', url: server.url, model: 'm' }, seed: 1, budget: 3, tracesFile, modelWorker: '' } },
     (m, send) => {
-      if (m.type === 'codeDecision') decided++;
-      if (m.type !== 'generate') return;
-      // the user cancels while the model writes, once a decision was made
-      if (decided) send({ type: 'stop' });
-      else send({ type: 'generated', id: m.id, result: truncateNumber(m.request.messages.at(-1)?.content ?? '') });
+      if (m.type !== 'codeDecision' || ++decided !== 1) return;
+      // cancel while the model writes; the endpoint then answers whatever still comes
+      void waitFor(() => server.waiting() > 0).then(() => {
+        send({ type: 'stop' });
+        server.release();
+      });
     },
   );
-  assert.ok(decided >= 1);
+  assert.equal(decided, 1);
   assert.equal(seen.find((m) => m.type === 'codeSolved'), undefined);
+  assert.deepEqual(seen.at(-1), { type: 'error', message: 'cancelled' });
+  assert.equal(server.completions().length, 6, 'the held request was the last one sent');
   const records = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(records.length, 1);
   assert.equal(records[0].agent.unfinished, 'cancelled');
-  assert.equal(records[0].agent.decisions.length, decided);
-  assert.match(records[0].completion, new RegExp(`^<think>\\nStep 1 · expand · \\[macro\\] draw-[\\s\\S]*</think>\\n\\nCancelled after ${decided} decisions?: nothing was submitted\\.`));
+  assert.equal(records[0].agent.decisions.length, 1);
+  assert.match(records[0].completion, /^<think>\nStep 1 · expand · \[macro\] draw-[\s\S]*<\/think>\n\nCancelled after 1 decision: nothing was submitted\./);
 });
+
+/** Polls until `cond` holds (the worker and the server run on their own). */
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
