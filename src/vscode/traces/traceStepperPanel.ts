@@ -66,7 +66,7 @@ export class TraceStepperPanel implements vscode.Disposable {
   async show(session: TraceSession, entry: number, sub: number, options: { live?: boolean } = {}): Promise<void> {
     this.live?.dispose();
     this.live = undefined;
-    const shown = await this.read(session, entry, sub);
+    const shown = await this.read(session, entry, sub, !!options.live);
     this.current = shown;
     this.panel.show(`Trace: ${shown.sample.id}`);
     this.panel.emit('show', shown.view);
@@ -75,7 +75,7 @@ export class TraceStepperPanel implements vscode.Disposable {
     if (options.live) this.live = session.onDidChange((change) => void this.update(shown, change));
   }
 
-  private async read(session: TraceSession, entry: number, sub: number): Promise<NonNullable<TraceStepperPanel['current']>> {
+  private async read(session: TraceSession, entry: number, sub: number, live: boolean): Promise<NonNullable<TraceStepperPanel['current']>> {
     const sample = await session.sample(entry, sub);
     const functions = session.spec.functions ?? [];
     // the workspace reward functions run in the traces worker after the sample shows; until then their rows say so
@@ -90,25 +90,26 @@ export class TraceStepperPanel implements vscode.Disposable {
       header,
       lineOpensText: opensAsText(session.uri.fsPath),
     });
-    if (session.following) view.live = true;
+    if (live && session.following) view.live = true;
     return { session, sample, steps: detail.steps, view };
   }
 
   /** The followed sample after its file changed: read again when rewritten; the badge goes when following stops. */
   private async update(was: NonNullable<TraceStepperPanel['current']>, change: { reset?: boolean }): Promise<void> {
     const seq = ++this.liveSeq;
+    const following = this.live;
     const { session, sample } = was;
     let shown = this.current;
-    if (!shown || shown.session !== session || shown.sample.entry !== sample.entry || shown.sample.sub !== sample.sub) return;
+    if (!following || shown?.session !== session) return;
     if (change.reset) {
       try {
-        shown = await this.read(session, sample.entry, sample.sub);
+        shown = await this.read(session, sample.entry, sample.sub, true);
       } catch (err) {
         // the record is gone (the file shrank) or unreadable: keep what is shown
         this.log(`Trace Stepper: ${session.label} record ${sample.entry + 1} could not be read again: ${errorMessage(err)}`);
         return;
       }
-      if (seq !== this.liveSeq || this.current?.session !== session) return; // a later change, or another sample
+      if (seq !== this.liveSeq || this.live !== following) return; // a later change, or another sample shown since
       this.current = shown;
     } else if (!!shown.view.live === session.following) return;
     else shown.view.live = session.following || undefined;
