@@ -42,6 +42,21 @@ rpc.on('show', (v) => {
   search = null;
   render();
 });
+rpc.on('update', (v) => {
+  // a live sample grew: on its last step the view moves to the new last one; stepped back, it stays
+  const n = view?.kinds.length ?? 0;
+  const atEnd = current >= n - 1;
+  const open = Array.from(document.querySelectorAll('details[open]'), (d) => d.id).filter(Boolean);
+  const query = (document.getElementById('search') as HTMLInputElement | null)?.value ?? '';
+  view = v;
+  prm = v.prmState ?? null;
+  search = null;
+  if (atEnd) current = Math.max(0, v.kinds.length - 1);
+  render();
+  for (const id of open) document.getElementById(id)?.setAttribute('open', '');
+  const box = document.getElementById('search') as HTMLInputElement | null;
+  if (box) box.value = query;
+});
 rpc.on('stepScores', (u) => {
   if (!view || u.sample.entry !== view.sample.entry || u.sample.sub !== view.sample.sub) return;
   prm = u;
@@ -97,7 +112,13 @@ function render(): void {
   const header = el(
     'header',
     { class: 'header' },
-    el('div', { class: 'title' }, el('span', { id: 'sample-id', class: 'sample-id' }, v.sample.id), el('span', { class: 'muted' }, ` · ${v.file.label}`)),
+    el(
+      'div',
+      { class: 'title' },
+      el('span', { id: 'sample-id', class: 'sample-id' }, v.sample.id),
+      el('span', { class: 'muted' }, ` · ${v.file.label}`),
+      v.live ? el('span', { id: 'live', class: 'live-badge', title: 'The file is followed: this sample is shown as it is written, and the view stays on the step you are on' }, 'live') : null,
+    ),
     el(
       'div',
       { class: 'stats' },

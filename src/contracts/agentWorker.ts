@@ -60,7 +60,10 @@ export interface CodeSolveJob {
   seed: number;
   /** Candidate runs. */
   budget: number;
-  /** The episode and its candidates are appended here as traces. */
+  /**
+   * The episode's trace file (must not exist yet): the episode so far as one record, replaced after each
+   * decision; at the end the episode and its candidates (or, cancelled or failed, the decisions it made).
+   */
   tracesFile: string;
   /** dist/modelWorker.js, for a local LM. */
   modelWorker: string;
@@ -142,6 +145,8 @@ export type WorkerToHost =
   | { type: 'finished'; reason: 'done' | 'stopped'; step: number; episodes: number }
   | { type: 'solveProgress'; episodes: number; budget: number }
   | { type: 'solved'; outcome: SolveOutcome }
+  /** The episode's trace file holds its first record: from here it is rewritten after every decision. */
+  | { type: 'codeEpisodeStarted'; tracesFile: string }
   | { type: 'codeDecision'; decision: CodeDecisionEvent }
   | { type: 'codeSolved'; outcome: CodeSolveOutcome }
   | { type: 'exportedOnnx'; files: string[] }

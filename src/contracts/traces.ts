@@ -69,6 +69,8 @@ export interface TraceStepperView {
   lineOpensText: boolean;
   /** The process reward model's last update for this sample, for a panel that loads after it was sent. */
   prmState?: StepScoresUpdate;
+  /** True while the file is followed and the sample is shown as it is rewritten (a running agent episode). */
+  live?: boolean;
 }
 
 /** Where a search within the shown sample found its text. */
@@ -110,6 +112,8 @@ export type TraceStepperRequests = {
 
 export type TraceStepperEvents = {
   show: TraceStepperView;
+  /** The shown sample again, as its file now has it (a live sample): the view stays on the step the user is on. */
+  update: TraceStepperView;
   error: { message: string };
   /** Per-step scores of the process reward model (reasoningLab.prm.path) for the shown sample, computed after `show`. */
   stepScores: StepScoresUpdate;

@@ -21,11 +21,12 @@ import { loadCheckpoint, saveCheckpoint, trainSynthAgent, type SynthCheckpoint, 
 import { TrainingControl, trainCartPoleInChunks } from '../core/agents/trainingLoop';
 import type { AgentTrainingPoint } from '../contracts/agentTraining';
 import { CHECKPOINT_FILE, EPISODES_FILE, type CodeSolveJob, type CodeSolveOutcome, type HostToWorker, type OnnxExportJob, type SolveJob, type SolveOutcome, type TrainJob, type WorkerToHost } from '../contracts/agentWorker';
-import { CodeAgent } from '../core/agents/code/agent';
+import { CodeAgent, type CodeEpisodeRecord } from '../core/agents/code/agent';
 import { codeTask, type CodeTask } from '../core/agents/code/env';
 import { CodeExecutor } from '../core/agents/code/executor';
 import { openCodeGenerator, type OpenedGenerator } from '../core/agents/code/generators';
-import { candidateTraces, codeEpisodeTrace, macroMove } from '../core/agents/code/traces';
+import { codeEpisodeTrace, macroMove } from '../core/agents/code/traces';
+import { EpisodeFile } from '../core/agents/code/episodeFile';
 import { loadCodeCheckpoint, resolveCodeTrainConfig, saveCodeCheckpoint, solveCodeTasks, trainCodeAgent, type CodeCheckpoint, type CodeProgress } from '../core/agents/code/train';
 import { loadProblemSet } from '../core/eval/problems';
 import type { Problem } from '../core/eval/types';
@@ -414,22 +415,26 @@ async function solveCode(job: CodeSolveJob): Promise<void> {
   // a cancelled solve stops at its next generation or run (control.stop aborts the signal)
   const signal = control.fresh();
   fs.mkdirSync(path.dirname(job.tracesFile), { recursive: true });
-  const traces = new TraceWriter(job.tracesFile);
+  const episode = new EpisodeFile(job.tracesFile, { id: `solve-${new Date().toISOString()}`, problemId: problem.id, budget: env.budget });
+  let rec: CodeEpisodeRecord | undefined;
   try {
+    // the host follows the file from here: the Trace Stepper shows each decision as it is written
+    episode.start();
+    post({ type: 'codeEpisodeStarted', tracesFile: job.tracesFile });
     const tasks = await codeTasks(executor, [problem], warnings);
     if (!tasks.length) throw new Error(`${problem.id}: its tests cannot be run (${warnings[warnings.length - 1] ?? 'unknown reason'})`);
     let step = 0;
     let move = 'expand';
-    const [rec] = await solveCodeTasks(agent, tasks, opened.generator, executor, env, {
+    [rec] = await solveCodeTasks(agent, tasks, opened.generator, executor, env, {
       signal,
       onDecision: (d) => {
+        episode.decide(d);
         if (d.layer === 'macro') move = macroMove(d.actionIndex);
         post({ type: 'codeDecision', decision: { step: ++step, move, layer: d.layer, action: d.action, prob: d.prob, note: d.note, runs: d.runs, budget: env.budget } });
       },
     });
     if (!rec) throw new Error('cancelled');
-    const id = `solve-${new Date().toISOString()}`;
-    for (const t of [codeEpisodeTrace(rec, { id, mode: 'solve' }), ...candidateTraces(rec, id)]) traces.write(t);
+    episode.finish(rec);
     const o = rec.outcome;
     const outcome: CodeSolveOutcome = {
       problemId: problem.id,
@@ -446,8 +451,17 @@ async function solveCode(job: CodeSolveJob): Promise<void> {
       warnings,
     };
     post({ type: 'codeSolved', outcome });
+  } catch (err) {
+    // what happened stays readable in the file
+    if (!rec) {
+      try {
+        episode.stop(signal.aborted ? { kind: 'cancelled' } : { kind: 'failed', message: errorMessage(err) });
+      } catch {
+        // a file that cannot be written: the first error is the one to report
+      }
+    }
+    throw err;
   } finally {
-    traces.close();
     await executor.close();
     await opened.dispose();
   }

@@ -1,8 +1,9 @@
 // The code agent in the editor: Solve with Agent on a HumanEval task with recorded CodeGen-16B
 // generations (replay) and a checkpoint trained by the CLI; on a workspace problem with the scripted
-// OpenAI-compatible server (test/fixtures/openaiServer.mjs) and the untrained policy; Train Agent for
-// the code agent a few steps. The episode opens in the Trace Stepper as a reasoning path, its
-// candidates in the Group View; the solution is written where Run Tests judges it.
+// OpenAI-compatible server (test/fixtures/openaiServer.mjs) and the untrained policy, watched live in the
+// Trace Stepper while the server holds the model's answers; Train Agent for the code agent a few steps.
+// The episode opens in the Trace Stepper as a reasoning path, its candidates in the Group View; the
+// solution is written where Run Tests judges it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -101,7 +102,58 @@ test('agents: Solve with Agent, code agent with an OpenAI-compatible endpoint, u
       await choose(vs, 'Code agent, untrained');
       await choose(vs, 'coder', 'OpenAI-compatible endpoint');
     };
+    // the endpoint holds each request until the test lets it through: the episode waits for the model
+    // mid-way while the test looks at the Trace Stepper (no clock involved)
+    const endpoint = server.current;
+    endpoint.hold();
     await solve();
+    let allowed = 0;
+    const waitsForModel = () => eventually(() => endpoint.completions().length > allowed && endpoint.waiting() > 0, { timeout: 60000, what: 'the episode to wait for the model' });
+    const solves = path.join(ws, '.reasoning-lab', 'agents', 'solves');
+    /** The first record of the newest episode file (their names end with the time they started). */
+    const episodeRecord = () => {
+      const file = readdirSync(solves).filter((n) => n.startsWith('add-two-')).sort().at(-1);
+      return JSON.parse(readFileSync(path.join(solves, file), 'utf8').split('\n')[0]);
+    };
+    const stepper = new StepperPanel(vs);
+    // it opens when the episode starts: no decision yet, the model writes the first candidates
+    await waitsForModel();
+    await stepper.waitForOpen();
+    await eventually(async () => /^solve-/.test(await stepper.text('#sample-id')), { what: 'the running episode in the stepper' });
+    assert.equal(await stepper.text('#live'), 'live');
+    assert.equal(await stepper.text('#step-count'), '0');
+    assert.match(await stepper.text('#answer-text'), /^Running: the agent is choosing its first move\.\n?0\/3 runs, 0 candidates, 0 generated tests\./);
+    const liveId = await stepper.text('#sample-id');
+    /** Lets one draw's candidates through, then waits until the episode waits again and the stepper shows every decision in the file. */
+    const nextDecisions = async () => {
+      endpoint.allow(5);
+      allowed += 5;
+      await waitsForModel();
+      const record = episodeRecord();
+      assert.equal(record.agent.unfinished, 'running');
+      const n = record.agent.decisions.length;
+      await eventually(async () => Number(await stepper.text('#step-count')) === n, { timeout: 20000, what: `the stepper to show ${n} decisions` });
+      return n;
+    };
+    // each decision appears as it is made: the view follows the newest one
+    const first = await nextDecisions();
+    assert.ok(first >= 1);
+    assert.equal(await stepper.currentStep(), `Step ${first} of ${first}`);
+    assert.match(await stepper.text('#current-text'), new RegExp(`^Step ${first} · expand · \\[macro\\] draw-\\S+ {2}p=\\d\\.\\d{3}[\\s\\S]*policy: draw-[\\w-]+ \\d\\.\\d{3} · [\\s\\S]*candidates #\\d+–#\\d+ drawn · \\d+ candidates, 0 tests, 0/3 runs`));
+    assert.match(await stepper.text('#answer-text'), new RegExp(`^Running: ${first} decisions? so far`));
+    const second = await nextDecisions();
+    assert.ok(second > first);
+    assert.equal(await stepper.currentStep(), `Step ${second} of ${second}`);
+    // stepped back, the user stays where they are while decisions arrive
+    await stepper.$('#step-list [data-step="0"]').click();
+    assert.equal(await stepper.currentStep(), `Step 1 of ${second}`);
+    const third = await nextDecisions();
+    assert.ok(third > second);
+    assert.equal(await stepper.currentStep(), `Step 1 of ${third}`);
+    assert.match(await stepper.text('#current-text'), /^Step 1 · expand · \[macro\] draw-/);
+    assert.ok(await vs.waitForNotification(/Solving add-two with the code agent \(untrained policy\)/), 'still solving');
+    await shot('code-openai-live');
+    endpoint.release();
     const done = await vs.waitForNotification(/Agent's solution for add-two written to solutions\/add-two\.py after \d+ candidate runs?.*tests passed/, 180000);
     assert.match(done, /all 3 test cases passed/);
     const code = readFileSync(path.join(ws, 'solutions', 'add-two.py'), 'utf8');
@@ -111,9 +163,12 @@ test('agents: Solve with Agent, code agent with an OpenAI-compatible endpoint, u
     assert.ok(requests.length >= 1, 'the endpoint wrote the candidates');
     assert.ok(requests.some((r) => /add_two/.test(JSON.stringify(r.body))), 'the problem went to the endpoint');
     await eventually(async () => (await vs.codeLenses().allTextContents()).find((t) => /Passed/.test(t)), { timeout: 30000, what: 'a Passed CodeLens on the solution' });
+    // the episode's final record, as when nothing was shown live
     await showTab(vs, 'Trace: ');
-    const stepper = new StepperPanel(vs);
     await stepper.waitForOpen();
+    await eventually(async () => (await stepper.$('#live').count()) === 0 && /^Submitted candidate #\d+: hidden tests pass/.test(await stepper.text('#answer-text')), { what: 'the final record in the stepper' });
+    assert.equal(await stepper.text('#sample-id'), liveId);
+    assert.equal(await stepper.currentStep(), `Step 1 of ${episodeRecord().agent.decisions.length}`);
     assert.match(await stepper.text('#current-text'), /^Step 1 · expand · \[macro\] draw-/);
     await shot('code-openai-stepper');
 
@@ -127,6 +182,26 @@ test('agents: Solve with Agent, code agent with an OpenAI-compatible endpoint, u
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
     await vs.waitForNotification(/Kept solutions\/add-two\.py/);
     assert.match(readFileSync(path.join(ws, 'solutions', 'add-two.py'), 'utf8'), /# my notes\n$/);
+
+    // cancelled mid-way: the decisions it made stay, in the file and in the Trace Stepper (opened afresh:
+    // code-server sometimes paints a webview blank when the extension reveals it from behind a text editor)
+    await vs.closeTab('Trace: ');
+    endpoint.hold();
+    allowed = endpoint.completions().length;
+    await solve();
+    await waitsForModel();
+    await stepper.waitForOpen();
+    const made = await nextDecisions();
+    await vs.page.locator('.notifications-toasts .notification-list-item', { hasText: 'Solving add-two' }).locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await vs.waitForNotification(/Solving add-two was cancelled; nothing was written \(the decisions it made stay in the Trace Stepper\)/, 30000);
+    await eventually(async () => /^Cancelled after \d+ decisions?: nothing was submitted\./.test(await stepper.text('#answer-text')) && (await stepper.$('#live').count()) === 0, { timeout: 30000, what: 'the cancelled episode in the stepper' });
+    const cancelled = episodeRecord();
+    assert.equal(cancelled.agent.unfinished, 'cancelled');
+    assert.equal(cancelled.agent.decisions.length, made);
+    assert.equal(await stepper.text('#step-count'), String(made));
+    assert.notEqual(await stepper.text('#sample-id'), liveId);
+    assert.match(readFileSync(path.join(ws, 'solutions', 'add-two.py'), 'utf8'), /# my notes\n$/);
+    await shot('code-openai-cancelled');
   } finally {
     await server.current?.close();
   }

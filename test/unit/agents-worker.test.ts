@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HostToWorker, WorkerToHost } from '../../src/contracts/agentWorker';
+import { startOpenAiServer } from '../fixtures/openaiServer.mjs';
 
 const WORKER = path.resolve(__dirname, '../../src/workers/agentWorker.ts');
 
@@ -153,14 +154,20 @@ test('code agent solve: a host-side generator (as vscode.lm) answers the worker;
   t.after(() => (saved === undefined ? delete process.env.XDG_CACHE_HOME : (process.env.XDG_CACHE_HOME = saved)));
   const tracesFile = path.join(dir, 'solve.jsonl');
   const asked: string[] = [];
+  // while it runs, the file holds the episode so far: read at each generation the worker waits for
+  const live: { decisions: number; recorded: number; unfinished?: string }[] = [];
+  let decided = 0;
   const seen = await runWorker(
     { type: 'solveCode', job: { problems: HUMANEVAL, problemId: 'HumanEval/2', generator: { kind: 'host', label: 'stand-in' }, seed: 1, budget: 3, tracesFile, modelWorker: '' } },
     (m, send) => {
+      if (m.type === 'codeDecision') decided++;
       if (m.type !== 'generate') return;
+      const records = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(records.length, 1);
+      live.push({ decisions: decided, recorded: records[0].agent.decisions.length, unfinished: records[0].agent.unfinished });
       const user = m.request.messages.at(-1)?.content ?? '';
       asked.push(user);
-      const text = user.includes('# check the correctness of truncate_number') ? 'assert truncate_number(3.5) == 0.5' : '```python\ndef truncate_number(number: float) -> float:\n    return number % 1.0\n```';
-      send({ type: 'generated', id: m.id, result: { text, finishReason: 'stop', model: 'stand-in', usage: { promptTokens: 10, completionTokens: 12 } as never, latencyMs: 1, attempts: 1 } });
+      send({ type: 'generated', id: m.id, result: truncateNumber(user) });
     },
   );
   assert.equal(seen.find((m) => m.type === 'error'), undefined, JSON.stringify(seen.find((m) => m.type === 'error')));
@@ -175,4 +182,54 @@ test('code agent solve: a host-side generator (as vscode.lm) answers the worker;
   const traces = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(traces[0].agent.decisions.length, decisions.length);
   assert.equal(traces.length, 1 + done.outcome.candidates);
+  assert.equal(traces[0].agent.unfinished, undefined);
+  assert.ok(seen.findIndex((m) => m.type === 'codeEpisodeStarted') < seen.findIndex((m) => m.type === 'generate'), 'the file is there before the first generation');
+  assert.ok(live.some((l) => l.decisions > 0), 'decisions were written while the episode ran');
+  for (const l of live) assert.deepEqual(l, { decisions: l.decisions, recorded: l.decisions, unfinished: 'running' });
 });
+
+/** A stand-in model's answer for HumanEval/2: its tests, or a correct solution. */
+function truncateNumber(user: string) {
+  const text = user.includes('# check the correctness of truncate_number') ? 'assert truncate_number(3.5) == 0.5' : '```python\ndef truncate_number(number: float) -> float:\n    return number % 1.0\n```';
+  return { text, finishReason: 'stop' as const, model: 'stand-in', usage: { promptTokens: 10, completionTokens: 12 } as never, latencyMs: 1, attempts: 1 };
+}
+
+test('code agent solve cancelled while the model writes: the worker ends at once, the file keeps the decisions made and says it was cancelled', async (t) => {
+  const dir = tmp();
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = dir;
+  t.after(() => (saved === undefined ? delete process.env.XDG_CACHE_HOME : (process.env.XDG_CACHE_HOME = saved)));
+  // an OpenAI-compatible endpoint that answers the first draw, then holds every request: a cancelled
+  // request comes back as "cancelled" text, and the episode must not go on to ask again
+  const server = await startOpenAiServer({ script: { replies: [{ text: truncateNumber('').text, repeat: true }] } });
+  t.after(() => server.close());
+  server.hold();
+  server.allow(5);
+  const tracesFile = path.join(dir, 'solve.jsonl');
+  let decided = 0;
+  const seen = await runWorker(
+    { type: 'solveCode', job: { problems: HUMANEVAL, problemId: 'HumanEval/2', generator: { kind: 'openai', url: server.url, model: 'm' }, seed: 1, budget: 3, tracesFile, modelWorker: '' } },
+    (m, send) => {
+      if (m.type !== 'codeDecision' || ++decided !== 1) return;
+      // cancel while the model writes; the endpoint then answers whatever still comes
+      void waitFor(() => server.waiting() > 0).then(() => {
+        send({ type: 'stop' });
+        server.release();
+      });
+    },
+  );
+  assert.equal(decided, 1);
+  assert.equal(seen.find((m) => m.type === 'codeSolved'), undefined);
+  assert.deepEqual(seen.at(-1), { type: 'error', message: 'cancelled' });
+  assert.equal(server.completions().length, 6, 'the held request was the last one sent');
+  const records = fs.readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.length, 1);
+  assert.equal(records[0].agent.unfinished, 'cancelled');
+  assert.equal(records[0].agent.decisions.length, 1);
+  assert.match(records[0].completion, /^<think>\nStep 1 · expand · \[macro\] draw-[\s\S]*<\/think>\n\nCancelled after 1 decision: nothing was submitted\./);
+});
+
+/** Polls until `cond` holds (the worker and the server run on their own). */
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}

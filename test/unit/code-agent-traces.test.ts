@@ -1,6 +1,6 @@
 // The code agent's episodes as trace records: the Trace Explorer reads an episode as a reasoning path
 // (one step per decision: expand / verify / backtrack / submit, with probabilities and alternatives) and
-// a search's candidates as one group. A real episode: recorded CodeGen-16B generations, the real sandbox.
+// a search's candidates as one group; the file Solve with Agent rewrites after each decision. A real episode: recorded CodeGen-16B generations, the real sandbox.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +9,8 @@ import { after, before, test } from 'node:test';
 import { CodeAgent, type CodeEpisodeRecord } from '../../src/core/agents/code/agent';
 import { CodeEpisode, codeTask, ENV_DEFAULTS, MACRO_NAMES, REWARD_DEFAULTS, type CodeTask } from '../../src/core/agents/code/env';
 import { CodeExecutor } from '../../src/core/agents/code/executor';
-import { candidatesPrompt, candidateTraces, codeEpisodeTrace } from '../../src/core/agents/code/traces';
+import { EpisodeFile } from '../../src/core/agents/code/episodeFile';
+import { candidatesPrompt, candidateTraces, codeEpisodeTrace, type CodeEpisodeTrace } from '../../src/core/agents/code/traces';
 import { resolveCodeTrainConfig } from '../../src/core/agents/code/train';
 import { TraceWriter } from '../../src/core/agents/synth/traces';
 import { loadProblemSet } from '../../src/core/eval/problems';
@@ -87,4 +88,65 @@ test('a repair is a backtrack; the micro decision after a macro one continues it
   assert.match(t.completion, /Step 3 · backtrack · \[micro\] candidate #0/);
   assert.match(t.completion, /No submission/);
   assert.equal(t.step, 7);
+});
+
+test('the episode file while it runs: one whole record per decision (same steps as the final one), then the final records; cancelled, what it did', async () => {
+  const agent = new CodeAgent(resolveCodeTrainConfig({ seed: 4, steps: 10 }).agent, 4);
+  const file = path.join(dir, 'live.jsonl');
+  const episode = new EpisodeFile(file, { id: 'solve-live', problemId: 'HumanEval/0', budget: 4 });
+  episode.start();
+  const tf = await openTraceFile(file);
+  const first = await tf.detail(0);
+  assert.equal(first.steps.length, 0);
+  assert.match(first.sample.completion, /Running: the agent is choosing its first move/);
+  // after each decision the file is one readable record that ends with it
+  const seen: string[] = [];
+  const rec = await agent.runEpisode(new CodeEpisode(task, generator, executor, { ...ENV_DEFAULTS, budget: 4, reward: REWARD_DEFAULTS }), { kind: 'greedy' }, {
+    onDecision: (d) => {
+      episode.decide(d);
+      seen.push(fs.readFileSync(file, 'utf8'));
+    },
+  });
+  assert.ok(rec.decisions.length >= 2);
+  seen.forEach((text, i) => {
+    const lines = text.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, 'one record, replaced in one step');
+    const r = JSON.parse(lines[0]) as CodeEpisodeTrace;
+    assert.equal(r.id, 'solve-live');
+    assert.equal(r.agent.unfinished, 'running');
+    assert.equal(r.agent.decisions.length, i + 1);
+    assert.match(r.completion, new RegExp(`Step ${i + 1} · [^\\n]*\\n[\\s\\S]*</think>\\n\\nRunning: ${i + 1} decisions? so far`));
+  });
+  // Follow mode reads the replaced file again: the last record, its steps the final record's steps
+  assert.equal((await tf.refresh({ follow: true })).change, 'rewritten');
+  const running = await tf.detail(0);
+  assert.equal(running.steps.length, rec.decisions.length);
+  episode.finish(rec);
+  const final = codeEpisodeTrace(rec, { id: 'solve-live', mode: 'solve' });
+  assert.equal(fs.readFileSync(file, 'utf8'), [final, ...candidateTraces(rec, 'solve-live')].map((t) => JSON.stringify(t) + '\n').join(''), 'the records a finished search writes');
+  const stepTexts = (d: typeof running) => d.steps.map((s) => d.sample.completion.slice(s.start, s.end));
+  await tf.refresh({ follow: true });
+  assert.deepEqual(stepTexts(await tf.detail(0)), stepTexts(running), 'a step keeps its text and number when the episode ends');
+  await tf.close();
+
+  // cancelled after its decisions: the file says so and keeps them; the offline learner skips it
+  episode.stop({ kind: 'cancelled' });
+  const cancelled = JSON.parse(fs.readFileSync(file, 'utf8')) as CodeEpisodeTrace;
+  assert.equal(cancelled.agent.unfinished, 'cancelled');
+  assert.equal(cancelled.agent.decisions.length, rec.decisions.length);
+  assert.match(cancelled.completion, new RegExp(`</think>\\n\\nCancelled after ${rec.decisions.length} decisions: nothing was submitted\\.\\n\\d+/4 runs, \\d+ candidates, \\d+ generated tests\\.$`));
+  assert.equal(cancelled.solved, false);
+  const failed = new EpisodeFile(path.join(dir, 'failed.jsonl'), { id: 'x', problemId: 'p', budget: 3 });
+  failed.stop({ kind: 'failed', message: 'nothing written yet' });
+  assert.equal(fs.existsSync(path.join(dir, 'failed.jsonl')), false, 'nothing to say before the first record');
+  failed.start();
+  failed.stop({ kind: 'failed', message: 'the sandbox went away' });
+  assert.match(fs.readFileSync(path.join(dir, 'failed.jsonl'), 'utf8'), /Stopped after 0 decisions by an error: the sandbox went away/);
+});
+
+test('the episode file never replaces a file that is already there', () => {
+  const file = path.join(dir, 'mine.jsonl');
+  fs.writeFileSync(file, '{"mine": true}\n');
+  assert.throws(() => new EpisodeFile(file, { id: 'x', problemId: 'p', budget: 3 }).start(), /mine\.jsonl exists and is not replaced/);
+  assert.equal(fs.readFileSync(file, 'utf8'), '{"mine": true}\n');
 });

@@ -59,17 +59,22 @@ export function solveInWorker(
  * Runs one code agent episode in a worker; resolves with its outcome, or undefined when cancelled
  * (cancel asks the worker to stop, so its sandbox runs end cleanly, and ends the thread if it lingers).
  * `generate` answers the worker's generations when the generator lives on the host (vscode.lm).
+ * `onStarted`: the episode's trace file holds its first record; `onEnded`: the thread has ended, so the
+ * file is as the episode left it (also after a cancel, which resolves before that).
  */
 export function solveCodeInWorker(
   script: string,
   job: CodeSolveJob,
   hooks: {
+    onStarted?: () => void;
+    onEnded?: () => void;
     onDecision?: (d: CodeDecisionEvent) => void;
     generate?: (request: Omit<GenerationRequest, 'signal'>) => Promise<GenerationResult>;
     cancel?: { onCancellationRequested(listener: () => void): { dispose(): void } };
   } = {},
 ): Promise<CodeSolveOutcome | undefined> {
   const worker = startAgentWorker(script);
+  void worker.exited.then(() => hooks.onEnded?.());
   return new Promise((resolve, reject) => {
     const sub = hooks.cancel?.onCancellationRequested(() => {
       resolve(undefined);
@@ -81,6 +86,7 @@ export function solveCodeInWorker(
         () => ({ type: 'solveCode', job }),
         (m) => {
           if (m.type === 'codeDecision') hooks.onDecision?.(m.decision);
+          else if (m.type === 'codeEpisodeStarted') hooks.onStarted?.();
           else if (m.type === 'generate') {
             const answer = hooks.generate ? hooks.generate(m.request) : Promise.reject(new Error('no generator on the host'));
             answer.then(

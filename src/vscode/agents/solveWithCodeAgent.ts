@@ -16,8 +16,9 @@ import { openEpisodes } from './trainingPanel';
 /**
  * Solve with Agent for the code agent: a language model the user has proposes candidates and tests,
  * the agent (a checkpoint, or the untrained policy) decides in the agent worker, the sandbox judges.
- * Each decision shows in the progress notification as it happens; the episode then opens in the
- * Trace Stepper and its candidates in the Group View, and the submitted solution is written where Run
+ * The episode shows live: the Trace Stepper opens on its file when it starts and shows each decision
+ * as the worker writes it (and the progress notification says it too); when it ends, the stepper shows
+ * the final record and the Group View its candidates, and the submitted solution is written where Run
  * Tests judges it (never over a file without consent).
  */
 export class SolveWithCodeAgent {
@@ -45,6 +46,11 @@ export class SolveWithCodeAgent {
     const id = problem.problemId;
     let lm: VscodeLmGenerator | undefined;
     let outcome: CodeSolveOutcome | undefined;
+    const episode = vscode.Uri.file(tracesFile);
+    // the live view of the running episode: the final one must open after it, never under it
+    let live: Thenable<unknown> | undefined;
+    let ended!: () => void;
+    const workerEnded = new Promise<void>((resolve) => (ended = resolve));
     try {
       outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Solving ${id} with the code agent${checkpoint ? '' : ' (untrained policy)'}`, cancellable: true },
@@ -55,6 +61,8 @@ export class SolveWithCodeAgent {
             { problems: problem!.problems, problemId: id, generator, checkpoint, seed, budget: codeBudget, tracesFile, modelWorker: workerScript(this.context.extensionPath, 'modelWorker') },
             {
               cancel: token,
+              onStarted: () => (live = vscode.commands.executeCommand('reasoningLab.traces.openLive', episode)),
+              onEnded: ended,
               onDecision: (d) => {
                 const pct = Math.min(100, (100 * d.runs) / d.budget);
                 progress.report({ message: `step ${d.step} · ${d.move}: ${d.action} (p=${d.prob.toFixed(2)}) · ${d.note} · ${d.runs}/${d.budget} runs`, increment: pct - shown });
@@ -73,12 +81,15 @@ export class SolveWithCodeAgent {
       const message = errorMessage(err);
       this.log(`solve ${id}: ${message}`);
       void vscode.window.showErrorMessage(`Solve with Agent: ${message}`);
+      if (live) await showUnfinished(episode, live, workerEnded);
       return;
     }
     if (!outcome) {
-      void vscode.window.showInformationMessage(`Solving ${id} was cancelled; nothing was written.`);
+      void vscode.window.showInformationMessage(`Solving ${id} was cancelled; nothing was written${live ? ' (the decisions it made stay in the Trace Stepper)' : ''}.`);
+      if (live) await showUnfinished(episode, live, workerEnded);
       return;
     }
+    await Promise.resolve(live).catch(() => undefined);
     for (const w of outcome.warnings) this.log(`solve ${id}: ${w}`);
     const o = outcome;
     const spent = `${o.runs} candidate run${o.runs === 1 ? '' : 's'} (${o.candidates} candidates, ${o.tests} generated tests, ${o.llmCalls} LLM calls)`;
@@ -99,6 +110,14 @@ export class SolveWithCodeAgent {
     const code = `# Written by the Reasoning Lab code agent for ${id} (candidate #${o.submitted.index}${o.untrained ? ', untrained policy' : ''}; ${verdict}; ${spent}).\n${o.submitted.program.replace(/\n*$/, '\n')}`;
     await writeAgentSolution(this.context, { problemId: id, ext: '.py', code, preview: `The agent's program:\n${o.submitted.program}`, spent, tracesFile, runTests: !!problem.folder, verdict });
   }
+}
+
+/** An episode that was cancelled or failed, as the worker left its file: the decisions it made, no longer followed. */
+async function showUnfinished(episode: vscode.Uri, live: Thenable<unknown>, workerEnded: Promise<void>): Promise<void> {
+  await Promise.resolve(live).catch(() => undefined);
+  await workerEnded;
+  await vscode.commands.executeCommand('reasoningLab.traces.open', episode);
+  await vscode.commands.executeCommand('reasoningLab.traces.openSample', { entry: 0, sub: 0 });
 }
 
 /** The episode in the Trace Stepper and its candidates in the Group View (their diffs side by side). */

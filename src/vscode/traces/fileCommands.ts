@@ -45,11 +45,13 @@ async function pickTraceFile(): Promise<vscode.Uri | undefined> {
 /**
  * Open Trace File: the tree empties at once, fills with the first records as soon as the file is
  * indexed, and gets the groups, advantages and rewards of the whole file when the traces worker's
- * analysis arrives (progress and cancellation in a notification for both).
+ * analysis arrives (progress and cancellation in a notification for both). `quiet` (a file another
+ * command shows as it is written): progress in the status bar, and no message when it has opened.
+ * Resolves with the opened file, undefined when none was.
  */
-export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri): Promise<void> {
+export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri, options: { quiet?: boolean } = {}): Promise<TraceSession | undefined> {
   uri = uri instanceof vscode.Uri ? uri : await pickTraceFile();
-  if (!uri) return;
+  if (!uri) return undefined;
   const spec = explorer.specs.current(uri);
   const fields = vscode.workspace.getConfiguration(undefined, uri).get<FieldMapping>(FIELDS_SETTING) ?? {};
   const label = path.basename(uri.fsPath);
@@ -57,7 +59,7 @@ export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri): Pr
   explorer.replaceSession(undefined);
   void vscode.commands.executeCommand('reasoningLab.traces.focus');
   const opened = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Opening ${label}`, cancellable: true },
+    { location: options.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Opening ${label}`, cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -85,23 +87,25 @@ export async function openTrace(explorer: ExplorerContext, uri?: vscode.Uri): Pr
   );
   if (!opened) {
     void vscode.window.showInformationMessage(`Opening ${label} was cancelled.`);
-    return;
+    return undefined;
   }
   const a = opened.analysis;
   if (a.kind === 'cancelled') {
     void vscode.window.showInformationMessage(`${label}: analysis cancelled; the tree shows the first ${count(opened.sampleCount, 'sample')} only.`);
-    return;
+    return opened;
   }
   if (a.kind === 'failed') {
     explorer.log(`analyzing ${uri.fsPath} failed: ${a.message}`);
     void vscode.window.showErrorMessage(`${label}: the analysis failed (${a.message}); the tree shows the first ${count(opened.sampleCount, 'sample')} only.`);
-    return;
+    return opened;
   }
   const bad = opened.malformed.length;
   explorer.log(`opened ${uri.fsPath}: ${opened.file.shape.reason}; ${opened.sampleCount} samples, ${opened.groupCount} groups, ${bad} malformed`);
+  if (options.quiet) return opened;
   void vscode.window.showInformationMessage(
     `${label}: ${count(opened.sampleCount, 'sample')} in ${count(opened.groupCount, 'group')}` + (bad ? `; ${bad} malformed line${bad === 1 ? '' : 's'} skipped (listed under “Malformed”)` : '') + '.',
   );
+  return opened;
 }
 
 /** Past this size a trace file is not opened as a text document. */

@@ -17,7 +17,7 @@ import { TrainingStepsPanel } from './trainingStepsPanel';
 import { TracesWorker } from './tracesWorkerClient';
 import { workerScript } from '../shared/workerScript';
 import { findHacks, HacksPanel } from './hacksPanel';
-import { follow, openGroup, openSample, showRawJson, stopFollowing } from './viewCommands';
+import { follow, openGroup, openLive, openSample, showRawJson, stopFollowing } from './viewCommands';
 
 /**
  * The Trace Explorer: one trace file open at a time, its prompts → samples tree, the stepper, group and
@@ -74,6 +74,8 @@ export class TraceExplorer implements ExplorerContext, vscode.Disposable {
       command('reasoningLab.traces.exportBest', () => exportBest(this)),
       command('reasoningLab.traces.follow', () => follow(this)),
       command('reasoningLab.traces.stopFollowing', () => stopFollowing(this)),
+      // not in the palette: Solve with Agent opens its running episode with it
+      command('reasoningLab.traces.openLive', (uri: vscode.Uri) => openLive(this, uri)),
       command('reasoningLab.traces.showTrainingSteps', () => this.stepsPanel.show(this.need())),
       command('reasoningLab.traces.findHacks', () => findHacks(this, this.hacksPanel)),
       command('reasoningLab.traces.close', () => closeTrace(this)),

@@ -37,8 +37,8 @@ export class TraceSession implements vscode.Disposable {
   filter: SampleFilter = {};
   sort: SampleSort = 'file';
   private follow?: AbortController;
-  private readonly changed = new vscode.EventEmitter<{ message?: string }>();
-  /** Fires after filters, sorting, the analysis or the data (follow) changed. */
+  private readonly changed = new vscode.EventEmitter<{ message?: string; reset?: boolean }>();
+  /** Fires after filters, sorting, the analysis or the data (follow) changed; `reset`: the followed file was rewritten and read again. */
   readonly onDidChange = this.changed.event;
   private analysisState: AnalysisState = { kind: 'running', fraction: 0 };
   private readonly analysisControl = new AbortController();
@@ -244,7 +244,7 @@ export class TraceSession implements vscode.Disposable {
             this.file.adoptMalformed(added.malformed);
             this.samples.addSummaries(added.samples, added.functionFailures);
           }
-          this.changed.fire({ message: growth.message });
+          this.changed.fire({ message: growth.message, reset: growth.reset });
         }
       } catch (e) {
         if (!signal.aborted) log(`following ${this.label} stopped: ${errorMessage(e)}`);

@@ -19,6 +19,9 @@ export class TraceStepperPanel implements vscode.Disposable {
   private current?: { session: TraceSession; sample: TraceSample; steps: TraceDetail['steps']; view: TraceStepperView };
   private prmRun?: AbortController;
   private functionRun?: AbortController;
+  /** While the shown sample is followed live: the subscription to its file's changes, and the last update's number. */
+  private live?: vscode.Disposable;
+  private liveSeq = 0;
   /** The eval header's facts per open file, read once. */
   private headers = new WeakMap<TraceSession, Promise<Array<[string, string]> | null>>();
 
@@ -27,7 +30,7 @@ export class TraceStepperPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly openGroup: (session: TraceSession, group: string) => void,
     private readonly stepScorer: StepScorer,
-    log: (m: string) => void,
+    private readonly log: (m: string) => void,
   ) {
     this.panel = new SingleWebviewPanel<TraceStepperRequests, TraceStepperEvents>(
       extensionUri,
@@ -56,7 +59,23 @@ export class TraceStepperPanel implements vscode.Disposable {
     return this.current && { entry: this.current.sample.entry, sub: this.current.sample.sub };
   }
 
-  async show(session: TraceSession, entry: number, sub: number): Promise<void> {
+  /**
+   * Show a sample. `live`: the file is being followed and its records rewritten (a running agent
+   * episode): when it is read again, the sample is read again and the view updated where the user is.
+   */
+  async show(session: TraceSession, entry: number, sub: number, options: { live?: boolean } = {}): Promise<void> {
+    this.live?.dispose();
+    this.live = undefined;
+    const shown = await this.read(session, entry, sub, !!options.live);
+    this.current = shown;
+    this.panel.show(`Trace: ${shown.sample.id}`);
+    this.panel.emit('show', shown.view);
+    void this.fillStepScores(shown);
+    void this.fillFunctionScores(shown);
+    if (options.live) this.live = session.onDidChange((change) => void this.update(shown, change));
+  }
+
+  private async read(session: TraceSession, entry: number, sub: number, live: boolean): Promise<NonNullable<TraceStepperPanel['current']>> {
     const sample = await session.sample(entry, sub);
     const functions = session.spec.functions ?? [];
     // the workspace reward functions run in the traces worker after the sample shows; until then their rows say so
@@ -71,11 +90,38 @@ export class TraceStepperPanel implements vscode.Disposable {
       header,
       lineOpensText: opensAsText(session.uri.fsPath),
     });
-    this.current = { session, sample, steps: detail.steps, view };
-    this.panel.show(`Trace: ${sample.id}`);
-    this.panel.emit('show', view);
-    void this.fillStepScores(this.current);
-    void this.fillFunctionScores(this.current);
+    if (live && session.following) view.live = true;
+    return { session, sample, steps: detail.steps, view };
+  }
+
+  /** The followed sample after its file changed: read again when rewritten; the badge goes when following stops. */
+  private async update(was: NonNullable<TraceStepperPanel['current']>, change: { reset?: boolean }): Promise<void> {
+    const seq = ++this.liveSeq;
+    const following = this.live;
+    const { session, sample } = was;
+    let shown = this.current;
+    if (!following || shown?.session !== session) return;
+    if (change.reset) {
+      try {
+        shown = await this.read(session, sample.entry, sample.sub, true);
+      } catch (err) {
+        // the record is gone (the file shrank) or unreadable: keep what is shown
+        this.log(`Trace Stepper: ${session.label} record ${sample.entry + 1} could not be read again: ${errorMessage(err)}`);
+        return;
+      }
+      if (seq !== this.liveSeq || this.live !== following) return; // a later change, or another sample shown since
+      this.current = shown;
+    } else if (!!shown.view.live === session.following) return;
+    else shown.view.live = session.following || undefined;
+    // another record at that place now (the file was replaced by another): shown from its first step
+    if (shown.sample.id !== sample.id) {
+      this.panel.show(`Trace: ${shown.sample.id}`);
+      this.panel.emit('show', shown.view);
+    } else this.panel.emit('update', shown.view);
+    if (change.reset) {
+      void this.fillStepScores(shown);
+      void this.fillFunctionScores(shown);
+    }
   }
 
   /** The workspace reward functions' values (or errors) on the shown sample; stepping to another sample cancels the run. */
@@ -161,10 +207,14 @@ export class TraceStepperPanel implements vscode.Disposable {
 
   /** Forget a session that was closed. */
   forget(session: TraceSession): void {
-    if (this.current?.session === session) this.current = undefined;
+    if (this.current?.session !== session) return;
+    this.current = undefined;
+    this.live?.dispose();
+    this.live = undefined;
   }
 
   dispose(): void {
+    this.live?.dispose();
     this.functionRun?.abort();
     this.panel.dispose();
   }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TraceSampleRef } from '../../contracts/traces';
 import type { ExplorerContext } from './explorerContext';
 import type { TraceNode } from './traceTree';
-import { showRawRecord } from './fileCommands';
+import { openTrace, showRawRecord } from './fileCommands';
 
 /** Open in Trace Stepper: from the tree (a sample node) or a webview (a sample reference). */
 export async function openSample(explorer: ExplorerContext, arg?: TraceSampleRef | TraceNode): Promise<void> {
@@ -39,6 +39,18 @@ export function follow(explorer: ExplorerContext): void {
   s.startFollowing(explorer.log);
   explorer.stepsPanel.show(s, true);
   void vscode.window.showInformationMessage(`Following ${s.label}: new records appear as they are written.`);
+}
+
+/**
+ * A file an agent writes as it runs (Solve with Agent's episode, rewritten after every decision): it
+ * opens without a notification and is followed, and the Trace Stepper shows its first record as it
+ * grows, staying on the step the user is on.
+ */
+export async function openLive(explorer: ExplorerContext, uri: vscode.Uri): Promise<void> {
+  const session = await openTrace(explorer, uri, { quiet: true });
+  if (!session || explorer.session !== session) return;
+  session.startFollowing(explorer.log);
+  await explorer.stepper.show(session, 0, 0, { live: true });
 }
 
 /** Stop Following: the tree keeps what was read; the message says so (the button alone changes silently). */

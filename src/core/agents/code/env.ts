@@ -18,6 +18,7 @@ import { pythonImports } from '../../eval/problems';
 import type { ChatMessage } from '../../rewards/types';
 import type { TextGenerator } from '../../models/generation';
 import { ReplayGenerator, estimateTokens } from '../../models/generators/replay';
+import { throwIfAborted } from '../../models/errors';
 import type { CodeExecutor, HiddenVerdict } from './executor';
 import { codeFromChat, cutAtStop, examplesFromPrompt, testsFromGeneration } from './tests';
 
@@ -372,7 +373,10 @@ export class CodeEpisode {
 
   private async generate(messages: ChatMessage[], kind: 'solution' | 'tests'): Promise<string | undefined> {
     try {
+      throwIfAborted(this.signal);
       const g = await this.generator.generate({ messages, maxTokens: this.config.maxTokens, temperature: this.config.temperature, signal: this.signal, task: { id: this.task.problem.id, kind } });
+      // a generator may answer a cancel with the text it had: the episode ends as when it throws
+      throwIfAborted(this.signal);
       this.llmCalls++;
       this.tokens += g.usage.completionTokens || estimateTokens(g.text);
       if (g.finishReason === 'cancelled' || g.finishReason === 'error') return undefined;

@@ -46,9 +46,12 @@ export interface CodeEpisodeTrace {
     moves: PathMove[];
     submitted?: number;
     verdict?: string;
+    /** Only on the record of an episode that has not ended (see unfinishedEpisodeTrace). */
+    unfinished?: UnfinishedState['kind'];
     runs: number;
-    llmCalls: number;
-    tokens: number;
+    /** Absent on an unfinished episode's record (its decisions do not count them). */
+    llmCalls?: number;
+    tokens?: number;
   };
 }
 
@@ -66,17 +69,28 @@ function movesOf(decisions: CodeDecision[]): PathMove[] {
   });
 }
 
-export function codeEpisodeTrace(rec: CodeEpisodeRecord, meta: { id: string; mode: 'train' | 'solve'; step?: number }): CodeEpisodeTrace {
-  const moves = movesOf(rec.decisions);
-  const steps = rec.decisions.map((d, i) => {
+/** One stepper step per decision: the move, the choice with its probability, the alternatives, what it did. */
+function stepTexts(decisions: CodeDecision[], budget: number): string[] {
+  const moves = movesOf(decisions);
+  return decisions.map((d, i) => {
     const score = d.layer === 'macro' ? `p=${fmt(d.prob)}` : `p=${fmt(d.prob)}, Q=${fmt(d.top.find((t) => t.action === d.action)?.q ?? 0)}`;
     const alts = d.top.map((t) => `${t.action} ${t.p !== undefined ? fmt(t.p) : `Q=${fmt(t.q ?? 0)}`}`).join(' · ');
     return [
       `Step ${i + 1} · ${moves[i]} · [${d.layer}] ${d.action}  ${score}  reward ${fmt(d.reward)}`,
       `${d.layer === 'macro' ? 'policy' : 'Q-values'}: ${alts}`,
-      `${d.note} · ${d.candidates} candidates, ${d.tests} tests, ${d.runs}/${rec.budget} runs`,
+      `${d.note} · ${d.candidates} candidates, ${d.tests} tests, ${d.runs}/${budget} runs`,
     ].join('\n');
   });
+}
+
+/** The decisions as the record's `agent` fields: machine-readable, and the path as macro moves. */
+function decisionFields(decisions: CodeDecision[]): Pick<CodeEpisodeTrace['agent'], 'decisions' | 'moves'> {
+  const moves = movesOf(decisions);
+  return { decisions: decisions.map((d) => ({ layer: d.layer, a: d.actionIndex, p: d.prob })), moves: moves.filter((_, i) => decisions[i].layer === 'macro') };
+}
+
+export function codeEpisodeTrace(rec: CodeEpisodeRecord, meta: { id: string; mode: 'train' | 'solve'; step?: number }): CodeEpisodeTrace {
+  const steps = stepTexts(rec.decisions, rec.budget);
   const o = rec.outcome;
   const verdict = o.submitted
     ? `Submitted candidate #${o.submitted.index}: hidden tests ${o.solved ? 'pass' : `fail (${o.verdict?.verdict ?? 'not judged'}${o.verdict?.reason ? `: ${o.verdict.reason}` : ''})`}`
@@ -95,12 +109,44 @@ export function codeEpisodeTrace(rec: CodeEpisodeRecord, meta: { id: string; mod
       mode: meta.mode,
       problem: rec.problemId,
       budget: rec.budget,
-      decisions: rec.decisions.map((d) => ({ layer: d.layer, a: d.actionIndex, p: d.prob })),
-      moves: moves.filter((_, i) => rec.decisions[i].layer === 'macro'),
+      ...decisionFields(rec.decisions),
       ...(o.submitted ? { submitted: o.submitted.index, verdict: o.verdict?.verdict } : {}),
       runs: o.runs,
       llmCalls: o.llmCalls,
       tokens: o.tokens,
+    },
+  };
+}
+
+/** Where an episode that has not ended stands: still deciding, cancelled, or stopped by an error. */
+export type UnfinishedState = { kind: 'running' } | { kind: 'cancelled' } | { kind: 'failed'; message: string };
+
+/**
+ * An episode that has not ended, as one record of the same shape: the steps so far (the same text the
+ * final record will have, so a step keeps its number), then where it stands instead of a verdict.
+ */
+export function unfinishedEpisodeTrace(run: { id: string; problemId: string; budget: number }, decisions: CodeDecision[], state: UnfinishedState): CodeEpisodeTrace {
+  const last = decisions.at(-1);
+  const n = `${decisions.length} decision${decisions.length === 1 ? '' : 's'}`;
+  const where =
+    state.kind === 'running'
+      ? decisions.length ? `Running: ${n} so far; the agent is choosing its next move` : 'Running: the agent is choosing its first move'
+      : state.kind === 'cancelled' ? `Cancelled after ${n}: nothing was submitted` : `Stopped after ${n} by an error: ${state.message}`;
+  const cost = `${last?.runs ?? 0}/${run.budget} runs, ${last?.candidates ?? 0} candidates, ${last?.tests ?? 0} generated tests`;
+  return {
+    id: run.id,
+    prompt: run.problemId,
+    completion: `<think>\n${stepTexts(decisions, run.budget).join('\n\n')}\n</think>\n\n${where}.\n${cost}.`,
+    reward: decisions.reduce((r, d) => r + d.reward, 0),
+    solved: false,
+    agent: {
+      kind: 'code',
+      mode: 'solve',
+      problem: run.problemId,
+      budget: run.budget,
+      ...decisionFields(decisions),
+      unfinished: state.kind,
+      runs: last?.runs ?? 0,
     },
   };
 }
