@@ -137,6 +137,34 @@ test('infrastructure errors: a missing interpreter fails the run loudly; a worke
   }
 });
 
+test('a worker that starts while the sandbox closes is closed too: nothing is left running', async () => {
+  const sb = await Sandbox.create({ workers: 1 });
+  const first = sb.workerPids[0];
+  const limits = { timeoutMs: 3000, cpuSeconds: 4, memoryBytes: 256 * 2 ** 20, outputBytes: 1 << 16, processes: 16 };
+  process.kill(first, 'SIGKILL');
+  // the dead worker is noticed, then a run starts its replacement and the sandbox closes meanwhile
+  for (let i = 0; i < 100 && sb.workerPids.length; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(sb.workerPids, [], 'the killed worker is known dead');
+  const pending = sb.run({ mode: 'calls', runtime: 'python', code: 'def f():\n    return 1', entry: 'f', cases: [{ args: [] }], args: 'json', limits });
+  await sb.close();
+  await assert.rejects(pending, /the sandbox is closed/);
+  // the test's own children that are sandbox workers (tsx may keep an esbuild child of its own)
+  const children = () =>
+    spawnSync('pgrep', ['-P', String(process.pid)])
+      .stdout.toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => /bwrap|python/.test(fs.existsSync(`/proc/${pid}/cmdline`) ? fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') : ''));
+  let left = children();
+  for (let i = 0; i < 100 && left.length; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = children();
+  }
+  assert.deepEqual(left, [], 'no worker outlives the sandbox');
+});
+
 test('a cancelled run resumes from its run file; the CLI prints the summary and resumes with --out', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-resume-'));
   try {

@@ -455,6 +455,11 @@ export class Sandbox {
         this.servers[slot] = null;
         this.holdsExpected.delete(slot);
         server = await ForkServer.start(this.spec(slot, false));
+        if (this.closed) {
+          // closed while this worker started: nobody else would ever close it, and it would keep the process alive
+          server.close();
+          throw new InfraError('the sandbox is closed');
+        }
         this.servers[slot] = server;
       }
       if (job.trusted) this.holdsExpected.add(slot);
